@@ -1,0 +1,1 @@
+"""Operator views of the data cache: statistics, invalidation and warming."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HawkConfig(AppConfig):
+    name = "hawk"
+    verbose_name = "HAWK hedge data and agent"

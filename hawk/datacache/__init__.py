@@ -1,0 +1,1 @@
+"""The data cache: generation-keyed cache-aside entries per source, and their statistics."""

@@ -1,0 +1,140 @@
+"""One application error type and the handlers that render every error in the shape of API.md.
+
+    {"error": {"code": "...", "message": "...", "fields": {...}, "request_id": "..."}}
+
+No stack trace ever reaches a client; a 500 carries the request id that is also in the log.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions as drf_exceptions
+
+from hawk.request_id import current_request_id
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF_CODE = {
+    "invalid_field": 400,
+    "invalid_json": 400,
+    "not_authenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "rate_limited": 429,
+    "internal": 500,
+    "unavailable": 503,
+}
+
+
+class HawkError(Exception):
+    """An error meant for the client: a code of API.md, a message and optional field errors."""
+
+    def __init__(
+        self, code: str, message: str, *, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.status = STATUS_OF_CODE[code]
+
+    @classmethod
+    def invalid_field(cls, field: str, problem: str, message: str = "") -> "HawkError":
+        return cls("invalid_field", message or f"{field}: {problem}", fields={field: [problem]})
+
+    def as_body(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, fields=self.fields)
+
+
+def error_body(code: str, message: str, *, fields: dict | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message, "request_id": current_request_id()}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _flatten_detail(detail: Any) -> dict[str, list[str]]:
+    """DRF validation details as {field: [messages]}, nested fields joined with dots."""
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    flat: dict[str, list[str]] = {}
+    for field, value in detail.items():
+        if isinstance(value, dict):
+            for inner, messages in _flatten_detail(value).items():
+                flat[f"{field}.{inner}"] = messages
+        elif isinstance(value, list):
+            flat[field] = [str(item) for item in value if not isinstance(item, dict)] or [
+                "invalid"
+            ]
+        else:
+            flat[field] = [str(value)]
+    return flat
+
+
+def _describe(exc: Exception) -> tuple[str, str, dict[str, list[str]] | None]:
+    """Map an exception to (code, message, fields)."""
+    if isinstance(exc, HawkError):
+        return exc.code, exc.message, exc.fields
+    if isinstance(exc, drf_exceptions.ParseError):
+        return "invalid_json", str(exc.detail), None
+    if isinstance(exc, drf_exceptions.ValidationError):
+        fields = _flatten_detail(exc.detail)
+        first = next(iter(fields.items()))
+        return "invalid_field", f"{first[0]}: {first[1][0]}", fields
+    if isinstance(exc, (drf_exceptions.NotAuthenticated, drf_exceptions.AuthenticationFailed)):
+        return "not_authenticated", str(exc.detail), None
+    if isinstance(exc, (drf_exceptions.PermissionDenied, PermissionDenied)):
+        return "forbidden", "you do not have permission to do this", None
+    if isinstance(exc, (drf_exceptions.NotFound, Http404)):
+        return "not_found", "not found", None
+    if isinstance(exc, drf_exceptions.MethodNotAllowed):
+        return "method_not_allowed", str(exc.detail), None
+    if isinstance(exc, drf_exceptions.Throttled):
+        return "rate_limited", "too many requests, try again later", None
+    if isinstance(exc, drf_exceptions.UnsupportedMediaType):
+        return "invalid_json", str(exc.detail), None
+    return "internal", "internal error; quote the request id when reporting it", None
+
+
+def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
+    """DRF's EXCEPTION_HANDLER: every API error, including unexpected ones, in one shape.
+
+    A plain JsonResponse, not a DRF Response: errors are JSON whatever renderer the view
+    negotiated (the schema view would otherwise render an error as OpenAPI YAML)."""
+    code, message, fields = _describe(exc)
+    status = STATUS_OF_CODE.get(code, 500)
+    if status >= 500:
+        logger.error("unhandled error in %s", context.get("view"), exc_info=exc)
+    headers = {}
+    if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:
+        headers["Retry-After"] = str(int(exc.wait) + 1)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Token realm="api"'
+    response = JsonResponse(error_body(code, message, fields=fields), status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def json_error(code: str, message: str, *, fields: dict | None = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, fields=fields), status=STATUS_OF_CODE[code])
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error("not_found", f"no such path: {request.path}")
+
+
+def handler500(request: HttpRequest) -> JsonResponse:
+    return json_error("internal", "internal error; quote the request id when reporting it")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error("forbidden", "you do not have permission to do this")
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error("invalid_field", "bad request")

@@ -1,0 +1,68 @@
+"""Roles as Django groups (OPERATIONS.md) and the DRF permissions that check them.
+
+viewer reads; analyst runs prompts and edits templates; operations manages cache, metrics and
+configuration; admin may do everything. Superusers count as admin.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+VIEWER = "viewer"
+ANALYST = "analyst"
+OPERATIONS = "operations"
+ADMIN = "admin"
+ALL_ROLES = (VIEWER, ANALYST, OPERATIONS, ADMIN)
+
+# Who may run prompts: everyone who works with the agent, not read-only viewers.
+PROMPT_ROLES = (ANALYST, OPERATIONS, ADMIN)
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:  # type: ignore[union-attr]
+        return set(ALL_ROLES)
+    cached = getattr(user, "_hawk_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        user._hawk_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+class RolePermission(BasePermission):
+    """Authenticated, and a member of one of `roles` (reads may be open to `read_roles`)."""
+
+    roles: tuple[str, ...] = ()
+    read_roles: tuple[str, ...] | None = None
+    message = "your role does not allow this"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in SAFE_METHODS and self.read_roles is not None:
+            return not self.read_roles or has_role(request.user, *self.read_roles)
+        return has_role(request.user, *self.roles)
+
+
+class CanRunPrompts(RolePermission):
+    roles = PROMPT_ROLES
+
+
+class CanEditTemplates(RolePermission):
+    roles = (ANALYST, ADMIN)
+    read_roles = ()  # any authenticated user may read templates
+
+
+class CanOperate(RolePermission):
+    roles = (OPERATIONS, ADMIN)
+
+
+class CanChangeConfiguration(RolePermission):
+    roles = (OPERATIONS, ADMIN)
+    read_roles = ()

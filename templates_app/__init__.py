@@ -1,0 +1,1 @@
+"""Prompt templates: families, categories, placeholders, data requirements and versions."""

@@ -1,0 +1,108 @@
+"""Test set-up: real Postgres and Redis when DATABASE_URL / REDIS_URL point at them.
+
+Without them the suite falls back to SQLite and local memory, skipping only what needs a real
+server, with the reason printed. With CI=true both are required: a missing or unreachable
+service stops the run, and any skipped test fails it.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), 2):
+            return True
+    except OSError:
+        return False
+
+
+def _service_problems() -> list[str]:
+    problems = []
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not point at PostgreSQL")
+    elif not _reachable(os.environ["DATABASE_URL"]):
+        problems.append("PostgreSQL at DATABASE_URL is not reachable")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    elif not _reachable(settings.REDIS_URL):
+        problems.append("Redis at REDIS_URL is not reachable")
+    return problems
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    problems = _service_problems()
+    if IN_CI and problems:
+        pytest.exit("CI needs real services: " + "; ".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    using_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI requires it)")
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI requires it)")
+    for item in items:
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+        if "postgres" in item.keywords and not using_postgres:
+            item.add_marker(skip_postgres)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if IN_CI and skipped and exitstatus == 0:
+        reporter.write_line(f"CI: {skipped} test(s) skipped; skips are failures in CI", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (FLUSHDB of the test Redis database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def user(db, django_user_model):
+    return django_user_model.objects.create_user(username="analyst1", password="not-used-1")
+
+
+@pytest.fixture
+def api_client(user):
+    """A DRF client authenticated with a real token, as the Angular app would be."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token = Token.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def redis_proxy(settings):
+    """Points the cache at a stoppable proxy in front of the real Redis; yields the proxy."""
+    from urllib.parse import urlparse
+
+    from tests.tcp_proxy import TcpProxy
+
+    real = urlparse(settings.REDIS_URL)
+    proxy = TcpProxy(real.hostname or "127.0.0.1", real.port or 6379)
+    proxy.start()
+    proxied = f"redis://127.0.0.1:{proxy.port}{real.path or '/0'}"
+    settings.REDIS_URL = proxied
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": proxied},
+    }
+    yield proxy
+    proxy.stop()
