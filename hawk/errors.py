@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 
@@ -79,6 +80,8 @@ def _describe(exc: Exception) -> tuple[str, str, dict[str, list[str]] | None]:
     """Map an exception to (code, message, fields)."""
     if isinstance(exc, HawkError):
         return exc.code, exc.message, exc.fields
+    if isinstance(exc, (OperationalError, InterfaceError)) or _is_pool_timeout(exc):
+        return "unavailable", "the database is unavailable; nothing was changed, try again", None
     if isinstance(exc, drf_exceptions.ParseError):
         return "invalid_json", str(exc.detail), None
     if isinstance(exc, drf_exceptions.ValidationError):
@@ -100,6 +103,10 @@ def _describe(exc: Exception) -> tuple[str, str, dict[str, list[str]] | None]:
     return "internal", "internal error; quote the request id when reporting it", None
 
 
+def _is_pool_timeout(exc: Exception) -> bool:
+    return type(exc).__name__ == "PoolTimeout"  # psycopg_pool's, without importing it here
+
+
 def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     """DRF's EXCEPTION_HANDLER: every API error, including unexpected ones, in one shape.
 
@@ -107,7 +114,9 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     negotiated (the schema view would otherwise render an error as OpenAPI YAML)."""
     code, message, fields = _describe(exc)
     status = STATUS_OF_CODE.get(code, 500)
-    if status >= 500:
+    if status == 503:
+        logger.error("dependency unavailable in %s: %s", context.get("view"), exc)
+    elif status >= 500:
         logger.error("unhandled error in %s", context.get("view"), exc_info=exc)
     headers = {}
     if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:

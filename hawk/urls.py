@@ -1,10 +1,11 @@
 """URL routes of the HTTP API; WebSocket routes are in hawk.routing."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from hawk.api.pipeline_views import ContextApi, PlanApi
 from hawk.health import HealthView
 from hawk.metrics_view import metrics
 
@@ -24,4 +25,7 @@ urlpatterns = [
         name="docs",
     ),
     path("metrics", metrics, name="metrics"),
+    path("hawk-agent/plan", PlanApi.as_view(), name="agent-plan"),
+    path("hawk-agent/context", ContextApi.as_view(), name="agent-context"),
+    path("cache/", include("cache_admin.urls")),
 ]

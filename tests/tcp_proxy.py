@@ -31,6 +31,10 @@ class TcpProxy:
         """Refuse new connections and cut the open ones, as a crashed server would."""
         with self._lock:
             if self._listener:
+                # shutdown() wakes the thread blocked in accept(); close() alone may leave
+                # the socket listening until accept() returns.
+                with suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
             for sock in self._sockets:

@@ -2,11 +2,15 @@
 generation are never read again (they age out by TTL). No key scans, no stale reads.
 
 A generation lives in the shared cache (Redis in production) so all workers agree. When the
-cache cannot be reached, reads bypass the cache entirely (see datacache.store), so a missed bump
-cannot serve stale data.
+cache cannot be reached, reads bypass the cache entirely (see datacache.store). A bump that
+failed is remembered in this process and retried before its next cached read, so this worker
+never reads entries older than its own writes once Redis is back. (Another worker could, for
+at most the entry's TTL, if Redis kept its data through an outage that only this worker saw:
+the embedded Redis set-up keeps nothing on disk, so a restarted Redis starts empty.)
 """
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 
@@ -29,25 +33,44 @@ def _fresh_start() -> int:
     return int(time.time() * 1000)
 
 
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+
+
+def _bump(table: str) -> None:
+    key = _key(table)
+    try:
+        cache.incr(key)
+    except ValueError:  # missing key: start from a fresh value
+        if not cache.add(key, _fresh_start(), timeout=_NO_EXPIRY):
+            cache.incr(key)
+
+
 def bump_tables(tables: Iterable[str]) -> None:
     """Mark these tables as changed. Errors are logged, never raised: a write must not fail
-    because the cache is down (reads skip the cache while it is down)."""
+    because the cache is down; the bump is retried before this process's next cached read."""
     for table in set(tables):
-        key = _key(table)
         try:
-            try:
-                cache.incr(key)
-            except ValueError:  # missing key: start from a fresh value
-                cache.add(key, _fresh_start(), timeout=_NO_EXPIRY) or cache.incr(key)
+            _bump(table)
         except Exception as exc:
             logger.warning("cache generation bump failed for %s: %s", table, exc)
-            from hawk.datacache import stats
+            with _pending_lock:
+                _pending.add(table)
 
-            stats.record_error("generation")
+
+def _retry_pending() -> None:
+    """Raises while the cache is still failing, which keeps the caller off the cache."""
+    with _pending_lock:
+        waiting = sorted(_pending)
+        for table in waiting:
+            _bump(table)
+            _pending.discard(table)
 
 
 def current_generations(tables: Iterable[str]) -> dict[str, int]:
     """The current generation of each table, creating missing ones. Raises on cache errors."""
+    if _pending:
+        _retry_pending()
     names = sorted(set(tables))
     found = cache.get_many([_key(name) for name in names])
     result = {}

@@ -1,35 +1,95 @@
-"""Cache statistics shared by every worker: counters in the cache itself (Redis in production).
+"""Cache statistics shared by every worker: one hash of counters in Redis (or the local cache).
 
-Counted once per lookup, at the single place that decides hit or miss (datacache.store).
+Lookups are tallied where hit or miss is decided (datacache.store) and flushed once per
+extraction in one round trip, so counting costs one pipeline, not one call per lookup.
 """
 
 import logging
+import threading
+from collections import Counter
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
 RESULTS = ("hit", "miss", "write", "invalidate", "error")
-_PREFIX = "stats:"
+_HASH = "hawk:cache-stats"
+_local_lock = threading.Lock()
 
 
-def _bump(key: str) -> None:
+class Tally:
+    """Counts of one extraction (or one write), flushed together."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, result: str, source: str, intent: str = "") -> None:
+        with self._lock:
+            self.counts[result] += 1
+            self.counts[f"{result}:source:{source}"] += 1
+            if intent:
+                self.counts[f"{result}:intent:{intent}"] += 1
+
+    def flush(self) -> None:
+        with self._lock:
+            counts, self.counts = self.counts, Counter()
+        if counts:
+            _add_counts(counts)
+
+
+def _add_counts(counts: Counter[str]) -> None:
     try:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 0, timeout=None)
-            cache.incr(key)
+        if settings.REDIS_URL:
+            _add_counts_redis(counts)
+        else:
+            _add_counts_local(counts)
     except Exception as exc:  # statistics must never break a request
-        logger.debug("cache stats counter %s not updated: %s", key, exc)
+        logger.debug("cache statistics not updated: %s", exc)
+
+
+def _add_counts_redis(counts: Counter[str]) -> None:
+    from django_redis import get_redis_connection
+
+    pipe = get_redis_connection("default").pipeline(transaction=False)
+    for field, amount in counts.items():
+        pipe.hincrby(_HASH, field, amount)
+    pipe.execute()
+
+
+def _add_counts_local(counts: Counter[str]) -> None:
+    with _local_lock:
+        current = cache.get(_HASH) or {}
+        for field, amount in counts.items():
+            current[field] = current.get(field, 0) + amount
+        cache.set(_HASH, current, timeout=None)
 
 
 def record(result: str, source: str, intent: str = "") -> None:
-    _bump(f"{_PREFIX}{result}")
-    _bump(f"{_PREFIX}{result}:source:{source}")
-    if intent:
-        _bump(f"{_PREFIX}{result}:intent:{intent}")
+    tally = Tally()
+    tally.add(result, source, intent)
+    tally.flush()
 
 
 def record_error(source: str) -> None:
     record("error", source)
+
+
+def read_counters() -> dict[str, int]:
+    """All counters; raises when the shared cache cannot be read."""
+    if settings.REDIS_URL:
+        from django_redis import get_redis_connection
+
+        raw = get_redis_connection("default").hgetall(_HASH)
+        return {key.decode(): int(value) for key, value in raw.items()}
+    return dict(cache.get(_HASH) or {})
+
+
+def reset_counters() -> None:
+    if settings.REDIS_URL:
+        from django_redis import get_redis_connection
+
+        get_redis_connection("default").delete(_HASH)
+    else:
+        cache.delete(_HASH)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from hawk.datacache.invalidation import TrackedManager
+
 
 class YesNo(models.TextChoices):
     YES = "Y", "Yes"
@@ -47,3 +49,12 @@ def flag(default: str = YesNo.YES) -> models.CharField:
 
 def nav_type(**kwargs) -> models.CharField:
     return models.CharField(max_length=3, choices=NavType.choices, **kwargs)
+
+
+class HawkTable(models.Model):
+    """Base of the HAWK tables: their bulk writes bump cache generations (datacache)."""
+
+    objects = TrackedManager()
+
+    class Meta:
+        abstract = True

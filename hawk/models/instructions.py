@@ -2,11 +2,11 @@
 
 from django.db import models
 
-from hawk.models.fields import amount, nav_type, rate
+from hawk.models.fields import HawkTable, amount, nav_type, rate
 from hawk.models.reference import Currency, Entity
 
 
-class HedgeInstruction(models.Model):
+class HedgeInstruction(HawkTable):
     class InstructionType(models.TextChoices):
         INCEPTION = "I", "Inception"
         UTILISATION = "U", "Utilisation"
@@ -68,7 +68,7 @@ class HedgeInstruction(models.Model):
         return f"{self.order_id} ({self.get_instruction_type_display()} {self.exposure_currency_id})"
 
 
-class HedgeBusinessEvent(models.Model):
+class HedgeBusinessEvent(HawkTable):
     class EventType(models.TextChoices):
         INITIATION = "Initiation"
         ROLLOVER = "Rollover"
@@ -100,7 +100,7 @@ class HedgeBusinessEvent(models.Model):
         return f"event {self.event_id} {self.business_event_type} {self.currency_id}"
 
 
-class DealBooking(models.Model):
+class DealBooking(HawkTable):
     class DealType(models.TextChoices):
         FX_SWAP = "FX_SWAP"
         NDF = "NDF"
@@ -142,7 +142,7 @@ class DealBooking(models.Model):
         return f"deal {self.deal_booking_id} {self.deal_type} {self.deal_status}"
 
 
-class GlEntry(models.Model):
+class GlEntry(HawkTable):
     gl_entry_id = models.AutoField(primary_key=True)
     event = models.ForeignKey(
         HedgeBusinessEvent, db_column="event_id", on_delete=models.PROTECT, related_name="gl_entries"

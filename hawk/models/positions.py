@@ -2,11 +2,11 @@
 
 from django.db import models
 
-from hawk.models.fields import amount, nav_type, rate
+from hawk.models.fields import HawkTable, amount, nav_type, rate
 from hawk.models.reference import Currency, Entity
 
 
-class PositionNav(models.Model):
+class PositionNav(HawkTable):
     """One structural FX position (SFX) of an entity in a currency at an as-of date."""
 
     nav_id = models.AutoField(primary_key=True)
@@ -41,7 +41,7 @@ class PositionNav(models.Model):
         return f"{self.entity_id} {self.currency_id} {self.nav_type} {self.as_of_date}"
 
 
-class Allocation(models.Model):
+class Allocation(HawkTable):
     class Status(models.TextChoices):
         CALCULATED = "Calculated"
         APPROVED = "Approved"
@@ -91,7 +91,7 @@ class Allocation(models.Model):
         return f"#{self.allocation_id} {self.entity_id} {self.currency_id} {self.nav_type}"
 
 
-class HedgeEffectiveness(models.Model):
+class HedgeEffectiveness(HawkTable):
     class Result(models.TextChoices):
         PASS = "PASS"
         FAIL = "FAIL"

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from hawk.models.fields import (
+    HawkTable,
     CurrencyType,
     EntityType,
     YesNo,
@@ -14,7 +15,7 @@ from hawk.models.fields import (
 )
 
 
-class Currency(models.Model):
+class Currency(HawkTable):
     currency_code = models.CharField(max_length=3, primary_key=True)
     currency_name = models.CharField(max_length=100)
     currency_type = models.CharField(max_length=30, choices=CurrencyType.choices)
@@ -46,7 +47,7 @@ class Currency(models.Model):
         return f"{self.currency_code} {self.currency_name}"
 
 
-class Entity(models.Model):
+class Entity(HawkTable):
     entity_id = models.CharField(max_length=20, primary_key=True)
     entity_name = models.CharField(max_length=200)
     entity_type = models.CharField(max_length=20, choices=EntityType.choices, db_index=True)
@@ -78,7 +79,7 @@ class Entity(models.Model):
         return f"{self.entity_id} {self.entity_name}"
 
 
-class HedgingFramework(models.Model):
+class HedgingFramework(HawkTable):
     class FrameworkType(models.TextChoices):
         FULLY_HEDGE = "Fully Hedge"
         EXCESS_OF_CAR = "Hedge in Excess of Optimal CAR"
@@ -112,7 +113,7 @@ class HedgingFramework(models.Model):
         return f"{self.entity_id}/{self.currency_id}: {self.framework_type}"
 
 
-class BufferConfiguration(models.Model):
+class BufferConfiguration(HawkTable):
     buffer_rule_id = models.AutoField(primary_key=True)
     entity = models.ForeignKey(
         Entity, db_column="entity_id", null=True, blank=True, on_delete=models.PROTECT
@@ -143,7 +144,7 @@ class BufferConfiguration(models.Model):
         return f"buffer {self.buffer_percentage}% for {scope}"
 
 
-class OverlayConfiguration(models.Model):
+class OverlayConfiguration(HawkTable):
     class ApprovalStatus(models.TextChoices):
         PENDING = "Pending"
         APPROVED = "Approved"
@@ -168,7 +169,7 @@ class OverlayConfiguration(models.Model):
         return f"overlay {self.overlay_amount} {self.entity_id}/{self.currency_id}/{self.nav_type}"
 
 
-class ThresholdConfiguration(models.Model):
+class ThresholdConfiguration(HawkTable):
     class ThresholdType(models.TextChoices):
         USD_PB_DEPOSIT = "USD_PB_DEPOSIT"
         CAR_RATIO = "CAR_RATIO"
@@ -206,7 +207,7 @@ class ThresholdConfiguration(models.Model):
         return f"{self.threshold_type} {self.currency_id or '*'}"
 
 
-class WaterfallLogicConfiguration(models.Model):
+class WaterfallLogicConfiguration(HawkTable):
     class WaterfallType(models.TextChoices):
         OPENING = "Opening"
         CLOSING = "Closing"
@@ -229,7 +230,7 @@ class WaterfallLogicConfiguration(models.Model):
         return f"{self.waterfall_type} #{self.priority_level}: {self.entity_type} {self.nav_type}"
 
 
-class InstructionEventConfig(models.Model):
+class InstructionEventConfig(HawkTable):
     config_id = models.AutoField(primary_key=True)
     nav_type = nav_type()
     currency_type = models.CharField(max_length=30, choices=CurrencyType.choices)
@@ -253,7 +254,7 @@ class InstructionEventConfig(models.Model):
         return f"{self.booking_model} ({self.nav_type} {self.currency_type})"
 
 
-class CurrencyRate(models.Model):
+class CurrencyRate(HawkTable):
     rate_id = models.AutoField(primary_key=True)
     currency_pair = models.CharField(max_length=6, help_text="USDSGD: 1 USD = rate SGD")
     rate_type = models.CharField(max_length=10, default="SPOT")

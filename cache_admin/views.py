@@ -1,0 +1,51 @@
+"""GET /cache/stats and POST /cache/invalidate (operations role)."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hawk.datacache.report import cache_report, invalidate
+from hawk.pipeline.sources import SOURCES
+from hawk.pipeline.vocabulary import ISO_4217_CODES
+from hawk.roles import CanOperate, RolePermission
+
+
+class CanReadCacheStats(RolePermission):
+    roles = ("operations", "admin", "analyst")
+
+
+class CacheStatsApi(APIView):
+    permission_classes = [CanReadCacheStats]
+
+    @extend_schema(
+        summary="Data cache statistics shared by all workers",
+        responses={200: inline_serializer("CacheStats", {"hit_rate": serializers.FloatField()})},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(cache_report())
+
+
+class InvalidateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=sorted(SOURCES), required=False, allow_null=True)
+    currency = serializers.CharField(required=False, allow_null=True, min_length=3, max_length=3)
+
+    def validate_currency(self, value: str | None) -> str | None:
+        if value is not None and value.upper() not in ISO_4217_CODES:
+            raise serializers.ValidationError(f"unknown currency code {value!r}")
+        return value.upper() if value else None
+
+
+class CacheInvalidateApi(APIView):
+    permission_classes = [CanOperate]
+
+    @extend_schema(
+        summary="Invalidate cached data of one source (or all)",
+        request=InvalidateSerializer,
+        responses={200: inline_serializer("Invalidated", {"tables": serializers.ListField()})},
+    )
+    def post(self, request: Request) -> Response:
+        body = InvalidateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(invalidate(**{"source": None, "currency": None, **body.validated_data}))

@@ -1,0 +1,1 @@
+"""The agent's HTTP API: thin views over the pipeline and the run service."""

@@ -1,0 +1,73 @@
+"""Input validation of the agent endpoints: every bad field is a 400 naming that field."""
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from hawk.models import Entity
+from hawk.pipeline.vocabulary import ISO_4217_CODES
+from templates_app.models import Category, PromptTemplate
+
+# Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request.
+MAX_AMOUNT = Decimal("1000000000000000")
+ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
+
+
+class PromptRequestSerializer(serializers.Serializer):
+    user_prompt = serializers.CharField(min_length=1, max_length=4000, trim_whitespace=True)
+    template_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    template_variables = serializers.DictField(
+        child=serializers.CharField(max_length=200, allow_blank=True), required=False
+    )
+    template_category = serializers.ChoiceField(
+        choices=Category.choices, required=False, allow_null=True
+    )
+    currency = serializers.CharField(required=False, allow_null=True, max_length=3, min_length=3)
+    entity_id = serializers.CharField(required=False, allow_null=True, max_length=20)
+    nav_type = serializers.ChoiceField(choices=["COI", "RE"], required=False, allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=24, decimal_places=4, required=False, allow_null=True,
+        min_value=Decimal("0.0001"), max_value=MAX_AMOUNT,
+    )  # fmt: skip
+    order_id = serializers.CharField(required=False, allow_null=True, max_length=40)
+    conversation_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    session_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    stream = serializers.BooleanField(required=False, default=True)
+    use_cache = serializers.BooleanField(required=False, default=True)
+
+    def validate_currency(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.upper()
+        if code not in ISO_4217_CODES:
+            raise serializers.ValidationError(f"unknown currency code {value!r}")
+        return code
+
+    def validate_entity_id(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        entity_id = value.upper()
+        if not Entity.objects.filter(entity_id=entity_id).exists():
+            raise serializers.ValidationError(f"unknown entity {value!r}")
+        return entity_id
+
+    def validate_order_id(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not ORDER_ID.match(value.upper()):
+            raise serializers.ValidationError("an order id looks like ORD-123 or ORD-2025-011")
+        return value.upper()
+
+    def validate_template_id(self, value: int | None) -> int | None:
+        if value is not None and not PromptTemplate.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(f"no prompt template with id {value}")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("template_variables") and not attrs.get("template_id"):
+            raise serializers.ValidationError(
+                {"template_variables": ["template_variables need a template_id"]}
+            )
+        return attrs

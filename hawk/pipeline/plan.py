@@ -1,0 +1,205 @@
+"""Plan: which sources to read, with which exact filters, for an understood prompt.
+
+A pure function of the intent, the parameters, the business date and (optionally) a template's
+data requirements. The mapping is data: which sources each intent needs, and which filter each
+source takes from which binding. Every source name is checked against sources.SOURCES.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from hawk.pipeline.sources import LOOKUPS, SOURCES, source_spec
+
+SCOPES = ("minimal", "targeted", "comprehensive")
+
+CAPACITY = (
+    "currencies", "entities", "frameworks", "buffers", "overlays", "positions", "hedged",
+    "thresholds", "waterfall", "rates",
+)  # fmt: skip
+
+# Sources each intent needs. Capacity-based intents read the capacity set; the others read
+# what their facts section uses (DOMAIN.md).
+INTENT_SOURCES: dict[str, tuple[str, ...]] = {
+    "utilisation": CAPACITY,
+    "inception": (*CAPACITY, "booking_models"),
+    "rollover": ("currencies", "entities", "allocations", "instructions", "rates"),
+    "termination": ("currencies", "entities", "allocations", "instructions"),
+    "amendment": (*CAPACITY, "instructions"),
+    "inquiry": ("currencies", "instructions", "business_events"),
+    "risk_analysis": (*CAPACITY, "allocations"),
+    "compliance": (*CAPACITY, "effectiveness"),
+    "performance": ("currencies", "allocations", "effectiveness", "rates"),
+    "monitoring": ("currencies", "thresholds", "hedged", "rates", "instructions"),
+    "general": ("currencies", "thresholds"),
+}
+
+# Sources that only make sense for one currency: without a currency they are not read (the
+# facts then say a currency is missing) instead of scanning every currency's rows.
+NEEDS_CURRENCY = frozenset(
+    {"entities", "frameworks", "buffers", "overlays", "positions", "hedged", "allocations"}
+)
+
+# Filters each source takes from the bindings (computed once from the parameters): pairs of
+# (filter key, binding name). A binding that is None adds no filter.
+FILTER_RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "currencies": (("currency_code", "currency"),),
+    "entities": (("currency_code", "currency"), ("entity_id", "entity_id")),
+    "frameworks": (("currency_code", "currency"), ("entity_id", "entity_id")),
+    "buffers": (
+        ("currency_code__in_or_null", "currency_list"),
+        ("entity_id__in_or_null", "entity_list"),
+        ("nav_type__in_or_null", "nav_type_list"),
+    ),
+    "overlays": (
+        ("currency_code", "currency"),
+        ("entity_id", "entity_id"),
+        ("nav_type", "nav_type"),
+    ),
+    "positions": (
+        ("currency_code", "currency"),
+        ("entity_id", "entity_id"),
+        ("nav_type", "nav_type"),
+        ("as_of_date__lte", "business_date"),
+    ),
+    # PB deposit needs the hedged total over all entities: never narrowed to one entity.
+    "hedged": (("currency_code", "currency"),),
+    "allocations": (("currency_code", "currency"), ("entity_id", "entity_id")),
+    "thresholds": (("currency_code__in_or_null", "currency_list"),),
+    "waterfall": (("currency_code__in_or_null", "currency_list"),),
+    "rates": (("currency_pair__in", "rate_pairs"), ("effective_date__lt", "rates_before")),
+    "booking_models": (("nav_type", "nav_type"),),
+    "instructions": (("exposure_currency", "currency"), ("order_id", "order_id")),
+    "business_events": (("currency_code", "currency"),),
+    "effectiveness": (("allocation__currency_id", "currency"),),
+}
+
+# Filters that depend on the intent as well as the source.
+INTENT_FILTERS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("rollover", "allocations"): (
+        ("allocation_status__in", "hedged_statuses"),
+        ("maturity_date__range", "rollover_window"),
+    ),
+    ("termination", "allocations"): (("allocation_status__in", "hedged_statuses"),),
+    ("risk_analysis", "allocations"): (("allocation_status__in", "hedged_statuses"),),
+    ("performance", "allocations"): (("allocation_status__in", "hedged_statuses"),),
+}
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    name: str
+    filters: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "filters": self.filters}
+
+
+@dataclass(frozen=True)
+class Plan:
+    intent: str
+    template_category: str | None
+    parameters: dict[str, Any]
+    data_scope: str
+    business_date: datetime.date
+    sources: tuple[SourceRead, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "template_category": self.template_category,
+            "parameters": self.parameters,
+            "data_scope": self.data_scope,
+            "business_date": self.business_date.isoformat(),
+            "sources": [read.as_dict() for read in self.sources],
+        }
+
+    def source_names(self) -> list[str]:
+        return [read.name for read in self.sources]
+
+
+def rate_pairs(currency: str) -> list[str]:
+    """Every pair usd() may use for `currency`: direct, inverse, and both legs through SGD."""
+    pairs = {"USDSGD", "SGDUSD"}
+    if currency not in ("USD", "SGD"):
+        pairs |= {f"{currency}USD", f"USD{currency}", f"{currency}SGD", f"SGD{currency}"}
+    return sorted(pairs)
+
+
+def bindings(
+    parameters: dict[str, Any], business_date: datetime.date, rollover_days: int
+) -> dict[str, Any]:
+    currency = parameters.get("currency")
+    entity_id = parameters.get("entity_id")
+    nav_type = parameters.get("nav_type")
+    return {
+        "currency": currency,
+        "currency_list": [currency] if currency else None,
+        "entity_id": entity_id,
+        "entity_list": [entity_id] if entity_id else None,
+        "nav_type": nav_type,
+        "nav_type_list": [nav_type] if nav_type else None,
+        "order_id": parameters.get("order_id"),
+        "business_date": business_date.isoformat(),
+        "rates_before": f"{business_date + datetime.timedelta(days=1)}T00:00:00+00:00",
+        "rate_pairs": rate_pairs(currency) if currency else None,
+        "hedged_statuses": ["Approved", "Executed"],
+        "rollover_window": [
+            business_date.isoformat(),
+            (business_date + datetime.timedelta(days=rollover_days)).isoformat(),
+        ],
+    }
+
+
+def source_filters(intent: str, name: str, bound: dict[str, Any]) -> dict[str, Any]:
+    rules = FILTER_RULES.get(name, ()) + INTENT_FILTERS.get((intent, name), ())
+    filters = {key: bound[binding] for key, binding in rules if bound[binding] is not None}
+    spec = source_spec(name)
+    for key in filters:
+        column, _, lookup = key.partition("__")
+        if column not in spec.filterable and key not in spec.filterable:
+            raise ValueError(f"source {name} cannot be filtered by {column}")
+        if lookup and lookup not in LOOKUPS and key not in spec.filterable:
+            raise ValueError(f"unknown lookup {lookup} in filter {key}")
+    return filters
+
+
+def data_scope(parameters: dict[str, Any], names: list[str]) -> str:
+    """minimal: one order or one entity; targeted: one currency; comprehensive: no filter."""
+    if parameters.get("order_id") or parameters.get("entity_id"):
+        return "minimal"
+    return "targeted" if parameters.get("currency") else "comprehensive"
+
+
+def plan_sources(intent: str, currency: str | None, required: tuple[str, ...] = ()) -> list[str]:
+    names = list(dict.fromkeys((*INTENT_SOURCES.get(intent, INTENT_SOURCES["general"]), *required)))
+    unknown = [name for name in names if name not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown data source(s): {', '.join(unknown)}")
+    if currency is None:
+        names = [name for name in names if name not in NEEDS_CURRENCY]
+    return names
+
+
+def make_plan(
+    *,
+    intent: str,
+    template_category: str | None,
+    parameters: dict[str, Any],
+    business_date: datetime.date,
+    required_sources: tuple[str, ...] = (),
+    scope: str | None = None,
+    rollover_days: int = 30,
+) -> Plan:
+    """The plan for an understood prompt. `parameters` are JSON-ready (Understanding.as_dict)."""
+    names = plan_sources(intent, parameters.get("currency"), required_sources)
+    bound = bindings(parameters, business_date, rollover_days)
+    reads = tuple(SourceRead(name, source_filters(intent, name, bound)) for name in names)
+    return Plan(
+        intent=intent,
+        template_category=template_category,
+        parameters=parameters,
+        data_scope=scope if scope in SCOPES else data_scope(parameters, names),
+        business_date=business_date,
+        sources=reads,
+    )

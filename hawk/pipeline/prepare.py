@@ -1,0 +1,197 @@
+"""The data phase of a run, stage by stage: understand, plan, extract, facts, context.
+
+Each stage is its own module; this one only strings them together and times them. The run
+service (streaming) calls the stages one by one so it can emit an event after each; the plan
+and context endpoints call `prepare` for the whole phase at once.
+"""
+
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from hawk.errors import HawkError
+from hawk.models import BusinessDate
+from hawk.pipeline.context import BuiltContext, build_context
+from hawk.pipeline.extract import Extraction, extract, extract_async
+from hawk.pipeline.facts import Facts, FactsInput, compute_facts
+from hawk.pipeline.plan import Plan, make_plan
+from hawk.pipeline.understand import Understanding, understand
+from hawk.pipeline.vocabulary import load_vocabulary
+from templates_app.models import PromptTemplate
+from templates_app.rendering import render_template
+
+OVERRIDE_FIELDS = ("currency", "entity_id", "nav_type", "amount", "order_id")
+
+
+@dataclass(frozen=True)
+class PromptInput:
+    """A validated request (PromptRequestSerializer.validated_data), resolved."""
+
+    prompt: str
+    template: PromptTemplate | None = None
+    template_category: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    use_cache: bool = True
+
+    @classmethod
+    def from_validated(cls, data: dict[str, Any]) -> "PromptInput":
+        template = None
+        prompt = data["user_prompt"]
+        if data.get("template_id"):
+            template = PromptTemplate.objects.get(pk=data["template_id"])
+            prompt = _rendered_prompt(template, data.get("template_variables"), prompt)
+        overrides = {name: data[name] for name in OVERRIDE_FIELDS if data.get(name) is not None}
+        category = data.get("template_category") or (template and template.template_category)
+        return cls(prompt, template, category or None, overrides, data.get("use_cache", True))
+
+
+def _rendered_prompt(template: PromptTemplate, variables: dict | None, fallback: str) -> str:
+    """With variables, the template's text filled in; without, the client's own rendering."""
+    if not variables:
+        return fallback
+    rendered = render_template(template, variables)
+    if rendered.missing:
+        fields = {f"template_variables.{name}": ["required"] for name in rendered.missing}
+        raise HawkError(
+            "invalid_field", f"missing template variables: {', '.join(rendered.missing)}",
+            fields=fields,
+        )  # fmt: skip
+    return rendered.prompt
+
+
+@dataclass
+class Prepared:
+    request: PromptInput
+    understanding: Understanding
+    plan: Plan
+    extraction: Extraction | None = None
+    facts: Facts | None = None
+    context: BuiltContext | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
+
+
+def understand_and_plan(request: PromptInput) -> Prepared:
+    started = time.perf_counter()
+    business_date = BusinessDate.current()
+    understanding = understand(
+        request.prompt,
+        vocabulary=load_vocabulary(),
+        overrides=request.overrides,
+        template_category=request.template_category,
+        today=business_date,
+    )
+    plan = plan_for(understanding, request.template, business_date)
+    return Prepared(request, understanding, plan, timings={"plan_ms": _ms_since(started)})
+
+
+def plan_for(understanding: Understanding, template: PromptTemplate | None, business_date) -> Plan:
+    requirements = (template.data_requirements or {}) if template else {}
+    return make_plan(
+        intent=understanding.intent,
+        template_category=understanding.template_category,
+        parameters=understanding.as_dict()["parameters"],
+        business_date=business_date,
+        required_sources=tuple(requirements.get("sources", ())),
+        scope=requirements.get("scope"),
+        rollover_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
+    )
+
+
+def _order_currency(prepared: Prepared) -> str | None:
+    """An amendment names an order, not a currency: the order's instruction tells it."""
+    if prepared.plan.parameters.get("currency") or prepared.extraction is None:
+        return None
+    instructions = prepared.extraction.records.get("instructions") or []
+    order_id = prepared.plan.parameters.get("order_id")
+    for row in instructions:
+        if order_id and row.get("order_id") == order_id:
+            return row.get("exposure_currency")
+    return None
+
+
+def _replan_with_currency(prepared: Prepared, currency: str) -> Plan:
+    parameters = {**prepared.plan.parameters, "currency": currency}
+    plan = prepared.plan
+    return make_plan(
+        intent=plan.intent,
+        template_category=plan.template_category,
+        parameters=parameters,
+        business_date=plan.business_date,
+        required_sources=tuple(r.name for r in plan.sources),
+        rollover_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
+    )
+
+
+def run_extraction(prepared: Prepared) -> None:
+    started = time.perf_counter()
+    prepared.extraction = extract(prepared.plan, use_cache=prepared.request.use_cache)
+    if currency := _order_currency(prepared):
+        prepared.plan = _replan_with_currency(prepared, currency)
+        prepared.extraction = extract(prepared.plan, use_cache=prepared.request.use_cache)
+    prepared.timings["extraction_ms"] = _ms_since(started)
+
+
+async def run_extraction_async(prepared: Prepared) -> None:
+    started = time.perf_counter()
+    prepared.extraction = await extract_async(prepared.plan, use_cache=prepared.request.use_cache)
+    if currency := _order_currency(prepared):
+        prepared.plan = _replan_with_currency(prepared, currency)
+        prepared.extraction = await extract_async(
+            prepared.plan, use_cache=prepared.request.use_cache
+        )
+    prepared.timings["extraction_ms"] = _ms_since(started)
+
+
+def run_facts(prepared: Prepared) -> None:
+    assert prepared.extraction is not None, "extract before computing facts"
+    started = time.perf_counter()
+    parameters = prepared.plan.parameters
+    amount = parameters.get("amount")
+    prepared.facts = compute_facts(
+        FactsInput(
+            intent=prepared.plan.intent,
+            currency=parameters.get("currency"),
+            amount=Decimal(amount) if amount is not None else None,
+            nav_type=parameters.get("nav_type"),
+            entity_id=parameters.get("entity_id"),
+            order_id=parameters.get("order_id"),
+            business_date=prepared.plan.business_date,
+            records=prepared.extraction.records,
+            now=timezone.now(),
+            rate_max_age_hours=settings.HAWK["RATE_MAX_AGE_HOURS"],
+            rollover_window_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
+            effectiveness_materiality=Decimal(settings.HAWK["EFFECTIVENESS_MATERIALITY"]),
+        )
+    )
+    prepared.timings["facts_ms"] = _ms_since(started)
+
+
+def run_context(prepared: Prepared, *, max_chars: int | None = None) -> None:
+    assert prepared.facts is not None and prepared.extraction is not None
+    started = time.perf_counter()
+    prepared.context = build_context(
+        prompt=prepared.request.prompt,
+        plan=prepared.plan.as_dict(),
+        facts=prepared.facts.facts,
+        warnings=prepared.facts.warnings,
+        records=prepared.extraction.records,
+        max_chars=max_chars or settings.HAWK["CONTEXT_MAX_CHARS"],
+    )
+    prepared.timings["context_ms"] = _ms_since(started)
+
+
+def prepare(request: PromptInput) -> Prepared:
+    """The whole data phase, synchronously."""
+    prepared = understand_and_plan(request)
+    run_extraction(prepared)
+    run_facts(prepared)
+    run_context(prepared)
+    return prepared
