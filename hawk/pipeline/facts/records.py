@@ -1,0 +1,92 @@
+"""Typed access to extracted records: columns read as Decimal, text or dates.
+
+Records arrive as dicts keyed by column name (sources.py), usually with Decimal and date values
+straight from the database; these readers also accept the plain strings and integers a cache or
+a test may hold, so the arithmetic downstream only ever sees Decimal.
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+Record = Mapping[str, Any]
+Records = Mapping[str, Sequence[Record]]
+
+ZERO = Decimal("0")
+
+
+def source_records(records: Records, source: str) -> Sequence[Record]:
+    """The records of one source; a source the plan did not read gives no records."""
+    return records.get(source) or ()
+
+
+def of_currency(records: Sequence[Record], currency: str) -> list[Record]:
+    """The records of the currency; records without a currency column are taken as already
+    filtered by the plan (summed sources group by entity and NAV only)."""
+    return [record for record in records if code_of(record, "currency_code") in (None, currency)]
+
+
+def decimal_of(record: Record, column: str) -> Decimal | None:
+    """The column as a Decimal, None when null or blank."""
+    value = record.get(column)
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"{column} holds a boolean, not an amount")
+    # str() first: a stray float becomes its shortest repr, never its binary expansion.
+    return Decimal(str(value))
+
+
+def amount_of(record: Record, column: str) -> Decimal:
+    """The column as a Decimal amount, 0 when null."""
+    value = decimal_of(record, column)
+    return ZERO if value is None else value
+
+
+def text_of(record: Record, column: str) -> str | None:
+    """The column as stripped text, None when null or blank (a blank means "not set")."""
+    value = record.get(column)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def code_of(record: Record, column: str) -> str | None:
+    """A code column (currency, NAV type, pair) compared case-insensitively: upper case."""
+    text = text_of(record, column)
+    return text.upper() if text else None
+
+
+def date_of(record: Record, column: str) -> datetime.date | None:
+    value = record.get(column)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def datetime_of(record: Record, column: str) -> datetime.datetime | None:
+    """A timestamp column as an aware datetime; naive values are taken as UTC."""
+    value = record.get(column)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.fromisoformat(str(value))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def is_yes(record: Record, column: str) -> bool:
+    """A Y/N flag column (booleans are accepted too)."""
+    value = record.get(column)
+    if isinstance(value, bool):
+        return value
+    return (text_of(record, column) or "").upper() == "Y"
