@@ -68,9 +68,7 @@ def _flatten_detail(detail: Any) -> dict[str, list[str]]:
             for inner, messages in _flatten_detail(value).items():
                 flat[f"{field}.{inner}"] = messages
         elif isinstance(value, list):
-            flat[field] = [str(item) for item in value if not isinstance(item, dict)] or [
-                "invalid"
-            ]
+            flat[field] = [str(item) for item in value if not isinstance(item, dict)] or ["invalid"]
         else:
             flat[field] = [str(value)]
     return flat
@@ -119,8 +117,9 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     elif status >= 500:
         logger.error("unhandled error in %s", context.get("view"), exc_info=exc)
     headers = {}
-    if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait) + 1)
+    wait = getattr(exc, "wait", None)  # set by DRF on Throttled
+    if isinstance(exc, drf_exceptions.Throttled) and wait is not None:
+        headers["Retry-After"] = str(int(wait) + 1)
     if status == 401:
         headers["WWW-Authenticate"] = 'Token realm="api"'
     response = JsonResponse(error_body(code, message, fields=fields), status=status)

@@ -4,7 +4,8 @@ viewer reads; analyst runs prompts and edits templates; operations manages cache
 configuration; admin may do everything. Superusers count as admin.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -19,19 +20,20 @@ ALL_ROLES = (VIEWER, ANALYST, OPERATIONS, ADMIN)
 PROMPT_ROLES = (ANALYST, OPERATIONS, ADMIN)
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def user_roles(user: Any) -> set[str]:
+    """The user's roles, read once per request object (a user or AnonymousUser)."""
     if not user.is_authenticated:
         return set()
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         return set(ALL_ROLES)
     cached = getattr(user, "_hawk_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._hawk_roles = cached  # type: ignore[union-attr]
+        cached = set(user.groups.values_list("name", flat=True))
+        user._hawk_roles = cached
     return cached
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+def has_role(user: Any, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 

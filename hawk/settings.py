@@ -285,16 +285,15 @@ LOGGING = {
 
 # --- HAWK -----------------------------------------------------------------------------------
 
-HAWK = {
-    # Context budget for the analysis backend, in characters.
-    "CONTEXT_MAX_CHARS": env_int("HAWK_CONTEXT_MAX_CHARS", 100_000, minimum=1000),
-    # An FX rate older than this adds a RATE_STALE warning (it is still used).
-    "RATE_MAX_AGE_HOURS": env_int("HAWK_RATE_MAX_AGE_HOURS", 72, minimum=1),
-    "ROLLOVER_WINDOW_DAYS": env_int("HAWK_ROLLOVER_WINDOW_DAYS", 30, minimum=1),
-    # Hedged item changes below this (in currency units) make an effectiveness test inconclusive.
-    "EFFECTIVENESS_MATERIALITY": env_str("HAWK_EFFECTIVENESS_MATERIALITY", "1000"),
-    "EXTRACT_WORKERS": env_int("HAWK_EXTRACT_WORKERS", 8, minimum=1),
-}
+# Context budget for the analysis backend, in characters.
+HAWK_CONTEXT_MAX_CHARS = env_int("HAWK_CONTEXT_MAX_CHARS", 100_000, minimum=1000)
+# An FX rate older than this adds a RATE_STALE warning (it is still used).
+HAWK_RATE_MAX_AGE_HOURS = env_int("HAWK_RATE_MAX_AGE_HOURS", 72, minimum=1)
+HAWK_ROLLOVER_WINDOW_DAYS = env_int("HAWK_ROLLOVER_WINDOW_DAYS", 30, minimum=1)
+# Hedged item changes below this (in currency units) make an effectiveness test inconclusive.
+HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
+# Threads reading the sources of a plan concurrently (each with its own pooled connection).
+HAWK_EXTRACT_WORKERS = env_int("HAWK_EXTRACT_WORKERS", 8, minimum=1)
 
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])

@@ -36,17 +36,17 @@ class TrackedQuerySet(models.QuerySet):
         self._written()
         return count
 
-    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         self._written()
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_update(self, objs, fields, *args, **kwargs):
         count = super().bulk_update(objs, fields, *args, **kwargs)
         self._written()
         return count
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         result = super().delete()
         self._written()
         return result

@@ -65,7 +65,9 @@ class HedgeInstruction(HawkTable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_id} ({self.get_instruction_type_display()} {self.exposure_currency_id})"
+        return (
+            f"{self.order_id} ({self.get_instruction_type_display()} {self.exposure_currency_id})"
+        )
 
 
 class HedgeBusinessEvent(HawkTable):
@@ -77,7 +79,10 @@ class HedgeBusinessEvent(HawkTable):
 
     event_id = models.AutoField(primary_key=True)
     instruction = models.ForeignKey(
-        HedgeInstruction, db_column="instruction_id", on_delete=models.PROTECT, related_name="events"
+        HedgeInstruction,
+        db_column="instruction_id",
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     entity = models.ForeignKey(Entity, db_column="entity_id", on_delete=models.PROTECT)
     business_event_type = models.CharField(max_length=12, choices=EventType.choices)
@@ -145,7 +150,10 @@ class DealBooking(HawkTable):
 class GlEntry(HawkTable):
     gl_entry_id = models.AutoField(primary_key=True)
     event = models.ForeignKey(
-        HedgeBusinessEvent, db_column="event_id", on_delete=models.PROTECT, related_name="gl_entries"
+        HedgeBusinessEvent,
+        db_column="event_id",
+        on_delete=models.PROTECT,
+        related_name="gl_entries",
     )
     entry_type = models.CharField(max_length=40)
     posting_date = models.DateField()

@@ -4,9 +4,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from hawk.models.fields import (
-    HawkTable,
     CurrencyType,
     EntityType,
+    HawkTable,
     YesNo,
     amount,
     flag,
@@ -138,9 +138,7 @@ class BufferConfiguration(HawkTable):
         ]
 
     def __str__(self) -> str:
-        scope = "/".join(
-            part or "*" for part in (self.entity_id, self.currency_id, self.nav_type)
-        )
+        scope = "/".join(part or "*" for part in (self.entity_id, self.currency_id, self.nav_type))
         return f"buffer {self.buffer_percentage}% for {scope}"
 
 
@@ -181,9 +179,7 @@ class ThresholdConfiguration(HawkTable):
     currency = models.ForeignKey(
         Currency, db_column="currency_code", null=True, blank=True, on_delete=models.PROTECT
     )
-    entity_type = models.CharField(
-        max_length=20, choices=EntityType.choices, null=True, blank=True
-    )
+    entity_type = models.CharField(max_length=20, choices=EntityType.choices, null=True, blank=True)
     warning_level = amount()
     critical_level = amount()
     maximum_limit = amount()

@@ -167,7 +167,7 @@ def _executor() -> ThreadPoolExecutor:
     with _pool_guard:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                max_workers=settings.HAWK["EXTRACT_WORKERS"], thread_name_prefix="hawk-extract"
+                max_workers=settings.HAWK_EXTRACT_WORKERS, thread_name_prefix="hawk-extract"
             )
         return _pool
 

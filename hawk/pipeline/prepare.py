@@ -97,11 +97,11 @@ def plan_for(understanding: Understanding, template: PromptTemplate | None, busi
     return make_plan(
         intent=understanding.intent,
         template_category=understanding.template_category,
-        parameters=understanding.as_dict()["parameters"],
+        parameters=understanding.parameters.as_dict(),
         business_date=business_date,
         required_sources=tuple(requirements.get("sources", ())),
         scope=requirements.get("scope"),
-        rollover_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
+        rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
 
 
@@ -126,7 +126,7 @@ def _replan_with_currency(prepared: Prepared, currency: str) -> Plan:
         parameters=parameters,
         business_date=plan.business_date,
         required_sources=tuple(r.name for r in plan.sources),
-        rollover_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
+        rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
 
 
@@ -166,9 +166,9 @@ def run_facts(prepared: Prepared) -> None:
             business_date=prepared.plan.business_date,
             records=prepared.extraction.records,
             now=timezone.now(),
-            rate_max_age_hours=settings.HAWK["RATE_MAX_AGE_HOURS"],
-            rollover_window_days=settings.HAWK["ROLLOVER_WINDOW_DAYS"],
-            effectiveness_materiality=Decimal(settings.HAWK["EFFECTIVENESS_MATERIALITY"]),
+            rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
+            rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
+            effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
         )
     )
     prepared.timings["facts_ms"] = _ms_since(started)
@@ -183,7 +183,7 @@ def run_context(prepared: Prepared, *, max_chars: int | None = None) -> None:
         facts=prepared.facts.facts,
         warnings=prepared.facts.warnings,
         records=prepared.extraction.records,
-        max_chars=max_chars or settings.HAWK["CONTEXT_MAX_CHARS"],
+        max_chars=max_chars or settings.HAWK_CONTEXT_MAX_CHARS,
     )
     prepared.timings["context_ms"] = _ms_since(started)
 

@@ -21,7 +21,11 @@ def health_in_a_fresh_process(env: dict[str, str]) -> tuple[int, dict]:
     )
     clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "hawk.settings", **env}
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=90,
     )
     assert done.returncode == 0, done.stderr

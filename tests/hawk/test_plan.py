@@ -83,9 +83,14 @@ def test_an_amendment_reads_its_order():
 
 
 def test_a_template_adds_its_required_sources_and_scope():
-    result = make_plan(intent="inquiry", template_category="inquiry", parameters={"currency": "CNY"},
-                       business_date=DAY, required_sources=("deals", "gl_entries"),
-                       scope="comprehensive")  # fmt: skip
+    result = make_plan(
+        intent="inquiry",
+        template_category="inquiry",
+        parameters={"currency": "CNY"},
+        business_date=DAY,
+        required_sources=("deals", "gl_entries"),
+        scope="comprehensive",
+    )
     assert result.source_names()[-2:] == ["deals", "gl_entries"]
     assert result.data_scope == "comprehensive"
 

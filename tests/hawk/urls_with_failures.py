@@ -6,7 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from hawk.urls import handler404, handler500, urlpatterns as real_urlpatterns
+from hawk.urls import handler404, handler500
+from hawk.urls import urlpatterns as real_urlpatterns
 
 __all__ = ["handler404", "handler500", "urlpatterns"]
 

@@ -1,0 +1,138 @@
+"""Admin for hedge instructions and what they become: business events, deals and GL entries."""
+
+from django.contrib import admin
+
+from hawk.admin.columns import amount_column
+from hawk.models import DealBooking, GlEntry, HedgeBusinessEvent, HedgeInstruction
+
+
+@admin.register(HedgeInstruction)
+class HedgeInstructionAdmin(admin.ModelAdmin):
+    list_display = (
+        "instruction_id",
+        "order_id",
+        "instruction_type",
+        "instruction_date",
+        "exposure_currency",
+        "entity",
+        "nav_type",
+        amount_column("hedge_amount_order", "order amount"),
+        amount_column("allocated_notional", "allocated"),
+        amount_column("not_allocated_notional", "not allocated"),
+        "instruction_status",
+        "check_status",
+        "usd_pb_check_status",
+    )
+    list_filter = (
+        "instruction_type",
+        "instruction_status",
+        "check_status",
+        "usd_pb_check_status",
+        "exposure_currency",
+        "nav_type",
+        "instruction_date",
+    )
+    search_fields = (
+        "=instruction_id",
+        "msg_uid",
+        "order_id",
+        "previous_order_id",
+        "entity__entity_id",
+    )
+    date_hierarchy = "instruction_date"
+    list_select_related = ("exposure_currency", "entity")
+    autocomplete_fields = ("entity",)
+
+
+@admin.register(HedgeBusinessEvent)
+class HedgeBusinessEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "event_id",
+        "instruction",
+        "business_event_type",
+        "entity",
+        "currency",
+        "nav_type",
+        amount_column("notional_amount", "notional"),
+        "trade_date",
+        "value_date",
+        "maturity_date",
+        "event_status",
+        "stage_2_status",
+        "assigned_booking_model",
+    )
+    list_filter = (
+        "business_event_type",
+        "event_status",
+        "stage_2_status",
+        "assigned_booking_model",
+        "currency",
+        "nav_type",
+        "trade_date",
+    )
+    search_fields = (
+        "=event_id",
+        "instruction__order_id",
+        "instruction__msg_uid",
+        "entity__entity_id",
+    )
+    date_hierarchy = "trade_date"
+    list_select_related = ("instruction", "entity", "currency")
+    autocomplete_fields = ("instruction", "entity")
+
+
+@admin.register(DealBooking)
+class DealBookingAdmin(admin.ModelAdmin):
+    list_display = (
+        "deal_booking_id",
+        "event",
+        "deal_sequence",
+        "deal_type",
+        "sell_currency",
+        amount_column("sell_amount"),
+        "buy_currency",
+        amount_column("buy_amount"),
+        "fx_rate",
+        "trade_date",
+        "value_date",
+        "maturity_date",
+        "deal_status",
+        "external_reference",
+    )
+    list_filter = ("deal_status", "deal_type", "sell_currency", "buy_currency", "trade_date")
+    search_fields = (
+        "=deal_booking_id",
+        "external_reference",
+        "portfolio",
+        "=event__event_id",
+        "event__instruction__order_id",
+    )
+    date_hierarchy = "trade_date"
+    list_select_related = ("event",)
+    autocomplete_fields = ("event",)
+
+
+@admin.register(GlEntry)
+class GlEntryAdmin(admin.ModelAdmin):
+    list_display = (
+        "gl_entry_id",
+        "event",
+        "entry_type",
+        "posting_date",
+        "debit_account",
+        "credit_account",
+        amount_column("amount_sgd", "amount (SGD)"),
+        "entity",
+    )
+    list_filter = ("entry_type", "posting_date", "entity__entity_type")
+    search_fields = (
+        "=gl_entry_id",
+        "entry_type",
+        "debit_account",
+        "credit_account",
+        "entity__entity_id",
+        "event__instruction__order_id",
+    )
+    date_hierarchy = "posting_date"
+    list_select_related = ("event", "entity")
+    autocomplete_fields = ("event", "entity")

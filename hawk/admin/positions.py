@@ -1,0 +1,86 @@
+"""Admin for positions (SFX), allocations and hedge effectiveness tests."""
+
+from django.contrib import admin
+
+from hawk.admin.columns import amount_column
+from hawk.models import Allocation, HedgeEffectiveness, PositionNav
+
+
+@admin.register(PositionNav)
+class PositionNavAdmin(admin.ModelAdmin):
+    list_display = (
+        "nav_id",
+        "entity",
+        "currency",
+        "as_of_date",
+        "nav_type",
+        "position_type",
+        amount_column("current_position", "SFX position"),
+        amount_column("coi_amount", "COI amount"),
+        amount_column("re_amount", "RE amount"),
+        amount_column("optimal_car_amount", "optimal CAR amount"),
+        "data_quality_status",
+    )
+    list_filter = (
+        "currency",
+        "entity__entity_type",
+        "nav_type",
+        "position_type",
+        "data_quality_status",
+        "as_of_date",
+    )
+    search_fields = ("=nav_id", "entity__entity_id", "entity__entity_name")
+    date_hierarchy = "as_of_date"
+    list_select_related = ("entity", "currency")
+    autocomplete_fields = ("entity",)
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = (
+        "allocation_id",
+        "request",
+        "entity",
+        "currency",
+        "nav_type",
+        amount_column("hedge_amount_allocation", "allocated amount"),
+        "allocation_status",
+        "execution_date",
+        "maturity_date",
+    )
+    list_filter = (
+        "allocation_status",
+        "currency",
+        "entity__entity_type",
+        "nav_type",
+        "execution_date",
+        "maturity_date",
+    )
+    search_fields = (
+        "=allocation_id",
+        "entity__entity_id",
+        "entity__entity_name",
+        "request__order_id",
+        "request__msg_uid",
+    )
+    list_select_related = ("request", "entity", "currency")
+    autocomplete_fields = ("request", "entity")
+
+
+@admin.register(HedgeEffectiveness)
+class HedgeEffectivenessAdmin(admin.ModelAdmin):
+    list_display = (
+        "test_id",
+        "allocation",
+        "test_date",
+        "method",
+        amount_column("hedged_item_change"),
+        amount_column("instrument_change"),
+        "ratio",
+        "result",
+    )
+    list_filter = ("result", "method", "test_date")
+    search_fields = ("=test_id", "=allocation__allocation_id", "allocation__entity__entity_id")
+    date_hierarchy = "test_date"
+    list_select_related = ("allocation",)
+    autocomplete_fields = ("allocation",)

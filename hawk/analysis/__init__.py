@@ -1,0 +1,1 @@
+"""Analysis backends: Dify (the LLM) and the built-in analyst, behind one small interface."""
