@@ -70,7 +70,8 @@ def naive_read(read: SourceRead) -> list[dict[str, Any]]:
     return [{column: row.get(column) for column in spec.columns} for row in rows]
 
 
-def naive_extract(plan: Plan) -> Extraction:
+def naive_extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
+    """`use_cache` is accepted for the extractor signature and ignored: no cache here."""
     import time
 
     started = time.perf_counter()

@@ -57,10 +57,7 @@ def data_phase(prompt: str, extractor=None) -> tuple[float, float, float]:
 
     started = time.perf_counter()
     prepared = stages.understand_and_plan(stages.PromptInput(prompt))
-    if extractor is None:
-        stages.run_extraction(prepared)
-    else:
-        prepared.extraction = extractor(prepared.plan)
+    stages.run_extraction(prepared, *([extractor] if extractor else []))
     stages.run_facts(prepared)
     total = (time.perf_counter() - started) * 1000
     assert prepared.extraction is not None

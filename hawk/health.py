@@ -41,7 +41,11 @@ def redis_status() -> str:
 
 
 def dify_status() -> str:
-    return "configured" if settings.DIFY_BASE_URL else "not_configured"
+    from hawk.analysis.dify import dify_circuit_state, dify_configured
+
+    if not dify_configured():
+        return "not_configured"
+    return "circuit_open" if dify_circuit_state() == "open" else "configured"
 
 
 def overall_status(components: dict[str, str]) -> str:

@@ -206,6 +206,43 @@ DIFY_API_KEY = env_str("DIFY_API_KEY")
 if DIFY_BASE_URL and not DIFY_API_KEY:
     raise ImproperlyConfigured("DIFY_API_KEY must be set when DIFY_BASE_URL is set")
 
+# --- Dify client ----------------------------------------------------------------------------
+# One Dify app per template category may be configured: DIFY_API_KEY_<CATEGORY> (e.g.
+# DIFY_API_KEY_RISK_ANALYSIS). Only the keys that are set appear here, by lower-case category;
+# every other category uses DIFY_API_KEY.
+DIFY_CATEGORIES = (
+    "inception",
+    "utilisation",
+    "rollover",
+    "termination",
+    "amendment",
+    "inquiry",
+    "risk_analysis",
+    "compliance",
+    "performance",
+    "monitoring",
+    "general",
+)
+DIFY_API_KEYS = {
+    category: key
+    for category in DIFY_CATEGORIES
+    if (key := env_str(f"DIFY_API_KEY_{category.upper()}"))
+}
+# Seconds. Dify pings every 10 s while it works, so 30 s without a byte means it is gone.
+DIFY_CONNECT_TIMEOUT = env_float("DIFY_CONNECT_TIMEOUT", 5.0, minimum=0.01)
+DIFY_READ_TIMEOUT = env_float("DIFY_READ_TIMEOUT", 30.0, minimum=0.01)
+DIFY_RUN_DEADLINE = env_float("DIFY_RUN_DEADLINE", 300.0, minimum=0.1)
+DIFY_STOP_TIMEOUT = env_float("DIFY_STOP_TIMEOUT", 3.0, minimum=0.01)
+# Retries happen only before the answer starts: connection errors, 429 and 5xx.
+DIFY_RETRY_ATTEMPTS = env_int("DIFY_RETRY_ATTEMPTS", 3, minimum=1)
+DIFY_RETRY_BACKOFF = env_float("DIFY_RETRY_BACKOFF", 0.5)  # first wait; doubles, with jitter
+DIFY_RETRY_BACKOFF_MAX = env_float("DIFY_RETRY_BACKOFF_MAX", 8.0)
+DIFY_RETRY_AFTER_MAX = env_float("DIFY_RETRY_AFTER_MAX", 10.0)  # cap on a 429's Retry-After
+DIFY_CIRCUIT_FAILURES = env_int("DIFY_CIRCUIT_FAILURES", 5, minimum=1)
+DIFY_CIRCUIT_COOLDOWN = env_float("DIFY_CIRCUIT_COOLDOWN", 30.0)
+DIFY_MAX_CONNECTIONS = env_int("DIFY_MAX_CONNECTIONS", 200, minimum=1)
+# --- end Dify client ------------------------------------------------------------------------
+
 # --- Auth, sessions, security ---------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

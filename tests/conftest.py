@@ -74,7 +74,12 @@ def _empty_cache():
 
 @pytest.fixture
 def user(db, django_user_model):
-    return django_user_model.objects.create_user(username="analyst1", password="not-used-1")
+    """An analyst: may run prompts and edit templates."""
+    from django.contrib.auth.models import Group
+
+    analyst = django_user_model.objects.create_user(username="analyst1", password="not-used-1")
+    analyst.groups.add(Group.objects.get(name="analyst"))
+    return analyst
 
 
 @pytest.fixture
@@ -106,3 +111,14 @@ def redis_proxy(settings):
     }
     yield proxy
     proxy.stop()
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo bundle, loaded inside the test's transaction (rolled back afterwards)."""
+    from tests.hawk.demo import load_demo_data
+
+    load_demo_data()
+
+
+from tests.dify_fixtures import dify_server  # noqa: E402, F401  (the Dify stand-in fixture)

@@ -77,7 +77,10 @@ def current_generations(tables: Iterable[str]) -> dict[str, int]:
     for name in names:
         value = found.get(_key(name))
         if value is None:
-            cache.add(_key(name), _fresh_start(), timeout=_NO_EXPIRY)
-            value = cache.get(_key(name))
+            start = _fresh_start()
+            # add() fails only when another worker created it first: then read theirs.
+            value = (
+                start if cache.add(_key(name), start, timeout=_NO_EXPIRY) else cache.get(_key(name))
+            )
         result[name] = int(value)
     return result

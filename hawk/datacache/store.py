@@ -83,10 +83,63 @@ def local_error_count() -> int:
     return _Down.errors
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """One source read through the cache: what to key on and how to load it on a miss."""
+
+    source: str
+    table: str
+    filters: dict[str, Any]
+    loader: Callable[[], Any]
+    ttl: int
+
+
+def lookup_many(
+    lookups: Sequence[Lookup], *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
+) -> tuple[dict[str, CacheRead], dict[str, str | None]]:
+    """Look every source up in two round trips (generations, then values).
+
+    Returns the hits by source, and for each other source the key to fill, or None when the
+    cache is down (the source is then read from the database, marked degraded)."""
+    if _Down.active():
+        return {}, {lookup.source: None for lookup in lookups}
+    try:
+        generations = current_generations({lookup.table for lookup in lookups})
+        keys = {
+            lookup.source: cache_key(
+                lookup.source, lookup.filters, {lookup.table: generations[lookup.table]}
+            )
+            for lookup in lookups
+        }
+        found = cache.get_many(list(keys.values())) if use_cache else {}
+    except Exception as exc:
+        _Down.mark(lookups[0].source if lookups else "-", exc)
+        return {}, {lookup.source: None for lookup in lookups}
+    hits = {}
+    for source, key in keys.items():
+        if (value := found.get(key)) is not None:
+            _count(tally, "hit", source, intent)
+            hits[source] = CacheRead(value[0], "hit")
+    return hits, {source: key for source, key in keys.items() if source not in hits}
+
+
+def fill(
+    lookup: Lookup, key: str | None, *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
+) -> CacheRead:
+    """Read a source that was not a hit: from the database, then into the cache."""
+    if key is None:
+        return CacheRead(lookup.loader(), "degraded")
+    if not use_cache:
+        value = lookup.loader()
+        _store(key, value, lookup.ttl, lookup.source, tally)
+        return CacheRead(value, "bypass")
+    return _fill(key, lookup.source, lookup.loader, lookup.ttl, tally, intent)
+
+
 def cached_read(
     *,
     source: str,
-    tables: Sequence[str],
+    table: str,
     filters: dict[str, Any],
     loader: Callable[[], Any],
     ttl: int,
@@ -94,50 +147,54 @@ def cached_read(
     use_cache: bool = True,
     intent: str = "",
 ) -> CacheRead:
-    """Read `source` through the cache; `loader` reads the database on a miss.
-
-    The outcome is added to `tally` (flushed by the caller once per extraction)."""
-    if _Down.active():
-        return CacheRead(loader(), "degraded")
-    try:
-        key = cache_key(source, filters, current_generations(tables))
-        if not use_cache:
-            value = loader()
-            _store(key, value, ttl, source, tally)
-            return CacheRead(value, "bypass")
-        found = cache.get(key)
-    except Exception as exc:
-        _Down.mark(source, exc)
-        return CacheRead(loader(), "degraded")
-    if found is not None:
-        _count(tally, "hit", source, intent)
-        return CacheRead(found[0], "hit")
-    return _fill(key, source, loader, ttl, tally, intent)
+    """Read one source through the cache (the single-source form of lookup_many + fill)."""
+    lookup = Lookup(source, table, filters, loader, ttl)
+    hits, to_fill = lookup_many([lookup], tally=tally, use_cache=use_cache, intent=intent)
+    if source in hits:
+        return hits[source]
+    return fill(lookup, to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
 
 
 def _fill(
     key: str, source: str, loader: Callable[[], Any], ttl: int, tally: stats.Tally, intent: str
 ) -> CacheRead:
     """A miss: one thread per process and one worker across processes reads the database."""
-    with _lock_for(key):
-        try:
-            found = cache.get(key)
-            if found is not None:  # another thread filled it while we waited for the lock
-                _count(tally, "hit", source, intent)
-                return CacheRead(found[0], "hit")
-            owner = cache.add(f"fill:{key}", 1, timeout=int(FILL_WAIT_SECONDS) + 1)
-            if not owner and (found := _wait_for_fill(key)) is not None:
-                _count(tally, "hit", source, intent)
-                return CacheRead(found[0], "hit")
-        except Exception as exc:
-            _Down.mark(source, exc)
-            return CacheRead(loader(), "degraded")
-        _count(tally, "miss", source, intent)
-        value = loader()
-        _store(key, value, ttl, source, tally)
-        if owner:
-            _forget_fill_lock(key)
-        return CacheRead(value, "miss")
+    lock = _lock_for(key)
+    contended = not lock.acquire(blocking=False)
+    if contended:
+        lock.acquire()
+    try:
+        return _fill_holding_lock(key, source, loader, ttl, tally, intent, contended)
+    finally:
+        lock.release()
+
+
+def _fill_holding_lock(
+    key: str,
+    source: str,
+    loader: Callable[[], Any],
+    ttl: int,
+    tally: stats.Tally,
+    intent: str,
+    contended: bool,
+) -> CacheRead:
+    """The cross-worker fill lock is not deleted after the fill: it expires within seconds,
+    and any later reader finds the value (or, after a write, a different key) first."""
+    try:
+        if contended and (found := cache.get(key)) is not None:  # filled while we waited
+            _count(tally, "hit", source, intent)
+            return CacheRead(found[0], "hit")
+        owner = cache.add(f"fill:{key}", 1, timeout=int(FILL_WAIT_SECONDS) + 1)
+        if not owner and (found := _wait_for_fill(key)) is not None:
+            _count(tally, "hit", source, intent)
+            return CacheRead(found[0], "hit")
+    except Exception as exc:
+        _Down.mark(source, exc)
+        return CacheRead(loader(), "degraded")
+    _count(tally, "miss", source, intent)
+    value = loader()
+    _store(key, value, ttl, source, tally)
+    return CacheRead(value, "miss")
 
 
 def _wait_for_fill(key: str) -> tuple[Any] | None:
@@ -159,13 +216,6 @@ def _store(key: str, value: Any, ttl: int, source: str, tally: stats.Tally) -> N
         return
     metrics.CACHE_OPERATIONS.labels(source, "write").inc()
     tally.add("write", source)
-
-
-def _forget_fill_lock(key: str) -> None:
-    try:
-        cache.delete(f"fill:{key}")
-    except Exception as exc:
-        logger.debug("fill lock for %s not released: %s", key, exc)
 
 
 def _count(tally: stats.Tally, result: str, source: str, intent: str) -> None:

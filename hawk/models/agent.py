@@ -7,9 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hawk.models.fields import HawkTable
 
-class BusinessDate(models.Model):
-    """The date facts are computed for. One row; absent means today (UTC)."""
+
+class BusinessDate(HawkTable):
+    """The date facts are computed for. One row; absent means today (UTC).
+
+    A tracked table (HawkTable): a change bumps its cache generation, which is how the
+    process-local copy in pipeline.business_date knows to re-read it."""
 
     singleton = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     business_date = models.DateField()
@@ -25,9 +30,12 @@ class BusinessDate(models.Model):
         return f"business date {self.business_date}"
 
     @classmethod
+    def stored(cls) -> datetime.date | None:
+        return cls.objects.filter(singleton=1).values_list("business_date", flat=True).first()
+
+    @classmethod
     def current(cls) -> datetime.date:
-        row = cls.objects.filter(singleton=1).values_list("business_date", flat=True).first()
-        return row or timezone.now().date()
+        return cls.stored() or timezone.now().date()
 
     @classmethod
     def set(cls, value: datetime.date) -> None:

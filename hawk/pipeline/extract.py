@@ -24,7 +24,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from analytics import metrics
 from hawk.datacache import stats
-from hawk.datacache.store import cached_read
+from hawk.datacache.store import Lookup, fill, lookup_many
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.pipeline.sources import SourceSpec, source_spec
 
@@ -172,31 +172,28 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _timed_read(read: SourceRead, tally: stats.Tally, use_cache: bool, intent: str) -> SourceResult:
+def _lookup(read: SourceRead) -> Lookup:
     spec = source_spec(read.name)
+    return Lookup(read.name, spec.table, read.filters, lambda: read_source(read), spec.ttl)
+
+
+def _timed_fill(
+    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+) -> SourceResult:
     started = time.perf_counter()
-    outcome = cached_read(
-        source=read.name,
-        tables=[spec.table],
-        filters=read.filters,
-        loader=lambda: read_source(read),
-        ttl=spec.ttl,
-        tally=tally,
-        use_cache=use_cache,
-        intent=intent,
-    )
+    outcome = fill(lookup, key, tally=tally, use_cache=use_cache, intent=intent)
     ms = (time.perf_counter() - started) * 1000
-    metrics.SOURCE_SECONDS.labels(read.name, outcome.status).observe(ms / 1000)
-    return SourceResult(read.name, outcome.value, ms, outcome.status)
+    metrics.SOURCE_SECONDS.labels(lookup.source, outcome.status).observe(ms / 1000)
+    return SourceResult(lookup.source, outcome.value, ms, outcome.status)
 
 
-def _worker_read(
-    read: SourceRead, tally: stats.Tally, use_cache: bool, intent: str
+def _worker_fill(
+    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     """On a pool thread: return the connection to the pool afterwards (psycopg pool) or close
     it when it is unusable, so no thread holds a connection between extractions."""
     try:
-        return _timed_read(read, tally, use_cache, intent)
+        return _timed_fill(lookup, key, tally, use_cache, intent)
     finally:
         if connection.settings_dict.get("OPTIONS", {}).get("pool"):
             connection.close()
@@ -204,11 +201,33 @@ def _worker_read(
             close_old_connections()
 
 
-def _finish(
-    plan: Plan, results: list[SourceResult], started: float, tally: stats.Tally
-) -> Extraction:
-    tally.flush()
-    extraction = Extraction({r.name: r for r in results}, (time.perf_counter() - started) * 1000)
+@dataclass
+class _Round:
+    """The cache round of an extraction: hits answered at once, the rest still to read."""
+
+    lookups: list[Lookup]
+    hits: dict[str, SourceResult]
+    to_fill: dict[str, str | None]
+    tally: stats.Tally
+    started: float
+
+
+def _cache_round(plan: Plan, use_cache: bool) -> _Round:
+    started, tally = time.perf_counter(), stats.Tally()
+    lookups = [_lookup(read) for read in plan.sources]
+    hits, to_fill = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
+    ms = (time.perf_counter() - started) * 1000
+    for name in hits:
+        metrics.SOURCE_SECONDS.labels(name, "hit").observe(ms / 1000)
+    results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in hits.items()}
+    return _Round(lookups, results, to_fill, tally, started)
+
+
+def _finish(plan: Plan, cache_round: _Round, filled: list[SourceResult]) -> Extraction:
+    cache_round.tally.flush()
+    by_name = {**cache_round.hits, **{result.name: result for result in filled}}
+    results = {read.name: by_name[read.name] for read in plan.sources}
+    extraction = Extraction(results, (time.perf_counter() - cache_round.started) * 1000)
     metrics.EXTRACTION_SECONDS.labels(plan.data_scope, extraction.cache).observe(
         extraction.extraction_ms / 1000
     )
@@ -216,27 +235,38 @@ def _finish(
     return extraction
 
 
+def _misses(cache_round: _Round) -> list[tuple[Lookup, str | None]]:
+    return [
+        (lookup, cache_round.to_fill[lookup.source])
+        for lookup in cache_round.lookups
+        if lookup.source in cache_round.to_fill
+    ]
+
+
 def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
-    """Read all sources of the plan, concurrently unless the caller is in a transaction."""
-    started, tally = time.perf_counter(), stats.Tally()
-    if connection.in_atomic_block or len(plan.sources) < 2:
-        results = [_timed_read(read, tally, use_cache, plan.intent) for read in plan.sources]
+    """Read all sources of the plan: every cache lookup in one round trip, then the misses
+    concurrently (on the caller's thread when it is inside a transaction)."""
+    cache_round = _cache_round(plan, use_cache)
+    misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
+    if connection.in_atomic_block or len(misses) < 2:
+        filled = [_timed_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
     else:
         futures = [
-            _executor().submit(_worker_read, read, tally, use_cache, plan.intent)
-            for read in plan.sources
+            _executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
+            for lookup, key in misses
         ]
-        results = [future.result() for future in futures]
-    return _finish(plan, results, started, tally)
+        filled = [future.result() for future in futures]
+    return _finish(plan, cache_round, filled)
 
 
 async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
-    """The same from async code: the event loop waits, the pool threads read."""
-    started, tally = time.perf_counter(), stats.Tally()
+    """The same from async code: the event loop waits while pool threads do the I/O."""
     loop = asyncio.get_running_loop()
+    cache_round = await loop.run_in_executor(_executor(), _cache_round, plan, use_cache)
+    tally, intent = cache_round.tally, plan.intent
     futures = [
-        loop.run_in_executor(_executor(), _worker_read, read, tally, use_cache, plan.intent)
-        for read in plan.sources
+        loop.run_in_executor(_executor(), _worker_fill, lookup, key, tally, use_cache, intent)
+        for lookup, key in _misses(cache_round)
     ]
-    results = list(await asyncio.gather(*futures))
-    return _finish(plan, results, started, tally)
+    filled = list(await asyncio.gather(*futures))
+    return _finish(plan, cache_round, filled)

@@ -5,7 +5,9 @@ service (streaming) calls the stages one by one so it can emit an event after ea
 and context endpoints call `prepare` for the whole phase at once.
 """
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -13,16 +15,20 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from hawk.datacache.generations import current_generations
 from hawk.errors import HawkError
-from hawk.models import BusinessDate
+from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
+from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context
 from hawk.pipeline.extract import Extraction, extract, extract_async
 from hawk.pipeline.facts import Facts, FactsInput, compute_facts
 from hawk.pipeline.plan import Plan, make_plan
 from hawk.pipeline.understand import Understanding, understand
-from hawk.pipeline.vocabulary import load_vocabulary
+from hawk.pipeline.vocabulary import VOCABULARY_TABLES, load_vocabulary
 from templates_app.models import PromptTemplate
 from templates_app.rendering import render_template
+
+logger = logging.getLogger(__name__)
 
 OVERRIDE_FIELDS = ("currency", "entity_id", "nav_type", "amount", "order_id")
 
@@ -78,12 +84,23 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
 
+def _reference_generations() -> dict[str, int] | None:
+    """Generations of the vocabulary tables and the business date, in one cache round trip;
+    None when the cache is down (both then come from the database)."""
+    try:
+        return current_generations((*VOCABULARY_TABLES, BUSINESS_DATE_TABLE))
+    except Exception as exc:
+        logger.warning("reference generations unavailable, reading the database: %s", exc)
+        return None
+
+
 def understand_and_plan(request: PromptInput) -> Prepared:
     started = time.perf_counter()
-    business_date = BusinessDate.current()
+    generations = _reference_generations()
+    business_date = current_business_date(generations[BUSINESS_DATE_TABLE] if generations else None)
     understanding = understand(
         request.prompt,
-        vocabulary=load_vocabulary(),
+        vocabulary=load_vocabulary(generations),
         overrides=request.overrides,
         template_category=request.template_category,
         today=business_date,
@@ -130,12 +147,13 @@ def _replan_with_currency(prepared: Prepared, currency: str) -> Plan:
     )
 
 
-def run_extraction(prepared: Prepared) -> None:
+def run_extraction(prepared: Prepared, extractor: Callable[..., Extraction] = extract) -> None:
+    """Extract the plan; an order that reveals the currency re-plans once (amendments)."""
     started = time.perf_counter()
-    prepared.extraction = extract(prepared.plan, use_cache=prepared.request.use_cache)
+    prepared.extraction = extractor(prepared.plan, use_cache=prepared.request.use_cache)
     if currency := _order_currency(prepared):
         prepared.plan = _replan_with_currency(prepared, currency)
-        prepared.extraction = extract(prepared.plan, use_cache=prepared.request.use_cache)
+        prepared.extraction = extractor(prepared.plan, use_cache=prepared.request.use_cache)
     prepared.timings["extraction_ms"] = _ms_since(started)
 
 

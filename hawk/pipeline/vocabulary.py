@@ -159,15 +159,20 @@ def builtin_vocabulary() -> Vocabulary:
 _latest: tuple[tuple[int, ...], Vocabulary] | None = None
 
 
-def load_vocabulary() -> Vocabulary:
+VOCABULARY_TABLES = _TABLES
+
+
+def load_vocabulary(generations: Mapping[str, int] | None = None) -> Vocabulary:
     """The vocabulary of the current currency and entity tables.
 
     Cached in the shared cache under the tables' generations, so an alias saved through the
     ORM is seen on the next call. If the cache is unreachable, read from the database.
+    A caller that has just read the generations (of VOCABULARY_TABLES at least) passes them.
     """
     global _latest
     try:
-        generations = current_generations(_TABLES)
+        if generations is None:
+            generations = current_generations(_TABLES)
     except Exception as exc:  # a cache outage must not stop prompts being understood
         logger.warning("vocabulary built without the cache: %s", exc)
         return vocabulary_from_rows(*_database_rows())

@@ -139,7 +139,7 @@ def test_concurrent_misses_of_one_key_read_the_database_once(db):
     results = []
 
     def reader():
-        results.append(cached_read(source="positions", tables=["position_nav_master"],
+        results.append(cached_read(source="positions", table="position_nav_master",
                                    filters={"k": 1}, loader=slow_loader, ttl=60,
                                    tally=tally))  # fmt: skip
 

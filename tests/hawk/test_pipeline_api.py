@@ -1,0 +1,239 @@
+"""POST /hawk-agent/plan and /hawk-agent/context through HTTP with a real token, on the demo
+data: parameters kept, strict validation, and facts that match hand-computed numbers."""
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+def post(client, path: str, body: dict):
+    return client.post(path, body, format="json")
+
+
+@pytest.fixture
+def viewer_client(db, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer1", password="irrelevant-9")
+    viewer.groups.add(Group.objects.get(name="viewer"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=viewer).key}")
+    return client
+
+
+# --- plan ------------------------------------------------------------------------------------
+
+
+def test_the_plan_keeps_the_parameters_of_hedge_150k_cny(api_client):
+    response = post(api_client, "/hawk-agent/plan", {"user_prompt": "hedge 150K CNY"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["intent"] == "utilisation"
+    assert body["parameters"]["currency"] == "CNY"
+    assert body["parameters"]["amount"] == "150000.00"
+    assert [s["name"] for s in body["sources"]][:2] == ["currencies", "entities"]
+    assert body["data_scope"] == "targeted"
+
+
+def test_a_prompt_without_a_currency_gets_none_not_usd(api_client):
+    body = post(api_client, "/hawk-agent/plan", {"user_prompt": "Can I hedge 5M today?"}).json()
+    assert body["parameters"]["currency"] is None
+    assert body["parameters"]["amount"] == "5000000.00"
+
+
+def test_explicit_fields_override_the_text_and_the_category_overrides_the_intent(api_client):
+    body = post(api_client, "/hawk-agent/plan", {
+        "user_prompt": "hedge 150K CNY", "currency": "hkd", "amount": "2000000",
+        "template_category": "risk_analysis",
+    }).json()  # fmt: skip
+    assert body["parameters"]["currency"] == "HKD"
+    assert body["parameters"]["amount"] == "2000000.00"
+    assert body["intent"] == "risk_analysis"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"user_prompt": "hedge 1M", "currency": "XYZ"}, "currency"),
+        ({"user_prompt": "hedge 1M", "amount": "-5"}, "amount"),
+        ({"user_prompt": "hedge 1M", "amount": "1e30"}, "amount"),
+        ({"user_prompt": "x" * 4001}, "user_prompt"),
+        ({"user_prompt": ""}, "user_prompt"),
+        ({}, "user_prompt"),
+        ({"user_prompt": "hedge 1M", "nav_type": "XX"}, "nav_type"),
+        ({"user_prompt": "hedge 1M", "order_id": "DROP TABLE"}, "order_id"),
+        ({"user_prompt": "hedge 1M", "entity_id": "ENTITY9999"}, "entity_id"),
+        ({"user_prompt": "hedge 1M", "template_id": 999999}, "template_id"),
+        ({"user_prompt": "hedge 1M", "template_variables": {"a": "b"}}, "template_variables"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(api_client, body, field):
+    response = post(api_client, "/hawk-agent/plan", body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_field"
+    assert field in error["fields"], error
+
+
+def test_a_body_that_is_not_json_is_invalid_json(api_client):
+    response = api_client.post("/hawk-agent/plan", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_json"
+
+
+def test_a_viewer_may_not_run_prompts(viewer_client):
+    response = post(viewer_client, "/hawk-agent/plan", {"user_prompt": "hedge 150K CNY"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_a_template_renders_with_its_variables_and_adds_its_sources(api_client):
+    from templates_app.models import PromptTemplate
+
+    template = PromptTemplate.objects.create(
+        name="Deal check", family_type="instructions_processing", template_category="inquiry",
+        prompt_text="Show deals for {{currency}} instructions",
+        input_fields=[{"name": "currency", "label": "Currency", "type": "currency",
+                       "required": True}],
+        data_requirements={"sources": ["deals"], "scope": "targeted"},
+    )  # fmt: skip
+    body = post(api_client, "/hawk-agent/plan", {
+        "user_prompt": "ignored when variables are given", "template_id": template.pk,
+        "template_variables": {"currency": "JPY"},
+    }).json()  # fmt: skip
+    assert body["parameters"]["currency"] == "JPY"
+    assert body["intent"] == "inquiry"
+    assert "deals" in [s["name"] for s in body["sources"]]
+
+
+def test_a_template_with_a_missing_variable_is_a_400(api_client):
+    from templates_app.models import PromptTemplate
+
+    template = PromptTemplate.objects.create(
+        name="Needs currency", family_type="instructions_processing",
+        template_category="utilisation", prompt_text="Can I hedge {{amount}} {{currency}}?",
+        input_fields=[{"name": "amount", "required": True}, {"name": "currency", "required": True}],
+    )  # fmt: skip
+    response = post(api_client, "/hawk-agent/plan", {
+        "user_prompt": "x", "template_id": template.pk, "template_variables": {"amount": "1M"},
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "template_variables.currency" in response.json()["error"]["fields"]
+
+
+# --- context on the demo data ----------------------------------------------------------------
+
+
+def test_the_context_of_a_capacity_check_on_the_demo_data(api_client, demo_data):
+    response = post(api_client, "/hawk-agent/context",
+                    {"user_prompt": "Check if I can hedge 150K CNY today"})  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    check = body["facts"]["check"]
+    assert check["decision"] == "PASS"
+    assert check["allocated"] == "150000.00"
+    assert check["not_allocated"] == "0.00"
+    assert body["records"] > 0
+    assert set(body["by_source"]) == {s["name"] for s in body["sources"]}
+    assert body["cache"] in {"miss", "partial"}
+    assert body["context"].startswith("# HAWK context (business date 2026-11-20)")
+    assert body["context_chars"] == len(body["context"])
+    assert body["truncated"] is False
+
+
+def test_a_repeated_context_request_is_a_cache_hit(api_client, demo_data):
+    request = {"user_prompt": "Check if I can hedge 150K CNY today"}
+    post(api_client, "/hawk-agent/context", request)
+    assert post(api_client, "/hawk-agent/context", request).json()["cache"] == "hit"
+
+
+def test_use_cache_false_bypasses_the_cache(api_client, demo_data):
+    request = {"user_prompt": "Check if I can hedge 150K CNY today"}
+    post(api_client, "/hawk-agent/context", request)
+    body = post(api_client, "/hawk-agent/context", {**request, "use_cache": False}).json()
+    assert body["cache"] == "bypass"
+
+
+def test_a_partial_check_matches_the_hand_computed_numbers(api_client, demo_data):
+    """ENTITY0036 (TWD, TMU), latest positions of 2026-11-20, no framework row (Fully Hedge):
+    COI: sfx 1,129,400,000; buffer rule 14 (TWD+COI, 2 columns) 7% = 79,058,000;
+         hedgeable 1,050,342,000; hedged (Executed) 1,092,000,000; available 0.
+    RE:  sfx 222,240,000; buffer rule 11 (RE, 1 column) 4% = 8,889,600; hedgeable 213,350,400;
+         hedged 169,500,000 (the Calculated 43,850,400 does not count); available 43,850,400;
+         utilisation 169,500,000 / 213,350,400 = 0.7945.
+    71,000,000 requested > 43,850,400 available: PARTIAL, 27,149,600 not allocated."""
+    body = post(api_client, "/hawk-agent/context", {
+        "user_prompt": "Can I hedge 71M TWD for ENTITY0036?",
+    }).json()  # fmt: skip
+    rows = {row["nav_type"]: row for row in body["facts"]["capacity"]["rows"]}
+    assert rows["COI"]["buffer_pct"] == "7.0000"
+    assert rows["COI"]["buffer"] == "79058000.00"
+    assert rows["COI"]["hedgeable"] == "1050342000.00"
+    assert rows["COI"]["available"] == "0.00"
+    assert rows["COI"]["state"] == "Fully_Hedged"
+    assert rows["RE"]["buffer"] == "8889600.00"
+    assert rows["RE"]["hedged"] == "169500000.00"
+    assert rows["RE"]["available"] == "43850400.00"
+    assert rows["RE"]["utilisation"] == "0.7945"
+    check = body["facts"]["check"]
+    assert check["decision"] == "PARTIAL"
+    assert check["allocations"] == [
+        {"entity_id": "ENTITY0036", "nav_type": "RE", "amount": "43850400.00"}
+    ]
+    assert check["not_allocated"] == "27149600.00"
+
+
+# Every utilisation instruction of the demo data, whose outcome the demo generator computed on
+# its own from the same rules: the facts must agree with each.
+DEMO_UTILISATION_CHECKS = [
+    ("CNY", "50000", None, "FAIL", "0.00", "WITHIN"),
+    ("IDR", "250000000000", None, "PASS", "250000000000.00", "NOT_APPLICABLE"),
+    ("PHP", "800000000", None, "PASS", "800000000.00", "WITHIN"),
+    ("JPY", "5000000000", None, "PASS", "5000000000.00", "WITHIN"),
+    ("HKD", "500000000", None, "PASS", "500000000.00", "WITHIN"),
+    ("INR", "2000000000", None, "FAIL", "0.00", "BREACH"),
+    ("TWD", "71000000", "ENTITY0036", "PARTIAL", "43850400.00", "WARN"),
+    ("CNY", "150000000", None, "PASS", "150000000.00", "WITHIN"),
+    ("KRW", "30000000000", None, "PASS", "30000000000.00", "CRITICAL"),
+    ("USD", "25000000", None, "PASS", "25000000.00", "NOT_APPLICABLE"),
+    ("AUD", "75000000", None, "PASS", "75000000.00", "WARN"),
+]
+
+
+def test_every_demo_utilisation_check_matches_its_independent_computation(api_client, demo_data):
+    for currency, amount, entity, decision, allocated, pb_status in DEMO_UTILISATION_CHECKS:
+        request = {"user_prompt": "Check if I can hedge", "currency": currency,
+                   "amount": amount, "template_category": "utilisation"}  # fmt: skip
+        if entity:
+            request["entity_id"] = entity
+        facts = post(api_client, "/hawk-agent/context", request).json()["facts"]
+        label = f"{currency} {amount}"
+        assert facts["check"]["decision"] == decision, label
+        assert facts["check"]["allocated"] == allocated, label
+        assert facts["pb_deposit"]["status"] == pb_status, label
+
+
+def test_an_unknown_but_valid_currency_is_a_warning_in_the_facts(api_client, demo_data):
+    body = post(api_client, "/hawk-agent/context",
+                {"user_prompt": "Rollover existing EUR hedge"}).json()  # fmt: skip
+    assert body["parameters"]["currency"] == "EUR"
+    assert [w["code"] for w in body["warnings"]] == ["UNKNOWN_CURRENCY"]
+
+
+def test_an_amendment_finds_its_order_and_checks_the_increase(api_client, demo_data):
+    body = post(api_client, "/hawk-agent/context",
+                {"user_prompt": "Modify order ORD-123 notional to 120M"}).json()  # fmt: skip
+    assert body["parameters"]["order_id"] == "ORD-123"
+    amendment = body["facts"]["amendment"]
+    assert amendment["new_notional"] == "120000000.00"
+    assert "check" in body["facts"]
+
+
+def test_the_context_respects_a_small_budget_and_says_what_it_left_out(demo_data, settings):
+    from hawk.pipeline.prepare import PromptInput, prepare
+
+    settings.HAWK_CONTEXT_MAX_CHARS = 3000
+    prepared = prepare(PromptInput("Status of all CNY instructions"))
+    assert prepared.context is not None
+    assert prepared.context.chars <= 3000
+    assert prepared.context.truncated
+    assert "## Left out (character budget 3000)" in prepared.context.text
