@@ -32,3 +32,62 @@ RECORDS_PER_RUN = Histogram(
 CACHE_DEGRADED = Gauge(
     "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed"
 )
+
+RUNS = Counter(
+    "hawk_runs_total", "Agent runs by intent, channel (http, ws, cli) and status",
+    ["intent", "channel", "status"],
+)  # fmt: skip
+RUN_SECONDS = Histogram(
+    "hawk_run_duration_seconds", "Whole run duration by intent", ["intent"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)  # fmt: skip
+FIRST_EVENT_SECONDS = Histogram(
+    "hawk_time_to_first_event_seconds", "Time from request to the first streamed event",
+    ["channel"], buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
+)  # fmt: skip
+FIRST_TOKEN_SECONDS = Histogram(
+    "hawk_time_to_first_token_seconds", "Time from the analysis start to its first answer token",
+    ["backend"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)  # fmt: skip
+ACTIVE_RUNS = Gauge("hawk_active_streams", "Runs streaming right now", multiprocess_mode="livesum")
+ANALYSIS_CALLS = Counter(
+    "hawk_analysis_calls_total", "Analysis backend calls by backend and status",
+    ["backend", "status"],
+)  # fmt: skip
+ANALYSIS_SECONDS = Histogram(
+    "hawk_analysis_duration_seconds", "Analysis backend latency", ["backend"],
+    buckets=(0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+)  # fmt: skip
+TOKENS = Counter("hawk_tokens_total", "LLM tokens by backend and direction (in, out)",
+                 ["backend", "direction"])  # fmt: skip
+COST = Counter("hawk_cost_usd_total", "LLM cost in USD by backend", ["backend"])
+ANSWER_CACHE_SAVINGS = Counter(
+    "hawk_answer_cache_saved_tokens_total", "Tokens not spent thanks to answer-cache hits",
+    ["backend"],
+)  # fmt: skip
+ANALYSIS_FALLBACKS = Counter(
+    "hawk_analysis_fallbacks_total", "Fallbacks to the built-in analyst by reason", ["reason"]
+)
+QUALITY_SCORE = Histogram(
+    "hawk_answer_quality_score", "Share of an answer's numbers found in its context",
+    buckets=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
+)  # fmt: skip
+
+
+def observe_analysis(backend: str, seconds: float, usage: dict) -> None:
+    ANALYSIS_CALLS.labels(backend, "ok").inc()
+    ANALYSIS_SECONDS.labels(backend).observe(seconds)
+    TOKENS.labels(backend, "in").inc(int(usage.get("prompt_tokens") or 0))
+    TOKENS.labels(backend, "out").inc(int(usage.get("completion_tokens") or 0))
+    try:
+        if str(usage.get("currency") or "USD").upper() == "USD":
+            COST.labels(backend).inc(float(usage.get("total_price") or 0))
+    except (TypeError, ValueError):
+        pass
+
+
+def observe_run(intent: str, channel: str, status: str, timings: dict, quality: dict) -> None:
+    RUNS.labels(intent, channel, status).inc()
+    if timings.get("total_ms") is not None:
+        RUN_SECONDS.labels(intent).observe(timings["total_ms"] / 1000)
+    QUALITY_SCORE.observe(float(quality.get("score", 1.0)))

@@ -26,7 +26,9 @@ STATUS_OF_CODE = {
     "method_not_allowed": 405,
     "conflict": 409,
     "rate_limited": 429,
+    "cancelled": 499,  # the run was stopped (nginx's "client closed request")
     "internal": 500,
+    "analysis_failed": 502,  # the analysis backend failed after it had started answering
     "unavailable": 503,
 }
 
@@ -74,7 +76,7 @@ def _flatten_detail(detail: Any) -> dict[str, list[str]]:
     return flat
 
 
-def _describe(exc: Exception) -> tuple[str, str, dict[str, list[str]] | None]:
+def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] | None]:
     """Map an exception to (code, message, fields)."""
     if isinstance(exc, HawkError):
         return exc.code, exc.message, exc.fields
@@ -110,7 +112,7 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
 
     A plain JsonResponse, not a DRF Response: errors are JSON whatever renderer the view
     negotiated (the schema view would otherwise render an error as OpenAPI YAML)."""
-    code, message, fields = _describe(exc)
+    code, message, fields = describe_exception(exc)
     status = STATUS_OF_CODE.get(code, 500)
     if status == 503:
         logger.error("dependency unavailable in %s: %s", context.get("view"), exc)

@@ -1,5 +1,7 @@
-"""WebSocket routes (the agent's consumer is added by the streaming capability)."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from hawk.consumers import AgentConsumer
+
+websocket_urlpatterns = [path("ws/hawk-agent/", AgentConsumer.as_asgi())]

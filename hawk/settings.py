@@ -329,8 +329,9 @@ HAWK_RATE_MAX_AGE_HOURS = env_int("HAWK_RATE_MAX_AGE_HOURS", 72, minimum=1)
 HAWK_ROLLOVER_WINDOW_DAYS = env_int("HAWK_ROLLOVER_WINDOW_DAYS", 30, minimum=1)
 # Hedged item changes below this (in currency units) make an effectiveness test inconclusive.
 HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
-# Threads reading the sources of a plan concurrently (each with its own pooled connection).
-HAWK_EXTRACT_WORKERS = env_int("HAWK_EXTRACT_WORKERS", 8, minimum=1)
+# Threads for blocking database work from async code and for reading the sources of a plan
+# concurrently (each with its own pooled connection while it works).
+HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])

@@ -6,6 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from hawk.api.pipeline_views import ContextApi, PlanApi
+from hawk.api.run_views import (
+    ProcessPromptApi,
+    RunDetailApi,
+    RunFeedbackApi,
+    RunListApi,
+    RunStopApi,
+)
 from hawk.health import HealthView
 from hawk.metrics_view import metrics
 
@@ -27,5 +34,14 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("hawk-agent/plan", PlanApi.as_view(), name="agent-plan"),
     path("hawk-agent/context", ContextApi.as_view(), name="agent-context"),
+    path("hawk-agent/process-prompt", ProcessPromptApi.as_view(), name="agent-process-prompt"),
+    path("hawk-agent/runs", RunListApi.as_view(), name="agent-runs"),
+    path("hawk-agent/runs/<uuid:run_id>", RunDetailApi.as_view(), name="agent-run"),
+    path("hawk-agent/runs/<uuid:run_id>/stop", RunStopApi.as_view(), name="agent-run-stop"),
+    path(
+        "hawk-agent/runs/<uuid:run_id>/feedback",
+        RunFeedbackApi.as_view(),
+        name="agent-run-feedback",
+    ),
     path("cache/", include("cache_admin.urls")),
 ]

@@ -11,20 +11,18 @@ the plan. No query code per intent.
 """
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
+from hawk.dbthreads import call_and_release, db_executor
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.pipeline.sources import SourceSpec, source_spec
 
@@ -158,19 +156,6 @@ def read_source(read: SourceRead) -> list[dict[str, Any]]:
 
 # --- reading a plan -------------------------------------------------------------------------
 
-_pool: ThreadPoolExecutor | None = None
-_pool_guard = threading.Lock()
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_guard:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(
-                max_workers=settings.HAWK_EXTRACT_WORKERS, thread_name_prefix="hawk-extract"
-            )
-        return _pool
-
 
 def _lookup(read: SourceRead) -> Lookup:
     spec = source_spec(read.name)
@@ -190,15 +175,8 @@ def _timed_fill(
 def _worker_fill(
     lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
-    """On a pool thread: return the connection to the pool afterwards (psycopg pool) or close
-    it when it is unusable, so no thread holds a connection between extractions."""
-    try:
-        return _timed_fill(lookup, key, tally, use_cache, intent)
-    finally:
-        if connection.settings_dict.get("OPTIONS", {}).get("pool"):
-            connection.close()
-        else:
-            close_old_connections()
+    """On a pool thread, which gives its connection back afterwards."""
+    return call_and_release(_timed_fill, lookup, key, tally, use_cache, intent)
 
 
 @dataclass
@@ -252,7 +230,7 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
         filled = [_timed_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
     else:
         futures = [
-            _executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
+            db_executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
             for lookup, key in misses
         ]
         filled = [future.result() for future in futures]
@@ -262,10 +240,10 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
 async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
     """The same from async code: the event loop waits while pool threads do the I/O."""
     loop = asyncio.get_running_loop()
-    cache_round = await loop.run_in_executor(_executor(), _cache_round, plan, use_cache)
+    cache_round = await loop.run_in_executor(db_executor(), _cache_round, plan, use_cache)
     tally, intent = cache_round.tally, plan.intent
     futures = [
-        loop.run_in_executor(_executor(), _worker_fill, lookup, key, tally, use_cache, intent)
+        loop.run_in_executor(db_executor(), _worker_fill, lookup, key, tally, use_cache, intent)
         for lookup, key in _misses(cache_round)
     ]
     filled = list(await asyncio.gather(*futures))

@@ -91,7 +91,7 @@ def test_sources_are_read_concurrently_on_pool_threads_with_the_same_result():
         extraction = extract(plan, use_cache=False)
     finally:
         extract_module.read_source = original
-    assert all(name.startswith("hawk-extract") for name in seen_threads)
+    assert all(name.startswith("hawk-db") for name in seen_threads)
     assert len(seen_threads) > 1
     assert extraction.records["positions"][0]["current_position"] == Decimal("200")
     assert set(extraction.by_source()) == set(plan.source_names())

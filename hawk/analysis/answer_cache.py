@@ -1,0 +1,76 @@
+"""Cached answers (30 minutes), keyed so that an answer is never replayed over changed data.
+
+The key holds the normalised prompt, the template and its version, the backend, the plan
+(intent, parameters, filters, business date) and the generations of every table the plan
+read: any write to one of them makes a different key.
+"""
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.core.cache import cache
+
+from hawk.datacache.generations import current_generations
+from hawk.pipeline.plan import Plan
+from hawk.pipeline.sources import source_spec
+
+logger = logging.getLogger(__name__)
+
+TTL_SECONDS = 30 * 60
+
+
+def normalise_prompt(prompt: str) -> str:
+    return " ".join(prompt.lower().split())
+
+
+def answer_key(
+    *, prompt: str, plan: Plan, backend: str, template_id: int | None, template_version: int | None
+) -> str | None:
+    """None when the cache cannot be asked (then nothing is cached or replayed)."""
+    tables = sorted({source_spec(read.name).table for read in plan.sources})
+    try:
+        generations = current_generations(tables)
+    except Exception as exc:
+        logger.warning("answer cache unavailable: %s", exc)
+        return None
+    material = json.dumps(
+        [normalise_prompt(prompt), template_id, template_version, backend, plan.as_dict(),
+         generations],
+        sort_keys=True, default=str,
+    )  # fmt: skip
+    return "answer:" + hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+
+
+def answer_get(key: str | None) -> dict[str, Any] | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception as exc:
+        logger.warning("answer cache read failed: %s", exc)
+        return None
+
+
+def answer_put(key: str | None, entry: dict[str, Any]) -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, entry, timeout=TTL_SECONDS)
+    except Exception as exc:
+        logger.warning("answer cache write failed: %s", exc)
+
+
+def replay_chunks(answer: str, size: int = 80) -> list[str]:
+    """A cached answer streamed again in pieces of about `size` characters, split at spaces
+    or line ends where possible so that clients render it as they would a live answer."""
+    pieces, start = [], 0
+    while start < len(answer):
+        end = min(len(answer), start + size)
+        if end < len(answer):
+            split = max(answer.rfind(" ", start, end), answer.rfind("\n", start, end))
+            end = split + 1 if split > start else end
+        pieces.append(answer[start:end])
+        start = end
+    return pieces

@@ -1,0 +1,197 @@
+"""POST /hawk-agent/process-prompt (streaming or not) and the prompt-history endpoints."""
+
+import uuid
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hawk.analysis.dify import Rating
+from hawk.api.pipeline_views import EXAMPLE, AgentApi
+from hawk.api.serializers import PromptRequestSerializer
+from hawk.api.sse import sse_stream
+from hawk.errors import STATUS_OF_CODE, HawkError
+from hawk.history import run_list
+from hawk.models import AgentRun
+from hawk.pipeline import run_control
+from hawk.pipeline.prepare import PromptInput
+from hawk.pipeline.run import RunRequest, run_events
+from hawk.roles import ADMIN, OPERATIONS, has_role
+
+SSE_DESCRIPTION = (
+    "With `stream: true` (the default) the response is `text/event-stream`: one "
+    "`data: {json}` frame per event, in order hawk_plan, hawk_context, hawk_facts, "
+    "[hawk_notice], message (repeated, Dify-compatible), message_end; or error. A `: ping` "
+    "comment is sent at least every 15 s while waiting. With `stream: false`, one JSON object."
+)
+
+
+def run_request(request: Request, channel: str = "http") -> RunRequest:
+    """Validate a prompt request (400 before any stream starts) and describe the run."""
+    body = PromptRequestSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    return RunRequest(
+        request=PromptInput.from_validated(data),
+        user_id=request.user.pk,
+        channel=channel,
+        session_id=data.get("session_id", ""),
+        conversation_id=data.get("conversation_id", ""),
+    )
+
+
+async def collect_run(run: RunRequest) -> dict[str, Any]:
+    """The whole run as one JSON body (stream: false)."""
+    events = [event async for event in run_events(run)]
+    by_name = {event["event"]: event for event in events}
+    if "error" in by_name:
+        error = by_name["error"]
+        code = error["code"] if error["code"] in STATUS_OF_CODE else "internal"
+        raise HawkError(code, error["message"])
+    plan, end = by_name["hawk_plan"], by_name["message_end"]
+    context = by_name["hawk_context"]
+    return {
+        "run_id": str(run.run_id), "intent": plan["intent"], "parameters": plan["parameters"],
+        "facts": by_name["hawk_facts"]["facts"], "warnings": by_name["hawk_facts"]["warnings"],
+        "answer": "".join(e["answer"] for e in events if e["event"] == "message"),
+        "backend": end["backend"], "usage": end["metadata"]["usage"], "timings": end["timings"],
+        "quality": end["quality"], "records": context["records"], "cache": context["cache"],
+        "answer_cache": end["answer_cache"],
+        "notices": [e for e in events if e["event"] == "hawk_notice"],
+    }  # fmt: skip
+
+
+class ProcessPromptApi(AgentApi):
+    @extend_schema(
+        summary="Run a prompt: understand, fetch, compute, analyse; streamed as SSE",
+        description=SSE_DESCRIPTION,
+        request=PromptRequestSerializer,
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                OpenApiTypes.STR, description="the event stream (stream: true)"
+            ),
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="the whole run (stream: false)"
+            ),
+        },
+        examples=[EXAMPLE],
+    )
+    def post(self, request: Request) -> Response | StreamingHttpResponse:
+        run = run_request(request)
+        if not request.data.get("stream", True):
+            return Response(async_to_sync(collect_run)(run))
+        response = StreamingHttpResponse(sse_stream(run), content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        response["X-Run-ID"] = str(run.run_id)
+        return response
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgentRun
+        fields = [
+            "run_id", "status", "channel", "prompt", "intent", "template_category",
+            "parameters", "template", "template_version", "session_id", "records",
+            "cache_status", "answer_cache", "backend", "timings", "prompt_tokens",
+            "completion_tokens", "total_price", "price_currency", "quality_score",
+            "conversation_id", "message_id", "created_at", "finished_at",
+        ]  # fmt: skip
+
+
+class RunDetailSerializer(RunSerializer):
+    class Meta(RunSerializer.Meta):
+        fields = [*RunSerializer.Meta.fields, "answer", "plan", "usage", "quality", "error",
+                  "feedback_rating", "feedback_comment"]  # fmt: skip
+
+
+def sees_all_runs(request: Request) -> bool:
+    return has_role(request.user, OPERATIONS, ADMIN)
+
+
+class RunFilterSerializer(serializers.Serializer):
+    session_id = serializers.CharField(required=False, max_length=100)
+    intent = serializers.CharField(required=False, max_length=20)
+    status = serializers.ChoiceField(choices=AgentRun.Status.choices, required=False)
+    since = serializers.DateTimeField(required=False)
+
+
+@extend_schema(
+    summary="Your runs, newest first (operations see everyone's)",
+    parameters=[
+        OpenApiParameter("session_id", str), OpenApiParameter("intent", str),
+        OpenApiParameter("status", str), OpenApiParameter("since", OpenApiTypes.DATETIME),
+    ],
+)  # fmt: skip
+class RunListApi(generics.ListAPIView):
+    serializer_class = RunSerializer
+
+    def get_queryset(self) -> QuerySet[AgentRun]:
+        filters = RunFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return run_list(user=self.request.user, all_users=sees_all_runs(self.request),
+                        **filters.validated_data)  # fmt: skip
+
+
+def own_run(request: Request, run_id: uuid.UUID) -> AgentRun:
+    """The run, if the caller may see it; 404 otherwise (no hint that it exists)."""
+    runs = run_list(user=request.user, all_users=sees_all_runs(request))
+    return get_object_or_404(runs, run_id=run_id)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(summary="One run with its answer, plan, timings, usage and quality",
+                   responses=RunDetailSerializer)  # fmt: skip
+    def get(self, request: Request, run_id: uuid.UUID) -> Response:
+        return Response(RunDetailSerializer(own_run(request, run_id)).data)
+
+
+class RunStopApi(APIView):
+    @extend_schema(summary="Stop a running run (your own; operations may stop any)",
+                   request=None, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    def post(self, request: Request, run_id: uuid.UUID) -> Response:
+        run = own_run(request, run_id)
+        if run.status != AgentRun.Status.RUNNING:
+            raise HawkError("conflict", f"run {run_id} is {run.status}, not running")
+        local = run_control.request_stop(run.run_id)
+        return Response({"run_id": str(run_id), "stopping": True, "in_this_worker": local})
+
+
+class FeedbackSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=["like", "dislike"], allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RunFeedbackApi(APIView):
+    @extend_schema(summary="Rate an answer; forwarded to Dify when Dify answered",
+                   request=FeedbackSerializer, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    def post(self, request: Request, run_id: uuid.UUID) -> Response:
+        body = FeedbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run = own_run(request, run_id)
+        rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
+        forwarded = async_to_sync(forward_feedback)(run, rating, comment)
+        AgentRun.objects.filter(pk=run.pk).update(feedback_rating=rating or "",
+                                                  feedback_comment=comment)  # fmt: skip
+        return Response({"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded})
+
+
+async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> bool:
+    if run.backend != "dify" or not run.message_id:
+        return False
+    from hawk.analysis.dify import get_dify_backend
+
+    backend = get_dify_backend(run.template_category or run.intent)
+    if backend is None:
+        return False
+    user = f"hawk-user-{run.user_id}" if run.user_id else "hawk-anonymous"
+    return await backend.feedback(message_id=run.message_id, rating=rating, user=user,
+                                  content=comment or None)  # fmt: skip

@@ -1,0 +1,139 @@
+"""WebSocket /ws/hawk-agent/: the same run events as the SSE stream, one JSON per message.
+
+Auth: the session cookie (AuthMiddlewareStack), or a DRF token in a first message
+{"type": "auth", "token": "..."}. Then {"type": "prompt", ...process-prompt fields...} starts a
+run (several may be in flight, each its own task; every event carries its run_id) and
+{"type": "stop", "run_id": "..."} stops one. Closing the socket cancels its runs.
+"""
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from rest_framework.authtoken.models import Token
+
+from hawk.api.serializers import PromptRequestSerializer
+from hawk.api.sse import run_as_events
+from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
+from hawk.pipeline import run_control
+from hawk.pipeline.prepare import PromptInput
+from hawk.pipeline.run import RunRequest
+from hawk.roles import PROMPT_ROLES, has_role
+
+logger = logging.getLogger(__name__)
+
+# Seconds a socket without a session may stay open before it authenticates.
+AUTH_TIMEOUT = 10.0
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+@database_sync_to_async
+def user_for_token(key: str) -> Any:
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token and token.user.is_active else None
+
+
+@database_sync_to_async
+def may_run_prompts(user: Any) -> bool:
+    return has_role(user, *PROMPT_ROLES)
+
+
+@database_sync_to_async
+def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
+    body = PromptRequestSerializer(data={k: v for k, v in message.items() if k != "type"})
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    return RunRequest(
+        request=PromptInput.from_validated(data),
+        user_id=user.pk,
+        channel="ws",
+        session_id=data.get("session_id", ""),
+        conversation_id=data.get("conversation_id", ""),
+    )
+
+
+class AgentConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.runs: dict[uuid.UUID, asyncio.Task] = {}
+        await self.accept()
+        if not (self.user and self.user.is_authenticated):
+            self.user = None
+            self.auth_deadline = asyncio.get_running_loop().call_later(
+                AUTH_TIMEOUT, lambda: asyncio.ensure_future(self.close(CLOSE_UNAUTHENTICATED))
+            )
+
+    async def disconnect(self, code: int) -> None:
+        for task in self.runs.values():
+            task.cancel()
+        if self.runs:
+            await asyncio.wait(list(self.runs.values()), timeout=10)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "auth":
+            await self._authenticate(str(content.get("token", "")))
+        elif self.user is None:
+            await self._error("not_authenticated", "send {type: auth, token} first")
+            await self.close(CLOSE_UNAUTHENTICATED)
+        elif kind == "prompt":
+            await self._start_run(content)
+        elif kind == "stop":
+            await self._stop(content.get("run_id"))
+        else:
+            await self._error("invalid_field", "type must be auth, prompt or stop",
+                              fields={"type": ["unknown message type"]})  # fmt: skip
+
+    async def _authenticate(self, key: str) -> None:
+        user = await user_for_token(key)
+        if user is None:
+            await self._error("not_authenticated", "invalid token")
+            await self.close(CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.auth_deadline.cancel()
+        await self.send_json({"event": "hawk_authenticated", "user": user.get_username()})
+
+    async def _start_run(self, message: dict[str, Any]) -> None:
+        if not await may_run_prompts(self.user):
+            await self._error("forbidden", "your role does not allow running prompts")
+            return
+        try:
+            run = await validated_run(self.user, message)
+        except Exception as exc:
+            await self._send_exception(exc)
+            return
+        self.runs[run.run_id] = asyncio.create_task(self._relay(run))
+
+    async def _relay(self, run: RunRequest) -> None:
+        try:
+            async for event in run_as_events(run):
+                if event is not None:  # keep-alives are the WebSocket's own ping frames
+                    await self.send_json(event)
+        finally:
+            self.runs.pop(run.run_id, None)
+
+    async def _stop(self, raw_id: Any) -> None:
+        try:
+            run_id = uuid.UUID(str(raw_id))
+        except ValueError:
+            await self._error("invalid_field", "run_id is not a run id",
+                              fields={"run_id": ["not a UUID"]})  # fmt: skip
+            return
+        if run_id not in self.runs:
+            await self._error("not_found", f"no run {run_id} on this socket")
+            return
+        run_control.request_stop(run_id)
+
+    async def _send_exception(self, exc: Exception) -> None:
+        code, message, fields = describe_exception(exc)
+        await self._error(code, message, fields=fields)
+
+    async def _error(self, code: str, message: str, *, fields: dict | None = None) -> None:
+        """The error shape of API.md, as an `error` event (the socket stays open)."""
+        body = error_body(code, message, fields=fields)["error"]
+        await self.send_json({"event": "error", "status": STATUS_OF_CODE.get(code, 400), **body})

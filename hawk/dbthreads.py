@@ -1,0 +1,50 @@
+"""Blocking database work from async code, on a shared pool of threads that release their
+connections after each call (back to psycopg's pool on Postgres).
+
+Django's sync_to_async(thread_sensitive=True) would run every such call on one thread, one at
+a time: with many streams in flight that serializes them all.
+"""
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+T = TypeVar("T")
+
+_pool: ThreadPoolExecutor | None = None
+_pool_guard = threading.Lock()
+
+
+def db_executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_guard:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(
+                max_workers=settings.HAWK_DB_THREADS, thread_name_prefix="hawk-db"
+            )
+        return _pool
+
+
+def release_connection() -> None:
+    """Give this thread's connection back: to the pool when pooling, else close it if stale."""
+    if connection.settings_dict.get("OPTIONS", {}).get("pool"):
+        connection.close()
+    else:
+        close_old_connections()
+
+
+def call_and_release(function: Callable[..., T], *args: Any) -> T:
+    try:
+        return function(*args)
+    finally:
+        release_connection()
+
+
+async def in_db_thread(function: Callable[..., T], *args: Any) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(db_executor(), call_and_release, function, *args)

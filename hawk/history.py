@@ -1,0 +1,98 @@
+"""Prompt history: every run is recorded, also failed and cancelled ones (services and
+selectors over AgentRun)."""
+
+import datetime
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from hawk.models import AgentRun
+from templates_app.models import PromptTemplate
+
+
+def run_create(
+    *,
+    run_id: uuid.UUID,
+    user_id: int | None,
+    channel: str,
+    prompt: str,
+    session_id: str,
+    conversation_id: str,
+    template: PromptTemplate | None,
+    plan: dict[str, Any],
+) -> None:
+    AgentRun.objects.create(
+        run_id=run_id,
+        user_id=user_id,
+        channel=channel,
+        prompt=prompt,
+        session_id=session_id,
+        conversation_id=conversation_id,
+        template=template,
+        template_version=template.version if template else None,
+        intent=plan["intent"],
+        template_category=plan.get("template_category") or "",
+        parameters=plan["parameters"],
+        plan=plan,
+    )
+    if template is not None:
+        PromptTemplate.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
+
+
+def _price(usage: dict[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(usage.get("total_price") or "0"))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def run_update(*, run_id: uuid.UUID, **fields: Any) -> None:
+    AgentRun.objects.filter(run_id=run_id).update(**fields)
+
+
+def run_finish(
+    *,
+    run_id: uuid.UUID,
+    status: str,
+    answer: str,
+    usage: dict[str, Any] | None = None,
+    quality: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    **fields: Any,
+) -> None:
+    """The final state of a run: what was answered (also a partial answer), usage, quality."""
+    usage = usage or {}
+    AgentRun.objects.filter(run_id=run_id).update(
+        status=status,
+        answer=answer,
+        usage=usage,
+        prompt_tokens=int(usage.get("prompt_tokens") or 0),
+        completion_tokens=int(usage.get("completion_tokens") or 0),
+        total_price=_price(usage),
+        price_currency=str(usage.get("currency") or "")[:3],
+        quality=quality or {},
+        quality_score=Decimal(str(quality["score"])) if quality else None,
+        error=error or {},
+        finished_at=timezone.now(),
+        **fields,
+    )
+
+
+def run_list(
+    *,
+    user: Any,
+    all_users: bool,
+    session_id: str | None = None,
+    intent: str | None = None,
+    status: str | None = None,
+    since: datetime.datetime | None = None,
+) -> QuerySet[AgentRun]:
+    runs = AgentRun.objects.all() if all_users else AgentRun.objects.filter(user=user)
+    filters = {"session_id": session_id, "intent": intent, "status": status}
+    runs = runs.filter(**{name: value for name, value in filters.items() if value})
+    if since is not None:
+        runs = runs.filter(created_at__gte=since)
+    return runs.order_by("-created_at")

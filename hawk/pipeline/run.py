@@ -1,0 +1,375 @@
+"""The run service: one async generator that yields the events of a run (API.md) in order and
+records the run as it goes. HTTP (SSE) and WebSocket only frame what it yields.
+
+    hawk_plan -> hawk_context -> hawk_facts -> [hawk_notice] -> message* -> message_end
+    or, at any point, error (and the stream ends)
+
+Cancellation (client gone, stop request) arrives as CancelledError or GeneratorExit at the
+current await; the run is then recorded as cancelled with what was answered so far, and the
+backend's task is stopped.
+"""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from analytics import metrics
+from hawk.analysis.answer_cache import answer_get, answer_key, answer_put, replay_chunks
+from hawk.analysis.base import AnalysisBackend, AnalysisChunk, AnalysisError, AnalysisRequest
+from hawk.analysis.choice import choose_backend, fallback_backend
+from hawk.analysis.quality import check_numbers
+from hawk.api.pipeline_views import plan_body
+from hawk.dbthreads import in_db_thread
+from hawk.errors import STATUS_OF_CODE, describe_exception
+from hawk.history import run_create, run_finish
+from hawk.pipeline import run_control
+from hawk.pipeline.prepare import (
+    Prepared,
+    PromptInput,
+    run_context,
+    run_extraction_async,
+    run_facts,
+    understand_and_plan,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunRequest:
+    request: PromptInput
+    user_id: int | None
+    channel: str = "http"
+    session_id: str = ""
+    conversation_id: str = ""
+    run_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def dify_user(self) -> str:
+        return f"hawk-user-{self.user_id}" if self.user_id else "hawk-anonymous"
+
+
+@dataclass
+class _Answer:
+    """What the run has answered so far, and with which backend."""
+
+    started: float = field(default_factory=time.perf_counter)
+    backend: str = ""
+    parts: list[str] = field(default_factory=list)
+    message_id: str = ""
+    conversation_id: str = ""
+    task_id: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)
+    first_token_ms: float | None = None
+    answer_cache: str = "miss"
+    recorded: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def take(self, chunk: AnalysisChunk) -> None:
+        self.message_id = chunk.message_id or self.message_id
+        self.conversation_id = chunk.conversation_id or self.conversation_id
+        self.task_id = chunk.task_id or self.task_id
+        if chunk.kind == "answer":
+            if self.first_token_ms is None and chunk.text:
+                self.first_token_ms = round((time.perf_counter() - self.started) * 1000, 3)
+            self.parts.append(chunk.text)
+        elif chunk.kind == "replace":
+            self.parts = [chunk.text]
+        elif chunk.kind == "end":
+            self.usage = chunk.usage
+
+
+def _event(name: str, run: RunRequest, **body: Any) -> dict[str, Any]:
+    return {"event": name, "run_id": str(run.run_id), **body}
+
+
+def error_event(run: RunRequest, code: str, message: str, status: int) -> dict[str, Any]:
+    return _event("error", run, code=code, message=message, status=status)
+
+
+async def run_events(run: RunRequest) -> AsyncIterator[dict[str, Any]]:
+    """The events of one run, recorded in prompt history whatever happens."""
+    answer = _Answer()
+    metrics.ACTIVE_RUNS.inc()
+    try:
+        async for event in _stages(run, answer):
+            yield event
+    except (asyncio.CancelledError, GeneratorExit):
+        await _record_cancelled(run, answer)
+        raise
+    except Exception as exc:
+        code, message, status = _describe_failure(exc)
+        await _record_failed(run, answer, code, message)
+        yield error_event(run, code, message, status)
+    finally:
+        metrics.ACTIVE_RUNS.dec()
+
+
+def _describe_failure(exc: Exception) -> tuple[str, str, int]:
+    if isinstance(exc, AnalysisError):
+        return "analysis_failed", exc.message, STATUS_OF_CODE["analysis_failed"]
+    code, message, _ = describe_exception(exc)
+    if code == "internal":
+        logger.error("run failed", exc_info=exc)
+    return code, message, STATUS_OF_CODE[code]
+
+
+async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, Any]]:
+    prepared = await in_db_thread(understand_and_plan, run.request)
+    yield _event("hawk_plan", run, **plan_body(prepared))
+    await in_db_thread(_create_record, run, prepared)
+    await run_extraction_async(prepared)
+    yield _context_event(run, prepared)
+    await in_db_thread(_facts_and_context, prepared)
+    assert prepared.facts is not None
+    yield _event("hawk_facts", run, facts=prepared.facts.facts, warnings=prepared.facts.warnings)
+    async for event in _answer_events(run, prepared, answer):
+        yield event
+
+
+def _create_record(run: RunRequest, prepared: Prepared) -> None:
+    run_create(
+        run_id=run.run_id,
+        user_id=run.user_id,
+        channel=run.channel,
+        prompt=run.request.prompt,
+        session_id=run.session_id,
+        conversation_id=run.conversation_id,
+        template=run.request.template,
+        plan=prepared.plan.as_dict(),
+    )
+
+
+def _context_event(run: RunRequest, prepared: Prepared) -> dict[str, Any]:
+    assert prepared.extraction is not None
+    extraction = prepared.extraction
+    return _event(
+        "hawk_context",
+        run,
+        records=extraction.record_count,
+        by_source=extraction.by_source(),
+        extraction_ms=round(extraction.extraction_ms, 3),
+        cache=extraction.cache,
+    )
+
+
+def _facts_and_context(prepared: Prepared) -> None:
+    run_facts(prepared)
+    run_context(prepared)
+
+
+def _analysis_request(run: RunRequest, prepared: Prepared) -> AnalysisRequest:
+    assert prepared.facts is not None and prepared.context is not None
+    template = run.request.template
+    return AnalysisRequest(
+        query=run.request.prompt,
+        context=prepared.context.text,
+        intent=prepared.plan.intent,
+        parameters=prepared.plan.parameters,
+        facts=prepared.facts.facts,
+        warnings=prepared.facts.warnings,
+        user=run.dify_user,
+        instructions=template.analysis_instructions if template else "",
+        template_category=prepared.plan.template_category,
+        conversation_id=run.conversation_id or None,
+    )
+
+
+async def _answer_events(
+    run: RunRequest, prepared: Prepared, answer: _Answer
+) -> AsyncIterator[dict[str, Any]]:
+    backend, notice = choose_backend(prepared.plan.template_category or prepared.plan.intent)
+    if notice:
+        yield _event("hawk_notice", run, code="analysis_fallback", message=notice)
+    key = _answer_key(run, prepared, backend.name)
+    cached = answer_get(key) if run.request.use_cache else None
+    if cached is not None:
+        async for event in _replay(run, cached, answer):
+            yield event
+    else:
+        async for event in _live_answer(run, prepared, backend, answer):
+            yield event
+    # A fallback answer is not stored under the key of the backend that was asked for.
+    yield await _finish(run, prepared, answer, key if answer.backend == backend.name else None)
+
+
+def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None:
+    if run.conversation_id:  # a conversation's answer depends on what came before it
+        return None
+    template = run.request.template
+    return answer_key(
+        prompt=run.request.prompt,
+        plan=prepared.plan,
+        backend=backend,
+        template_id=template.pk if template else None,
+        template_version=template.version if template else None,
+    )
+
+
+async def _replay(
+    run: RunRequest, cached: dict[str, Any], answer: _Answer
+) -> AsyncIterator[dict[str, Any]]:
+    answer.backend, answer.answer_cache = cached["backend"], "hit"
+    message_id = str(uuid.uuid4())
+    for piece in replay_chunks(cached["answer"]):
+        answer.take(AnalysisChunk("answer", piece, message_id=message_id))
+        yield _message(run, answer, piece)
+    answer.take(AnalysisChunk("end", usage=cached.get("usage") or {}))
+    metrics.ANSWER_CACHE_SAVINGS.labels(cached["backend"]).inc(
+        int((cached.get("usage") or {}).get("total_tokens") or 0)
+    )
+
+
+def _message(run: RunRequest, answer: _Answer, delta: str) -> dict[str, Any]:
+    return _event(
+        "message",
+        run,
+        message_id=answer.message_id,
+        conversation_id=answer.conversation_id,
+        answer=delta,
+    )
+
+
+async def _live_answer(
+    run: RunRequest, prepared: Prepared, backend: AnalysisBackend, answer: _Answer
+) -> AsyncIterator[dict[str, Any]]:
+    request = _analysis_request(run, prepared)
+    try:
+        async for event in _stream_backend(run, backend, request, answer):
+            yield event
+    except AnalysisError as exc:
+        metrics.ANALYSIS_CALLS.labels(backend.name, "error").inc()
+        if exc.answered or backend.name == "builtin":
+            raise
+        logger.warning("analysis by %s failed before answering (%s): falling back", backend.name,
+                       exc.code)  # fmt: skip
+        metrics.ANALYSIS_FALLBACKS.labels(exc.code).inc()
+        message = f"{backend.name} is unavailable ({exc.code}); answering with the built-in analyst"
+        yield _event("hawk_notice", run, code="analysis_fallback", message=message)
+        async for event in _stream_backend(run, fallback_backend(), request, answer):
+            yield event
+
+
+async def _stream_backend(
+    run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: _Answer
+) -> AsyncIterator[dict[str, Any]]:
+    answer.backend = backend.name
+    started = time.perf_counter()
+    async for chunk in backend.stream(request):
+        run_control.raise_if_stopped(run.run_id)
+        answer.take(chunk)
+        if chunk.kind == "answer" and chunk.text:
+            yield _message(run, answer, chunk.text)
+        elif chunk.kind == "replace":
+            yield _event("message_replace", run, message_id=answer.message_id,
+                         conversation_id=answer.conversation_id, answer=chunk.text)  # fmt: skip
+    metrics.observe_analysis(backend.name, time.perf_counter() - started, answer.usage)
+
+
+async def _finish(
+    run: RunRequest, prepared: Prepared, answer: _Answer, key: str | None
+) -> dict[str, Any]:
+    assert prepared.context is not None
+    quality = check_numbers(answer.text, prepared.context.text).as_dict()
+    if answer.answer_cache == "miss":
+        answer_put(key, {"answer": answer.text, "usage": answer.usage, "backend": answer.backend})
+    timings = _timings(prepared, answer)
+    if answer.first_token_ms is not None:
+        metrics.FIRST_TOKEN_SECONDS.labels(answer.backend).observe(answer.first_token_ms / 1000)
+    await in_db_thread(_record_completed, run, prepared, answer, quality, timings)
+    metrics.observe_run(prepared.plan.intent, run.channel, "completed", timings, quality)
+    return _event(
+        "message_end",
+        run,
+        message_id=answer.message_id,
+        conversation_id=answer.conversation_id,
+        metadata={"usage": answer.usage},
+        backend=answer.backend,
+        answer_cache=answer.answer_cache,
+        quality=quality,
+        timings=timings,
+    )
+
+
+def _timings(prepared: Prepared, answer: _Answer) -> dict[str, float | None]:
+    return {
+        "plan_ms": prepared.timings.get("plan_ms"),
+        "extraction_ms": prepared.timings.get("extraction_ms"),
+        "first_token_ms": answer.first_token_ms,
+        "total_ms": round((time.perf_counter() - answer.started) * 1000, 3),
+    }
+
+
+def _record_completed(
+    run: RunRequest, prepared: Prepared, answer: _Answer, quality: dict, timings: dict
+) -> None:
+    assert prepared.extraction is not None
+    run_finish(
+        run_id=run.run_id,
+        status="completed",
+        answer=answer.text,
+        usage=answer.usage,
+        quality=quality,
+        backend=answer.backend,
+        answer_cache=answer.answer_cache,
+        records=prepared.extraction.record_count,
+        cache_status=prepared.extraction.cache,
+        timings=timings,
+        message_id=answer.message_id,
+        conversation_id=answer.conversation_id or run.conversation_id,
+        task_id=answer.task_id,
+        plan=prepared.plan.as_dict(),
+    )
+    answer.recorded = True
+
+
+async def _record_cancelled(run: RunRequest, answer: _Answer) -> None:
+    if answer.task_id and answer.backend == "dify":
+        from hawk.analysis.dify import get_dify_backend
+
+        backend = get_dify_backend(None)
+        if backend is not None:
+            await backend.stop(task_id=answer.task_id, user=run.dify_user)
+    await _record_end(run, answer, "cancelled", {})
+    metrics.RUNS.labels("-", run.channel, "cancelled").inc()
+
+
+async def _record_failed(run: RunRequest, answer: _Answer, code: str, message: str) -> None:
+    await _record_end(run, answer, "failed", {"code": code, "message": message})
+    metrics.RUNS.labels("-", run.channel, "failed").inc()
+
+
+async def _record_end(run: RunRequest, answer: _Answer, status: str, error: dict) -> None:
+    """A run that ends early keeps what was streamed. A record may not exist yet (a failure
+    before the plan): then it is created with the prompt alone."""
+    try:
+        await asyncio.shield(in_db_thread(_write_end, run, answer, status, error))
+    except Exception:
+        logger.exception("run %s could not be recorded as %s", run.run_id, status)
+
+
+def _write_end(run: RunRequest, answer: _Answer, status: str, error: dict) -> None:
+    from hawk.models import AgentRun
+
+    AgentRun.objects.get_or_create(
+        run_id=run.run_id,
+        defaults={"user_id": run.user_id, "channel": run.channel, "prompt": run.request.prompt,
+                  "session_id": run.session_id},
+    )  # fmt: skip
+    run_finish(
+        run_id=run.run_id,
+        status=status,
+        answer=answer.text,
+        usage=answer.usage,
+        error=error,
+        backend=answer.backend,
+        message_id=answer.message_id,
+        task_id=answer.task_id,
+    )

@@ -1,0 +1,62 @@
+"""Stopping a run from elsewhere: the stop endpoint, another socket, another worker.
+
+A run streaming in this process is cancelled at once (its task is registered here). A run in
+another worker sees a stop flag in the shared cache, checked between answer chunks.
+"""
+
+import asyncio
+import logging
+import time
+import uuid
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+_FLAG_TTL = 600
+# How often a streaming run asks the shared cache whether it was stopped elsewhere.
+_CHECK_EVERY_SECONDS = 0.5
+
+_tasks: dict[uuid.UUID, tuple[asyncio.AbstractEventLoop, asyncio.Task]] = {}
+_last_check: dict[uuid.UUID, float] = {}
+
+
+class RunStopped(asyncio.CancelledError):
+    """Raised inside a run whose stop was requested in another worker."""
+
+
+def register(run_id: uuid.UUID, task: asyncio.Task) -> None:
+    _tasks[run_id] = (asyncio.get_running_loop(), task)
+
+
+def unregister(run_id: uuid.UUID) -> None:
+    _tasks.pop(run_id, None)
+    _last_check.pop(run_id, None)
+
+
+def request_stop(run_id: uuid.UUID) -> bool:
+    """Stop the run; True when it was running in this process (cancelled at once)."""
+    try:
+        cache.set(f"run-stop:{run_id}", 1, timeout=_FLAG_TTL)
+    except Exception as exc:
+        logger.warning("stop flag for run %s not shared: %s", run_id, exc)
+    found = _tasks.get(run_id)
+    if found is None:
+        return False
+    loop, task = found
+    loop.call_soon_threadsafe(task.cancel)
+    return True
+
+
+def raise_if_stopped(run_id: uuid.UUID) -> None:
+    """Called between answer chunks; asks the shared cache at most every half second."""
+    now = time.monotonic()
+    if now - _last_check.get(run_id, 0.0) < _CHECK_EVERY_SECONDS:
+        return
+    _last_check[run_id] = now
+    try:
+        stopped = cache.get(f"run-stop:{run_id}")
+    except Exception:
+        return
+    if stopped:
+        raise RunStopped(f"run {run_id} was stopped")
