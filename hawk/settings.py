@@ -297,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "HealthStatusEnum": ["healthy", "degraded", "unhealthy"],
+        "RunStatusEnum": "hawk.models.AgentRun.Status",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

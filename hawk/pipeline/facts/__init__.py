@@ -6,8 +6,9 @@ picks its sections; review intents show a section for each source their plan rea
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +74,12 @@ class FactsInput:
 class Facts:
     facts: dict[str, Any]  # JSON-ready, DOMAIN.md format (warnings included)
     warnings: list[dict[str, str]]
-    numbers: frozenset[str] = field(default_factory=frozenset)  # every number presented
+
+    @functools.cached_property
+    def numbers(self) -> frozenset[str]:
+        """Every number presented; computed on demand (a walk of the whole facts tree that
+        the streaming path does not need)."""
+        return present.presented_numbers(self.facts)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def compute_facts(data: FactsInput) -> Facts:
     }
     facts.update(_SECTIONS.get(data.intent, _review_sections)(request))
     facts["warnings"] = request.log.as_dicts()
-    return Facts(facts, request.log.as_dicts(), present.presented_numbers(facts))
+    return Facts(facts, request.log.as_dicts())
 
 
 def _resolve(data: FactsInput) -> _Request:

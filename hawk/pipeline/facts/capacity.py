@@ -68,41 +68,63 @@ class Capacity:
         return sum((row.available for row in self.rows), ZERO)
 
 
-def _rule_specificity(rule: Record, *, entity_id: str, currency: str, nav_type: str) -> int | None:
-    """How many columns of the rule are set and match; None when a set column differs."""
-    wanted = {"entity_id": entity_id, "currency_code": currency, "nav_type": nav_type}
-    matched = 0
-    for column, value in wanted.items():
-        rule_value = code_of(rule, column)
-        if rule_value is None:
-            continue
-        if rule_value != value.upper():
-            return None
-        matched += 1
-    return matched
+@dataclass(frozen=True)
+class BufferRule:
+    """A buffer rule read once: its scope columns (None = any), order and percentage."""
+
+    entity_id: str | None
+    currency: str | None
+    nav_type: str | None
+    priority: Decimal
+    rule_id: Decimal
+    percentage: Decimal
+
+    @classmethod
+    def of(cls, record: Record) -> "BufferRule":
+        return cls(
+            code_of(record, "entity_id"),
+            code_of(record, "currency_code"),
+            code_of(record, "nav_type"),
+            decimal_of(record, "rule_priority") or ZERO,
+            decimal_of(record, "buffer_rule_id") or ZERO,
+            amount_of(record, "buffer_percentage"),
+        )
+
+    def specificity(self, entity_id: str, currency: str, nav_type: str) -> int | None:
+        """How many columns of the rule are set and match; None when a set column differs."""
+        matched = 0
+        for mine, wanted in (
+            (self.entity_id, entity_id), (self.currency, currency), (self.nav_type, nav_type)
+        ):  # fmt: skip
+            if mine is None:
+                continue
+            if mine != wanted.upper():
+                return None
+            matched += 1
+        return matched
+
+
+def buffer_rules(records: Sequence[Record]) -> list[BufferRule]:
+    return [BufferRule.of(record) for record in records]
 
 
 def matching_buffer_rule(
-    rules: Sequence[Record], *, entity_id: str, currency: str, nav_type: str
-) -> Record | None:
+    rules: Sequence[BufferRule], *, entity_id: str, currency: str, nav_type: str
+) -> BufferRule | None:
     """The most specific matching rule; ties go to the lowest rule_priority, then the lowest
     buffer_rule_id so the choice never depends on record order."""
     candidates = []
     for rule in rules:
-        specificity = _rule_specificity(
-            rule, entity_id=entity_id, currency=currency, nav_type=nav_type
-        )
+        specificity = rule.specificity(entity_id, currency, nav_type)
         if specificity is not None:
-            priority = decimal_of(rule, "rule_priority")
-            rule_id = decimal_of(rule, "buffer_rule_id")
-            candidates.append((-specificity, priority or ZERO, rule_id or ZERO, rule))
+            candidates.append((-specificity, rule.priority, rule.rule_id, rule))
     if not candidates:
         return None
     return min(candidates, key=lambda candidate: candidate[:3])[3]
 
 
 def buffer_percentage(
-    rules: Sequence[Record],
+    rules: Sequence[BufferRule],
     *,
     entity_id: str,
     currency: str,
@@ -113,7 +135,7 @@ def buffer_percentage(
     """The matching rule's percentage (5 means 5%), else the default of DOMAIN.md."""
     rule = matching_buffer_rule(rules, entity_id=entity_id, currency=currency, nav_type=nav_type)
     if rule is not None:
-        return amount_of(rule, "buffer_percentage")
+        return rule.percentage
     if framework == EXCESS_OF_CAR and car_exempt:
         return ZERO
     return DEFAULT_BUFFER_PCT
@@ -230,7 +252,7 @@ def capacity_rows(records: Records, scope: CapacityScope, log: WarningLog) -> li
     """One row per latest position of an active entity in scope, in entity/NAV order."""
     entities = _active_entities(records, scope.currency)
     frameworks = _frameworks(records, scope.currency)
-    rules = source_records(records, "buffers")
+    rules = buffer_rules(source_records(records, "buffers"))
     overlays = summed_by_entity_nav(
         of_currency(source_records(records, "overlays"), scope.currency), "overlay_amount"
     )
@@ -257,7 +279,7 @@ def _row_inputs(
     position: Record,
     entity: Record,
     frameworks: dict[str, str],
-    rules: Sequence[Record],
+    rules: Sequence[BufferRule],
     overlays: dict[EntityNav, Decimal],
     hedged: dict[EntityNav, Decimal],
     scope: CapacityScope,
