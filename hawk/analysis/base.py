@@ -1,6 +1,6 @@
 """The interface every analysis backend speaks: a request in, a stream of chunks out."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -52,6 +52,6 @@ class AnalysisError(Exception):
 class AnalysisBackend(Protocol):
     name: str
 
-    def stream(self, request: AnalysisRequest) -> AsyncIterator[AnalysisChunk]: ...
+    def stream(self, request: AnalysisRequest) -> AsyncGenerator[AnalysisChunk, None]: ...
 
     async def stop(self, *, task_id: str, user: str) -> None: ...

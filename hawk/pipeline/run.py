@@ -10,6 +10,7 @@ backend's task is stopped.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -59,6 +60,7 @@ class _Answer:
 
     started: float = field(default_factory=time.perf_counter)
     backend: str = ""
+    source: AnalysisBackend | None = None  # the backend answering, to stop its task
     parts: list[str] = field(default_factory=list)
     message_id: str = ""
     conversation_id: str = ""
@@ -126,8 +128,9 @@ async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, A
     yield _event("hawk_plan", run, **plan_body(prepared))
     await in_db_thread(_create_record, run, prepared)
     await run_extraction_async(prepared)
-    yield _context_event(run, prepared)
+    # The context is built before its event, which reports its size (API.md: context_chars).
     await in_db_thread(_facts_and_context, prepared)
+    yield _context_event(run, prepared)
     assert prepared.facts is not None
     yield _event("hawk_facts", run, facts=prepared.facts.facts, warnings=prepared.facts.warnings)
     async for event in _answer_events(run, prepared, answer):
@@ -148,7 +151,7 @@ def _create_record(run: RunRequest, prepared: Prepared) -> None:
 
 
 def _context_event(run: RunRequest, prepared: Prepared) -> dict[str, Any]:
-    assert prepared.extraction is not None
+    assert prepared.extraction is not None and prepared.context is not None
     extraction = prepared.extraction
     return _event(
         "hawk_context",
@@ -157,6 +160,8 @@ def _context_event(run: RunRequest, prepared: Prepared) -> dict[str, Any]:
         by_source=extraction.by_source(),
         extraction_ms=round(extraction.extraction_ms, 3),
         cache=extraction.cache,
+        context_chars=prepared.context.chars,
+        truncated=prepared.context.truncated,
     )
 
 
@@ -260,16 +265,24 @@ async def _live_answer(
 async def _stream_backend(
     run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: _Answer
 ) -> AsyncIterator[dict[str, Any]]:
-    answer.backend = backend.name
+    answer.backend, answer.source = backend.name, backend
     started = time.perf_counter()
-    async for chunk in backend.stream(request):
-        run_control.raise_if_stopped(run.run_id)
-        answer.take(chunk)
-        if chunk.kind == "answer" and chunk.text:
-            yield _message(run, answer, chunk.text)
-        elif chunk.kind == "replace":
-            yield _event("message_replace", run, message_id=answer.message_id,
-                         conversation_id=answer.conversation_id, answer=chunk.text)  # fmt: skip
+    # aclosing: a cancelled run closes the backend's stream at once (Dify's client then stops
+    # its task), instead of whenever the generator is garbage-collected.
+    async with contextlib.aclosing(backend.stream(request)) as chunks:
+        async for chunk in chunks:
+            run_control.raise_if_stopped(run.run_id)
+            answer.take(chunk)
+            if chunk.kind == "answer" and chunk.text:
+                yield _message(run, answer, chunk.text)
+            elif chunk.kind == "replace":
+                yield _event(
+                    "message_replace",
+                    run,
+                    message_id=answer.message_id,
+                    conversation_id=answer.conversation_id,
+                    answer=chunk.text,
+                )
     metrics.observe_analysis(backend.name, time.perf_counter() - started, answer.usage)
 
 
@@ -331,12 +344,8 @@ def _record_completed(
 
 
 async def _record_cancelled(run: RunRequest, answer: _Answer) -> None:
-    if answer.task_id and answer.backend == "dify":
-        from hawk.analysis.dify import get_dify_backend
-
-        backend = get_dify_backend(None)
-        if backend is not None:
-            await backend.stop(task_id=answer.task_id, user=run.dify_user)
+    if answer.task_id and answer.source is not None:  # the backend's own app key stops it
+        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
     await _record_end(run, answer, "cancelled", {})
     metrics.RUNS.labels("-", run.channel, "cancelled").inc()
 

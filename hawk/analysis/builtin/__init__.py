@@ -7,7 +7,7 @@ never invents a number, as every figure it shows is a facts string reformatted.
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from hawk.analysis.base import AnalysisChunk, AnalysisRequest
 from hawk.analysis.builtin.report import report_lines
@@ -46,7 +46,7 @@ def report_chunks(markdown: str) -> list[str]:
 class BuiltinAnalyst:
     name = "builtin"
 
-    async def stream(self, request: AnalysisRequest) -> AsyncIterator[AnalysisChunk]:
+    async def stream(self, request: AnalysisRequest) -> AsyncGenerator[AnalysisChunk, None]:
         message_id = str(uuid.uuid4())
         for piece in report_chunks(report_markdown(request)):
             yield AnalysisChunk("answer", piece, message_id=message_id)
