@@ -24,6 +24,7 @@ STATUS_OF_CODE = {
     "forbidden": 403,
     "not_found": 404,
     "method_not_allowed": 405,
+    "not_acceptable": 406,
     "conflict": 409,
     "rate_limited": 429,
     "cancelled": 499,  # the run was stopped (nginx's "client closed request")
@@ -98,6 +99,8 @@ def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] |
         return "method_not_allowed", str(exc.detail), None
     if isinstance(exc, drf_exceptions.Throttled):
         return "rate_limited", "too many requests, try again later", None
+    if isinstance(exc, drf_exceptions.NotAcceptable):
+        return "not_acceptable", str(exc.detail), None
     if isinstance(exc, drf_exceptions.UnsupportedMediaType):
         return "invalid_json", str(exc.detail), None
     return "internal", "internal error; quote the request id when reporting it", None

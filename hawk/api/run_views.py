@@ -1,15 +1,19 @@
 """POST /hawk-agent/process-prompt (streaming or not) and the prompt-history endpoints."""
 
+import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,18 +38,20 @@ SSE_DESCRIPTION = (
 )
 
 
-def run_request(request: Request, channel: str = "http") -> RunRequest:
-    """Validate a prompt request (400 before any stream starts) and describe the run."""
+def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
+    """Validate a prompt request (400 before any stream starts) and describe the run; with
+    whether to stream it (the validated `stream`: "false" is false, as in every other field)."""
     body = PromptRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     data = body.validated_data
-    return RunRequest(
+    run = RunRequest(
         request=PromptInput.from_validated(data),
         user_id=request.user.pk,
         channel=channel,
         session_id=data.get("session_id", ""),
         conversation_id=data.get("conversation_id", ""),
     )
+    return run, data["stream"]
 
 
 async def collect_run(run: RunRequest) -> dict[str, Any]:
@@ -69,7 +75,21 @@ async def collect_run(run: RunRequest) -> dict[str, Any]:
     }  # fmt: skip
 
 
+class EventStreamRenderer(BaseRenderer):
+    """Lets `Accept: text/event-stream` (what SSE clients send) pass content negotiation; the
+    stream itself is written by sse_stream, never by this renderer."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:  # fmt: skip
+        return json.dumps(data, cls=DjangoJSONEncoder).encode()
+
+
 class ProcessPromptApi(AgentApi):
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
     @extend_schema(
         summary="Run a prompt: understand, fetch, compute, analyse; streamed as SSE",
         description=SSE_DESCRIPTION,
@@ -85,8 +105,8 @@ class ProcessPromptApi(AgentApi):
         examples=[EXAMPLE],
     )
     def post(self, request: Request) -> Response | StreamingHttpResponse:
-        run = run_request(request)
-        if not request.data.get("stream", True):
+        run, stream = run_request(request)
+        if not stream:
             return Response(async_to_sync(collect_run)(run))
         response = StreamingHttpResponse(sse_stream(run), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"

@@ -247,4 +247,5 @@ async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
         for lookup, key in _misses(cache_round)
     ]
     filled = list(await asyncio.gather(*futures))
-    return _finish(plan, cache_round, filled)
+    # _finish flushes the statistics to Redis: not on the event loop.
+    return await loop.run_in_executor(db_executor(), _finish, plan, cache_round, filled)

@@ -296,9 +296,7 @@ def _amendment_sections(request: _Request) -> dict[str, Any]:
     if not data.order_id:
         request.log.add("MISSING_ORDER_ID", "No order id given for the amendment.")
         return {}
-    change = amendment(
-        request.records("instructions"), order_id=data.order_id, new_notional=data.amount
-    )
+    change = amendment(request.order_lines, order_id=data.order_id, new_notional=data.amount)
     sections: dict[str, Any] = {"amendment": present.amendment_section(change)}
     if change.instruction is None:
         return sections
@@ -323,7 +321,7 @@ def _inquiry_sections(request: _Request) -> dict[str, Any]:
             "MISSING_CURRENCY", "No currency given: instructions of every currency.", "info"
         )
     found = inquiry(
-        request.records("instructions"), currency=request.currency, order_id=data.order_id
+        request.records("instructions"), currency=request.currency, order_lines=request.order_lines
     )
     return {"inquiry": present.inquiry_section(found, data.order_id)}
 

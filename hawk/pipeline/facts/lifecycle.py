@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from hawk.pipeline.facts.records import (
     ZERO,
@@ -37,8 +37,10 @@ def _id_order(value: Any) -> tuple[int, int, str]:
     return (1, int(text), "") if text.isdigit() else (0, 0, text)
 
 
-@dataclass(frozen=True)
-class AllocationLine:
+class AllocationLine(NamedTuple):
+    """An allocation read once. NamedTuples for the lines: as immutable as a frozen dataclass,
+    and cheaper to build for the hundreds of records a currency can have."""
+
     allocation_id: Any
     request_id: Any
     entity_id: str
@@ -181,8 +183,7 @@ def termination_plan(
     return Termination(tuple(ordered_lines), requested, tuple(closings))
 
 
-@dataclass(frozen=True)
-class InstructionLine:
+class InstructionLine(NamedTuple):
     instruction_id: Any
     order_id: str
     instruction_type: str
@@ -242,10 +243,10 @@ class Amendment:
 
 
 def amendment(
-    records: Iterable[Record], *, order_id: str, new_notional: Decimal | None
+    order_lines: Sequence[InstructionLine], *, order_id: str, new_notional: Decimal | None
 ) -> Amendment:
-    lines = order_instructions(records, order_id)
-    return Amendment(order_id, lines[0] if lines else None, new_notional)
+    """`order_lines` are the order's instructions, newest first (`order_instructions`)."""
+    return Amendment(order_id, order_lines[0] if order_lines else None, new_notional)
 
 
 @dataclass(frozen=True)
@@ -279,13 +280,15 @@ def status_groups(lines: Iterable[InstructionLine]) -> list[StatusGroup]:
     return [StatusGroup(status, *counts[status]) for status in sorted(counts, key=order)]
 
 
-def inquiry(records: Iterable[Record], *, currency: str | None, order_id: str | None) -> Inquiry:
-    """Instructions of the currency (all given ones without a currency) by status."""
+def inquiry(
+    records: Iterable[Record], *, currency: str | None, order_lines: Sequence[InstructionLine]
+) -> Inquiry:
+    """Instructions of the currency (all given ones without a currency) by status, with the
+    asked order's instructions as `order_instructions` found them (none when not asked)."""
     lines = [instruction_line(record) for record in records]
     if currency:
         lines = [line for line in lines if line.currency in (None, currency)]
     ordered = newest_first(lines)
-    order_lines = order_instructions(records, order_id) if order_id else []
     return Inquiry(
         tuple(status_groups(ordered)), tuple(ordered[:LATEST_INSTRUCTIONS]), tuple(order_lines)
     )

@@ -37,12 +37,21 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _fixed(value: Decimal, places: Decimal) -> str:
-    rounded = value.quantize(places, rounding=ROUND_HALF_EVEN)
-    return format(rounded.copy_abs() if rounded == 0 else rounded, "f")  # never "-0.00"
+    """`value` rounded half-even to the places of `places`, in fixed-point notation. After the
+    quantize the exponent is that of `places` (-2 or -4), where str() never switches to
+    scientific notation, so str() is format(..., "f") at a fraction of its cost."""
+    rounded = value.quantize(places, ROUND_HALF_EVEN)
+    return str(rounded) if rounded else str(rounded.copy_abs())  # never "-0.00"
+
+
+def cents(value: Decimal) -> str:
+    """An amount as money() presents it, in one call: capacity rows present eight each."""
+    rounded = value.quantize(CENTS, ROUND_HALF_EVEN)
+    return str(rounded) if rounded else "0.00"  # never "-0.00"
 
 
 def money(value: Decimal | None) -> str | None:
-    return None if value is None else _fixed(value, CENTS)
+    return None if value is None else cents(value)
 
 
 def ratio(value: Decimal | None) -> str | None:
@@ -76,15 +85,15 @@ def capacity_row_section(row: CapacityRow) -> dict[str, Any]:
         "entity_id": row.entity_id,
         "entity_type": row.entity_type,
         "nav_type": row.nav_type,
-        "sfx": money(row.sfx),
-        "car": money(row.car),
-        "overlay": money(row.overlay),
+        "sfx": cents(row.sfx),
+        "car": cents(row.car),
+        "overlay": cents(row.overlay),
         "buffer_pct": percentage(row.buffer_pct),
-        "buffer": money(row.buffer),
-        "hedged": money(row.hedged),
-        "hedgeable": money(row.hedgeable),
-        "unhedged": money(row.unhedged),
-        "available": money(row.available),
+        "buffer": cents(row.buffer),
+        "hedged": cents(row.hedged),
+        "hedgeable": cents(row.hedgeable),
+        "unhedged": cents(row.unhedged),
+        "available": cents(row.available),
         "utilisation": ratio(row.utilisation),
         "state": row.state,
     }

@@ -30,10 +30,10 @@ def of_currency(records: Sequence[Record], currency: str) -> list[Record]:
 def decimal_of(record: Record, column: str) -> Decimal | None:
     """The column as a Decimal, None when null or blank."""
     value = record.get(column)
+    if isinstance(value, Decimal):
+        return value  # the database's own type, by far the most common: checked first
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, bool):
         raise TypeError(f"{column} holds a boolean, not an amount")
     # str() first: a stray float becomes its shortest repr, never its binary expansion.
@@ -42,6 +42,9 @@ def decimal_of(record: Record, column: str) -> Decimal | None:
 
 def amount_of(record: Record, column: str) -> Decimal:
     """The column as a Decimal amount, 0 when null."""
+    value = record.get(column)
+    if isinstance(value, Decimal):
+        return value  # as decimal_of, without a second call for the common case
     value = decimal_of(record, column)
     return ZERO if value is None else value
 
@@ -56,8 +59,12 @@ def text_of(record: Record, column: str) -> str | None:
 
 
 def code_of(record: Record, column: str) -> str | None:
-    """A code column (currency, NAV type, pair) compared case-insensitively: upper case."""
-    text = text_of(record, column)
+    """A code column (currency, NAV type, pair) compared case-insensitively: upper case.
+    text_of's reading inlined: codes are read for nearly every record."""
+    value = record.get(column)
+    if value is None:
+        return None
+    text = str(value).strip()
     return text.upper() if text else None
 
 

@@ -5,9 +5,10 @@ The default opening order is entity type (Branch, Subsidiary, Associate, TMU), t
 replace the type/NAV part of that order; closing goes COI before RE.
 """
 
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
 from hawk.pipeline.facts.capacity import CapacityRow
 from hawk.pipeline.facts.records import ZERO, Record, code_of, decimal_of, text_of
@@ -53,21 +54,28 @@ def _configured_key(priorities: Priorities, entity_type: str, nav_type: str) -> 
     return (level is None, level if level is not None else ZERO)
 
 
+def _opening_rank(priorities: Priorities, entity_type: str, nav_type: str) -> tuple:
+    """The type/NAV part of the opening order: the configured order, then the default one."""
+    return (
+        *_configured_key(priorities, entity_type, nav_type),
+        _rank(ENTITY_TYPE_ORDER, entity_type),
+        _rank(OPENING_NAV_ORDER, nav_type),
+    )
+
+
 def opening_order(rows: Iterable[CapacityRow], priorities: Priorities) -> list[CapacityRow]:
+    # Ranked once per (entity type, NAV type): hundreds of rows share a handful of pairs.
+    rank = functools.cache(functools.partial(_opening_rank, priorities))
+
     def key(row: CapacityRow) -> tuple:
-        return (
-            *_configured_key(priorities, row.entity_type, row.nav_type),
-            _rank(ENTITY_TYPE_ORDER, row.entity_type),
-            _rank(OPENING_NAV_ORDER, row.nav_type),
-            -row.available,
-            row.entity_id,
-        )
+        return (rank(row.entity_type, row.nav_type), -row.available, row.entity_id)
 
     return sorted(rows, key=key)
 
 
-@dataclass(frozen=True)
-class WaterfallTake:
+class WaterfallTake(NamedTuple):
+    """One take of the waterfall; a NamedTuple, cheap to build for every row a PARTIAL fills."""
+
     entity_id: str
     nav_type: str
     amount: Decimal
@@ -88,8 +96,8 @@ def waterfall_allocate(
     remaining = requested
     takes = []
     for row in ordered_rows:
-        if remaining <= 0:
-            break
+        if remaining < lot:
+            break  # less than a lot left: every further take would round to zero
         take = lot_floor(min(row.available, remaining), lot)
         if take > 0:
             takes.append(WaterfallTake(row.entity_id, row.nav_type, take))
