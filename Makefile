@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest serve bench demo-bundle clean
+.PHONY: run test lint typecheck pytest serve bench bench-streaming demo-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ pytest: $(VENV)/.dev-installed
 ## Benchmarks (see docs/benchmarks.md); needs DATABASE_URL and REDIS_URL for the real figures.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/pipeline.py
+
+## Streaming over HTTP: first event, relay overhead per Dify chunk, 50 concurrent streams.
+bench-streaming: $(VENV)/.dev-installed
+	$(BIN)/python bench/streaming.py
 
 ## Regenerate the committed demo bundle from its deterministic generator.
 demo-bundle: $(VENV)/.base-installed

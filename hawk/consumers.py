@@ -60,6 +60,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.runs: dict[uuid.UUID, asyncio.Task] = {}
+        self.auth_deadline: asyncio.TimerHandle | None = None
         await self.accept()
         if not (self.user and self.user.is_authenticated):
             self.user = None
@@ -68,6 +69,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def disconnect(self, code: int) -> None:
+        self._cancel_auth_deadline()  # else it would close this closed socket again later
         for task in self.runs.values():
             task.cancel()
         if self.runs:
@@ -95,8 +97,13 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self.close(CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        self.auth_deadline.cancel()
+        self._cancel_auth_deadline()
         await self.send_json({"event": "hawk_authenticated", "user": user.get_username()})
+
+    def _cancel_auth_deadline(self) -> None:
+        # None when the session authenticated the socket: then there was no deadline.
+        if self.auth_deadline is not None:
+            self.auth_deadline.cancel()
 
     async def _start_run(self, message: dict[str, Any]) -> None:
         if not await may_run_prompts(self.user):

@@ -22,6 +22,7 @@ from hawk.analysis.dify import Rating
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer
 from hawk.api.sse import sse_stream
+from hawk.dbthreads import release_connection
 from hawk.errors import STATUS_OF_CODE, HawkError
 from hawk.history import run_list
 from hawk.models import AgentRun
@@ -106,8 +107,11 @@ class ProcessPromptApi(AgentApi):
     )
     def post(self, request: Request) -> Response | StreamingHttpResponse:
         run, stream = run_request(request)
+        # The run reads on the database threads; this request thread would otherwise keep its
+        # pooled connection until the last frame, and concurrent streams would drain the pool.
+        release_connection()
         if not stream:
-            return Response(async_to_sync(collect_run)(run))
+            return Response(async_to_sync(collect_run)(run), content_type="application/json")
         response = StreamingHttpResponse(sse_stream(run), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"

@@ -34,6 +34,8 @@ async def _produce(run: RunRequest, queue: asyncio.Queue) -> None:
     try:
         async for event in run_events(run):
             queue.put_nowait(event)
+            # Let the reader send it now: the run's next step may not wait on anything.
+            await asyncio.sleep(0)
     except asyncio.CancelledError:
         queue.put_nowait(error_event(run, "cancelled", "the run was stopped", 499))
         raise
@@ -42,9 +44,11 @@ async def _produce(run: RunRequest, queue: asyncio.Queue) -> None:
 
 
 async def run_as_events(
-    run: RunRequest, *, ping_seconds: float = PING_SECONDS
+    run: RunRequest, *, ping_seconds: float | None = None
 ) -> AsyncIterator[dict[str, Any] | None]:
-    """The run's events; None where a keep-alive is due. Shared by SSE and WebSocket."""
+    """The run's events; None where a keep-alive is due (every PING_SECONDS, read at call
+    time so that it can be changed). Shared by SSE and WebSocket."""
+    ping_seconds = PING_SECONDS if ping_seconds is None else ping_seconds
     queue: asyncio.Queue = asyncio.Queue()
     producer = asyncio.create_task(_produce(run, queue))
     run_control.register(run.run_id, producer)

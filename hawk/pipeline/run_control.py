@@ -11,6 +11,8 @@ import uuid
 
 from django.core.cache import cache
 
+from hawk.dbthreads import in_db_thread
+
 logger = logging.getLogger(__name__)
 
 _FLAG_TTL = 600
@@ -48,15 +50,19 @@ def request_stop(run_id: uuid.UUID) -> bool:
     return True
 
 
-def raise_if_stopped(run_id: uuid.UUID) -> None:
-    """Called between answer chunks; asks the shared cache at most every half second."""
+def _stop_flag(run_id: uuid.UUID) -> bool:
+    try:
+        return bool(cache.get(f"run-stop:{run_id}"))
+    except Exception:  # the cache is down: a stop from another worker cannot reach us now
+        return False
+
+
+async def raise_if_stopped(run_id: uuid.UUID) -> None:
+    """Called between answer chunks; asks the shared cache (on a database thread, not on the
+    event loop) at most every half second."""
     now = time.monotonic()
     if now - _last_check.get(run_id, 0.0) < _CHECK_EVERY_SECONDS:
         return
     _last_check[run_id] = now
-    try:
-        stopped = cache.get(f"run-stop:{run_id}")
-    except Exception:
-        return
-    if stopped:
+    if await in_db_thread(_stop_flag, run_id):
         raise RunStopped(f"run {run_id} was stopped")

@@ -1,0 +1,262 @@
+"""WebSocket /ws/hawk-agent/ through the real ASGI server (uvicorn in a thread: origin check,
+session middleware, the consumer, the configured channel layer, which is channels-redis when
+REDIS_URL is set), with the `websockets` client.
+
+channels.testing.WebsocketCommunicator cannot be imported here: channels.testing needs daphne,
+which the project does not install. A real client over a real socket tests more anyway (the
+handshake and the close codes as a browser sees them). The consumer uses the channel layer
+only for its own channel, so nothing here needs Redis itself."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from hawk import consumers
+from hawk.dbthreads import in_db_thread
+from hawk.models import AgentRun
+from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
+
+pytestmark = pytest.mark.usefixtures("committed_demo")
+
+PATH = "/ws/hawk-agent/"
+ANGULAR_ORIGIN = "http://localhost:4200"
+WAIT = 5  # seconds for any one message; a hang fails the test instead of blocking it
+Events = list[dict[str, Any]]
+
+
+@pytest.fixture
+def ws_url(live_server_url) -> str:
+    return live_server_url.replace("http://", "ws://") + PATH
+
+
+@asynccontextmanager
+async def socket(
+    url: str, token: str | None = None, *, origin: str = ANGULAR_ORIGIN, cookie: str = ""
+) -> AsyncIterator[ClientConnection]:
+    """A connected socket, authenticated with `token` when given; closed on the way out."""
+    headers = {"Cookie": cookie} if cookie else None
+    async with connect(
+        url, origin=origin, additional_headers=headers, open_timeout=WAIT, close_timeout=WAIT
+    ) as ws:
+        if token is not None:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            assert (await receive(ws))["event"] == "hawk_authenticated"
+        yield ws
+
+
+async def send(ws: ClientConnection, message: dict[str, Any]) -> None:
+    await ws.send(json.dumps(message))
+
+
+async def receive(ws: ClientConnection) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+
+
+async def receive_until(ws: ClientConnection, done: Callable[[Events], bool]) -> Events:
+    """Events until one for which `done(events_so_far)` is true."""
+    events: Events = []
+    while not done(events):
+        events.append(await receive(ws))
+    return events
+
+
+def run_ended(events: Events) -> bool:
+    return bool(events) and events[-1]["event"] in {"message_end", "error"}
+
+
+def answering(parts: int) -> Callable[[Events], bool]:
+    return lambda events: sum(event["event"] == "message" for event in events) >= parts
+
+
+def names(events: Events) -> list[str]:
+    return [event["event"] for event in events]
+
+
+def answer_of(events: Events) -> str:
+    return "".join(event["answer"] for event in events if event["event"] == "message")
+
+
+def assert_complete_run(events: Events) -> None:
+    assert names(events)[:3] == ["hawk_plan", "hawk_context", "hawk_facts"]
+    assert set(names(events)[3:-1]) == {"message"}
+    assert names(events)[-1] == "message_end"
+
+
+async def assert_closed_with(ws: ClientConnection, code: int) -> None:
+    with pytest.raises(ConnectionClosed) as closed:
+        await asyncio.wait_for(ws.recv(), WAIT)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == code
+
+
+@pytest.fixture
+def viewer_token(make_user) -> str:
+    return Token.objects.create(user=make_user("stream-viewer", "viewer")).key
+
+
+@pytest.fixture
+def session_cookie(analyst) -> str:
+    client = Client()
+    client.force_login(analyst)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+# --- authentication and origin ----------------------------------------------------------------
+
+
+async def test_a_token_in_the_first_message_authenticates(ws_url, analyst_token, analyst):
+    async with socket(ws_url) as ws:
+        await send(ws, {"type": "auth", "token": analyst_token})
+        assert await receive(ws) == {"event": "hawk_authenticated", "user": analyst.username}
+
+
+async def test_a_bad_token_is_refused_and_the_socket_closed(ws_url):
+    async with socket(ws_url) as ws:
+        await send(ws, {"type": "auth", "token": "not-a-token"})
+        error = await receive(ws)
+        assert (error["event"], error["code"], error["status"]) == ("error", "not_authenticated",
+                                                                    401)  # fmt: skip
+        await assert_closed_with(ws, 4401)
+
+
+async def test_a_prompt_before_auth_is_refused_and_the_socket_closed(ws_url):
+    async with socket(ws_url) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        error = await receive(ws)
+        assert (error["event"], error["code"]) == ("error", "not_authenticated")
+        await assert_closed_with(ws, 4401)
+    assert not await in_db_thread(AgentRun.objects.exists)
+
+
+async def test_a_socket_that_never_authenticates_is_closed(ws_url, monkeypatch):
+    monkeypatch.setattr(consumers, "AUTH_TIMEOUT", 0.1)
+    async with socket(ws_url) as ws:
+        await assert_closed_with(ws, 4401)
+
+
+async def test_a_foreign_origin_is_rejected(ws_url):
+    with pytest.raises(InvalidStatus) as refused:
+        async with socket(ws_url, origin="https://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_a_session_cookie_authenticates_without_a_token_message(ws_url, session_cookie):
+    async with socket(ws_url, cookie=session_cookie) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+
+
+async def test_a_session_user_may_still_send_a_token(ws_url, session_cookie, analyst_token):
+    async with socket(ws_url, analyst_token, cookie=session_cookie) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+
+
+async def test_a_viewer_may_not_run_prompts(ws_url, viewer_token):
+    async with socket(ws_url, viewer_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        error = await receive(ws)
+        assert (error["event"], error["code"], error["status"]) == ("error", "forbidden", 403)
+    assert not await in_db_thread(AgentRun.objects.exists)
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+async def test_a_prompt_streams_the_same_events_as_the_sse_stream(ws_url, analyst_token, analyst):
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT, "session_id": "tab-1"})
+        events = await receive_until(ws, run_ended)
+    assert_complete_run(events)
+    assert len({event["run_id"] for event in events}) == 1
+    assert events[0]["parameters"]["currency"] == "CNY"
+    assert answer_of(events).startswith("## CNY 150,000.00: PASS\n")
+    assert events[-1]["backend"] == "builtin"
+    run = await stored_run(events[0]["run_id"])
+    assert (run.status, run.channel, run.user_id) == ("completed", "ws", analyst.pk)
+    assert run.session_id == "tab-1"
+    assert run.answer == answer_of(events)
+
+
+async def test_two_runs_on_one_socket_interleave_and_each_is_complete(
+    ws_url, analyst_token, dify_server
+):
+    dify_server.scenario, dify_server.delay = "answer", 0.05
+    dify_server.answers = ["one ", "two ", "three ", "four ", "five."]
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        await send(ws, {"type": "prompt", "user_prompt": "hedge 200K CNY"})
+        events = await receive_until(ws, lambda seen: names(seen).count("message_end") == 2)
+
+    by_run: dict[str, Events] = {}
+    for event in events:
+        by_run.setdefault(event["run_id"], []).append(event)
+    assert len(by_run) == 2
+    for run_events in by_run.values():
+        assert_complete_run(run_events)
+        assert answer_of(run_events) == "one two three four five."
+    first, second = (
+        [at for at, event in enumerate(events) if event["run_id"] == run_id] for run_id in by_run
+    )
+    assert min(second) < max(first) and min(first) < max(second), "the runs did not overlap"
+    assert len(dify_server.chat_requests()) == 2
+
+
+async def test_a_stop_message_stops_a_slow_run(ws_url, analyst_token, dify_server):
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events = await receive_until(ws, answering(2))
+        run_id = events[0]["run_id"]
+        await send(ws, {"type": "stop", "run_id": run_id})
+        events += await receive_until(ws, run_ended)
+    error = events[-1]
+    assert (error["event"], error["code"], error["status"]) == ("error", "cancelled", 499)
+    assert error["run_id"] == run_id
+    run = await wait_for_status(run_id, "cancelled")
+    assert run.answer == answer_of(events)
+    assert dify_server.stop_requested(run.task_id)
+
+
+async def test_closing_the_socket_cancels_its_runs(ws_url, analyst_token, dify_server):
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events = await receive_until(ws, answering(2))
+    run = await wait_for_status(events[0]["run_id"], "cancelled")
+    assert run.answer.startswith(answer_of(events))
+    assert dify_server.stop_requested(run.task_id)
+
+
+async def test_an_invalid_prompt_names_the_field_and_the_socket_stays_open(ws_url, analyst_token):
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": "hedge 1M", "currency": "XYZ"})
+        error = await receive(ws)
+        assert (error["event"], error["code"], error["status"]) == ("error", "invalid_field", 400)
+        assert "currency" in error["fields"]
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+
+
+async def test_an_unknown_message_type_is_an_invalid_field(ws_url, analyst_token):
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "launch"})
+        error = await receive(ws)
+        assert (error["code"], list(error["fields"])) == ("invalid_field", ["type"])
+
+
+async def test_stopping_a_run_that_is_not_on_this_socket_is_not_found(ws_url, analyst_token):
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "stop", "run_id": "1f1a8bba-1a5d-4b47-9a55-0d0c0f2b7f11"})
+        assert (await receive(ws))["code"] == "not_found"
+        await send(ws, {"type": "stop", "run_id": "not-a-uuid"})
+        error = await receive(ws)
+        assert (error["code"], list(error["fields"])) == ("invalid_field", ["run_id"])
