@@ -205,7 +205,7 @@ def _cached_rows(key: tuple[int, ...]) -> tuple[list[CurrencyRow], list[EntityRo
 
 
 def _database_rows() -> tuple[list[CurrencyRow], list[EntityRow]]:
-    # Imported here so that the built-in vocabulary (and understand.py) can be used before
+    # Imported here so that the built-in vocabulary (and the understand package) can be used before
     # Django's app registry is ready, e.g. by benchmarks.
     from hawk.models import Currency, Entity
 
