@@ -19,7 +19,6 @@ from hawk.api.serializers import PromptRequestSerializer
 from hawk.api.sse import run_as_events
 from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.pipeline import run_control
-from hawk.pipeline.prepare import PromptInput
 from hawk.pipeline.run import RunRequest
 from hawk.roles import PROMPT_ROLES, has_role
 
@@ -46,14 +45,7 @@ def may_run_prompts(user: Any) -> bool:
 def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
     body = PromptRequestSerializer(data={k: v for k, v in message.items() if k != "type"})
     body.is_valid(raise_exception=True)
-    data = body.validated_data
-    return RunRequest(
-        request=PromptInput.from_validated(data),
-        user_id=user.pk,
-        channel="ws",
-        session_id=data.get("session_id", ""),
-        conversation_id=data.get("conversation_id", ""),
-    )
+    return RunRequest.from_validated(body.validated_data, user_id=user.pk, channel="ws")
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):

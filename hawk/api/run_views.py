@@ -27,8 +27,7 @@ from hawk.errors import STATUS_OF_CODE, HawkError
 from hawk.history import run_list
 from hawk.models import AgentRun
 from hawk.pipeline import run_control
-from hawk.pipeline.prepare import PromptInput
-from hawk.pipeline.run import RunRequest, run_events
+from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.roles import ADMIN, OPERATIONS, has_role
 
 SSE_DESCRIPTION = (
@@ -45,14 +44,7 @@ def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bo
     body = PromptRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     data = body.validated_data
-    run = RunRequest(
-        request=PromptInput.from_validated(data),
-        user_id=request.user.pk,
-        channel=channel,
-        session_id=data.get("session_id", ""),
-        conversation_id=data.get("conversation_id", ""),
-    )
-    return run, data["stream"]
+    return RunRequest.from_validated(data, user_id=request.user.pk, channel=channel), data["stream"]
 
 
 async def collect_run(run: RunRequest) -> dict[str, Any]:
@@ -216,6 +208,6 @@ async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> bool:
     backend = get_dify_backend(run.template_category or run.intent)
     if backend is None:
         return False
-    user = f"hawk-user-{run.user_id}" if run.user_id else "hawk-anonymous"
+    user = dify_user(run.user_id)
     return await backend.feedback(message_id=run.message_id, rating=rating, user=user,
                                   content=comment or None)  # fmt: skip

@@ -40,6 +40,11 @@ from hawk.pipeline.prepare import (
 logger = logging.getLogger(__name__)
 
 
+def dify_user(user_id: int | None) -> str:
+    """The stable id Dify knows a HAWK user by (its `user` field): never a name or e-mail."""
+    return f"hawk-user-{user_id}" if user_id else "hawk-anonymous"
+
+
 @dataclass
 class RunRequest:
     request: PromptInput
@@ -49,9 +54,22 @@ class RunRequest:
     conversation_id: str = ""
     run_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
+    @classmethod
+    def from_validated(
+        cls, data: dict[str, Any], *, user_id: int | None, channel: str
+    ) -> "RunRequest":
+        """A run of PromptRequestSerializer.validated_data, whichever transport it came by."""
+        return cls(
+            request=PromptInput.from_validated(data),
+            user_id=user_id,
+            channel=channel,
+            session_id=data.get("session_id", ""),
+            conversation_id=data.get("conversation_id", ""),
+        )
+
     @property
     def dify_user(self) -> str:
-        return f"hawk-user-{self.user_id}" if self.user_id else "hawk-anonymous"
+        return dify_user(self.user_id)
 
 
 @dataclass

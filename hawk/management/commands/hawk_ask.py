@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hawk.api.serializers import PromptRequestSerializer
-from hawk.pipeline.prepare import PromptInput
 from hawk.pipeline.run import RunRequest, run_events
 
 
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         if not body.is_valid():
             raise CommandError(json.dumps(body.errors))
         user_id = self._user_id(options["user"])
-        run = RunRequest(PromptInput.from_validated(body.validated_data), user_id, channel="cli")
+        run = RunRequest.from_validated(body.validated_data, user_id=user_id, channel="cli")
         failed = asyncio.run(self._stream(run, as_json=options["json"]))
         if failed:
             raise CommandError(failed)
