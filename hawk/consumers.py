@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.authtoken.models import Token
 
-from hawk.api.serializers import PromptRequestSerializer
+from hawk.api.serializers import validated_prompt_request
 from hawk.api.sse import run_as_events
 from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.pipeline import run_control
@@ -43,9 +43,8 @@ def may_run_prompts(user: Any) -> bool:
 
 @database_sync_to_async
 def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
-    body = PromptRequestSerializer(data={k: v for k, v in message.items() if k != "type"})
-    body.is_valid(raise_exception=True)
-    return RunRequest.from_validated(body.validated_data, user_id=user.pk, channel="ws")
+    data = validated_prompt_request({k: v for k, v in message.items() if k != "type"})
+    return RunRequest.from_validated(data, user_id=user.pk, channel="ws")
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):

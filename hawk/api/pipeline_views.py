@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from hawk.api.serializers import PromptRequestSerializer
+from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.pipeline.prepare import Prepared, PromptInput, prepare, understand_and_plan
 from hawk.roles import CanRunPrompts
 
@@ -50,9 +50,7 @@ class AgentApi(APIView):
     throttle_scope = "agent"
 
     def prompt_input(self, request: Request) -> PromptInput:
-        serializer = PromptRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return PromptInput.from_validated(serializer.validated_data)
+        return PromptInput.from_validated(validated_prompt_request(request.data))
 
 
 class PlanApi(AgentApi):

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from hawk.analysis.dify import Rating
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
-from hawk.api.serializers import PromptRequestSerializer
+from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.api.sse import sse_stream
 from hawk.dbthreads import release_connection
 from hawk.errors import STATUS_OF_CODE, HawkError
@@ -41,9 +41,7 @@ SSE_DESCRIPTION = (
 def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
     """Validate a prompt request (400 before any stream starts) and describe the run; with
     whether to stream it (the validated `stream`: "false" is false, as in every other field)."""
-    body = PromptRequestSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    data = body.validated_data
+    data = validated_prompt_request(request.data)
     return RunRequest.from_validated(data, user_id=request.user.pk, channel=channel), data["stream"]
 
 

@@ -71,3 +71,11 @@ class PromptRequestSerializer(serializers.Serializer):
                 {"template_variables": ["template_variables need a template_id"]}
             )
         return attrs
+
+
+def validated_prompt_request(data: Any) -> dict[str, Any]:
+    """The validated body of a prompt request, whichever transport brought it; raises
+    ValidationError (a 400 naming the fields) otherwise."""
+    body = PromptRequestSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)

@@ -13,7 +13,6 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
-RESULTS = ("hit", "miss", "write", "invalidate", "error")
 _HASH = "hawk:cache-stats"
 _local_lock = threading.Lock()
 
@@ -64,16 +63,6 @@ def _add_counts_local(counts: Counter[str]) -> None:
         for field, amount in counts.items():
             current[field] = current.get(field, 0) + amount
         cache.set(_HASH, current, timeout=None)
-
-
-def record(result: str, source: str, intent: str = "") -> None:
-    tally = Tally()
-    tally.add(result, source, intent)
-    tally.flush()
-
-
-def record_error(source: str) -> None:
-    record("error", source)
 
 
 def read_counters() -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Cache-aside reads keyed on the source's table generations (OPERATIONS.md).
 
-One function, `cached_read`, decides hit or miss and counts it exactly once. Concurrent misses
-of one key fetch once (a lock per key in this process, and a short-lived lock key in the shared
+`lookup_many` (all sources of a plan) and `fill` (a miss) decide hit or miss and count it
+exactly once; `cached_read` is the same for a single source. Concurrent misses of one key
+fetch once (a striped lock per key in this process, and a short-lived lock key in the shared
 cache across workers). When the cache fails, reads go straight to the database for a few
 seconds and are marked degraded: never an error for the caller.
 """
@@ -60,13 +61,14 @@ class _Down:
         return bool(cls.until)
 
 
-_key_locks: dict[str, threading.Lock] = {}
-_key_locks_guard = threading.Lock()
+# Striped locks: a key always maps to the same lock, and their number stays fixed however many
+# keys (each generation makes new ones) a long-running worker sees. Two keys sharing a stripe
+# only wait for each other's fill.
+_KEY_LOCKS = tuple(threading.Lock() for _ in range(256))
 
 
 def _lock_for(key: str) -> threading.Lock:
-    with _key_locks_guard:
-        return _key_locks.setdefault(key, threading.Lock())
+    return _KEY_LOCKS[hash(key) % len(_KEY_LOCKS)]
 
 
 def cache_key(source: str, filters: dict[str, Any], generations: dict[str, int]) -> str:

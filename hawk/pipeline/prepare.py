@@ -143,6 +143,7 @@ def _replan_with_currency(prepared: Prepared, currency: str) -> Plan:
         parameters=parameters,
         business_date=plan.business_date,
         required_sources=tuple(r.name for r in plan.sources),
+        scope=plan.data_scope,
         rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
 
