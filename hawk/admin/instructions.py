@@ -14,7 +14,7 @@ class HedgeInstructionAdmin(admin.ModelAdmin):
         "instruction_type",
         "instruction_date",
         "exposure_currency",
-        "entity",
+        "entity_id",
         "nav_type",
         amount_column("hedge_amount_order", "order amount"),
         amount_column("allocated_notional", "allocated"),
@@ -37,21 +37,19 @@ class HedgeInstructionAdmin(admin.ModelAdmin):
         "msg_uid",
         "order_id",
         "previous_order_id",
-        "entity__entity_id",
+        "entity_id",
     )
     date_hierarchy = "instruction_date"
-    list_select_related = ("exposure_currency", "entity")
-    autocomplete_fields = ("entity",)
 
 
 @admin.register(HedgeBusinessEvent)
 class HedgeBusinessEventAdmin(admin.ModelAdmin):
     list_display = (
         "event_id",
-        "instruction",
+        "instruction_id",
         "business_event_type",
-        "entity",
-        "currency",
+        "entity_id",
+        "currency_code",
         "nav_type",
         amount_column("notional_amount", "notional"),
         "trade_date",
@@ -66,26 +64,24 @@ class HedgeBusinessEventAdmin(admin.ModelAdmin):
         "event_status",
         "stage_2_status",
         "assigned_booking_model",
-        "currency",
+        "currency_code",
         "nav_type",
         "trade_date",
     )
     search_fields = (
         "=event_id",
-        "instruction__order_id",
-        "instruction__msg_uid",
-        "entity__entity_id",
+        "=instruction_id",
+        "entity_id",
+        "murex_deal_id",
     )
     date_hierarchy = "trade_date"
-    list_select_related = ("instruction", "entity", "currency")
-    autocomplete_fields = ("instruction", "entity")
 
 
 @admin.register(DealBooking)
 class DealBookingAdmin(admin.ModelAdmin):
     list_display = (
         "deal_booking_id",
-        "event",
+        "event_id",
         "deal_sequence",
         "deal_type",
         "sell_currency",
@@ -104,35 +100,31 @@ class DealBookingAdmin(admin.ModelAdmin):
         "=deal_booking_id",
         "external_reference",
         "portfolio",
-        "=event__event_id",
-        "event__instruction__order_id",
+        "=event_id",
+        "booking_reference",
     )
     date_hierarchy = "trade_date"
-    list_select_related = ("event",)
-    autocomplete_fields = ("event",)
 
 
 @admin.register(GlEntry)
 class GlEntryAdmin(admin.ModelAdmin):
     list_display = (
         "gl_entry_id",
-        "event",
+        "event_id",
         "entry_type",
         "posting_date",
         "debit_account",
         "credit_account",
         amount_column("amount_sgd", "amount (SGD)"),
-        "entity",
+        "entity_id",
     )
-    list_filter = ("entry_type", "posting_date", "entity__entity_type")
+    list_filter = ("entry_type", "posting_date")
     search_fields = (
         "=gl_entry_id",
         "entry_type",
         "debit_account",
         "credit_account",
-        "entity__entity_id",
-        "event__instruction__order_id",
+        "entity_id",
+        "=event_id",
     )
     date_hierarchy = "posting_date"
-    list_select_related = ("event", "entity")
-    autocomplete_fields = ("event", "entity")

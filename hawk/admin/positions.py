@@ -39,7 +39,7 @@ class PositionNavAdmin(admin.ModelAdmin):
 class AllocationAdmin(admin.ModelAdmin):
     list_display = (
         "allocation_id",
-        "request",
+        "request_id",
         "entity",
         "currency",
         "nav_type",
@@ -60,27 +60,32 @@ class AllocationAdmin(admin.ModelAdmin):
         "=allocation_id",
         "entity__entity_id",
         "entity__entity_name",
-        "request__order_id",
-        "request__msg_uid",
+        "=request_id",
     )
-    list_select_related = ("request", "entity", "currency")
-    autocomplete_fields = ("request", "entity")
+    list_select_related = ("entity", "currency")
+    autocomplete_fields = ("entity",)
 
 
 @admin.register(HedgeEffectiveness)
 class HedgeEffectivenessAdmin(admin.ModelAdmin):
     list_display = (
-        "test_id",
-        "allocation",
-        "test_date",
-        "method",
+        "effectiveness_id",
+        "hedge_relationship_id",
+        "entity_id",
+        "currency_code",
+        "nav_type",
+        "measurement_date",
+        "testing_method",
         amount_column("hedged_item_change"),
         amount_column("instrument_change"),
-        "ratio",
-        "result",
+        "effectiveness_ratio",
+        "effectiveness_status",
     )
-    list_filter = ("result", "method", "test_date")
-    search_fields = ("=test_id", "=allocation__allocation_id", "allocation__entity__entity_id")
-    date_hierarchy = "test_date"
-    list_select_related = ("allocation",)
-    autocomplete_fields = ("allocation",)
+    list_filter = ("effectiveness_status", "testing_method", "currency_code", "measurement_date")
+    search_fields = (
+        "=effectiveness_id",
+        "=hedge_relationship_id",
+        "=allocation_id",
+        "entity_id",
+    )
+    date_hierarchy = "measurement_date"

@@ -32,7 +32,7 @@ class CurrencyAdmin(SimpleHistoryAdmin):
         "is_deliverable",
         "proxy_currency",
         "settlement_days",
-        amount_column("min_deal_size"),
+        amount_column("minimum_deal_size"),
         amount_column("maximum_deal_size"),
         amount_column("lot_size"),
         "hedge_accounting_eligible",
@@ -54,7 +54,7 @@ class EntityAdmin(SimpleHistoryAdmin):
         "entity_name",
         "entity_type",
         "currency",
-        "parent_entity",
+        "parent_entity_id",
         "country_code",
         "region",
         "car_exemption_flag",
@@ -62,8 +62,7 @@ class EntityAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("entity_type", "currency", "active_flag", "car_exemption_flag", "region")
     search_fields = ("entity_id", "entity_name", "legal_entity_code")
-    list_select_related = ("currency", "parent_entity")
-    autocomplete_fields = ("parent_entity",)
+    list_select_related = ("currency",)
 
 
 @admin.register(HedgingFramework)
@@ -74,12 +73,12 @@ class HedgingFrameworkAdmin(SimpleHistoryAdmin):
         "currency",
         "framework_type",
         "hedge_ratio",
-        "effectiveness_lower",
-        "effectiveness_upper",
+        "effectiveness_threshold_lower",
+        "effectiveness_threshold_upper",
         "active_flag",
     )
     list_filter = ("framework_type", "currency", "entity__entity_type", "active_flag")
-    search_fields = ENTITY_SEARCH
+    search_fields = ("=framework_id", *ENTITY_SEARCH)
     list_select_related = ("entity", "currency")
     autocomplete_fields = ("entity",)
 
@@ -112,7 +111,7 @@ class OverlayConfigurationAdmin(SimpleHistoryAdmin):
         "approval_status",
     )
     list_filter = ("approval_status", "currency", "nav_type", "entity__entity_type")
-    search_fields = ENTITY_SEARCH
+    search_fields = ("=overlay_id", "reference_number", *ENTITY_SEARCH)
     list_select_related = ("entity", "currency")
     autocomplete_fields = ("entity",)
 
@@ -131,7 +130,7 @@ class ThresholdConfigurationAdmin(SimpleHistoryAdmin):
         "active_flag",
     )
     list_filter = ("threshold_type", "currency", "entity_type", "active_flag")
-    search_fields = ("threshold_type", "currency__currency_code")
+    search_fields = ("=threshold_id", "threshold_type", "currency__currency_code")
     list_select_related = ("currency",)
 
 
@@ -146,14 +145,16 @@ class WaterfallLogicConfigurationAdmin(SimpleHistoryAdmin):
         "nav_type",
     )
     list_filter = ("waterfall_type", "currency", "entity_type", "nav_type")
-    search_fields = ("waterfall_type", "entity_type", "currency__currency_code")
+    search_fields = ("=waterfall_id", "waterfall_type", "entity_type", "currency__currency_code")
     list_select_related = ("currency",)
 
 
 @admin.register(InstructionEventConfig)
 class InstructionEventConfigAdmin(SimpleHistoryAdmin):
     list_display = (
+        "config_id",
         "booking_model",
+        "instruction_event",
         "nav_type",
         "currency_type",
         "hedging_instrument",
@@ -162,12 +163,12 @@ class InstructionEventConfigAdmin(SimpleHistoryAdmin):
         "gl_entry_count",
     )
     list_filter = ("nav_type", "currency_type")
-    search_fields = ("booking_model", "hedging_instrument", "accounting_method")
+    search_fields = ("=config_id", "booking_model", "hedging_instrument", "accounting_method")
 
 
 @admin.register(CurrencyRate)
 class CurrencyRateAdmin(admin.ModelAdmin):
-    list_display = ("currency_pair", "rate_type", "rate_value", "effective_date")
+    list_display = ("rate_id", "currency_pair", "rate_type", "rate_value", "effective_date")
     list_filter = ("rate_type", "currency_pair", "effective_date")
-    search_fields = ("currency_pair",)
+    search_fields = ("=rate_id", "currency_pair")
     date_hierarchy = "effective_date"

@@ -2,6 +2,7 @@
 
 from hawk.models.agent import AgentRun, BusinessDate
 from hawk.models.fields import CurrencyType, EntityType, NavType, YesNo
+from hawk.models.ids import IdSequence
 from hawk.models.instructions import DealBooking, GlEntry, HedgeBusinessEvent, HedgeInstruction
 from hawk.models.positions import Allocation, HedgeEffectiveness, PositionNav
 from hawk.models.reference import (
@@ -32,6 +33,7 @@ __all__ = [
     "HedgeEffectiveness",
     "HedgeInstruction",
     "HedgingFramework",
+    "IdSequence",
     "InstructionEventConfig",
     "NavType",
     "OverlayConfiguration",

@@ -1,8 +1,16 @@
-"""Column types shared by the HAWK tables, so precision is the same everywhere (DOMAIN.md)."""
+"""Column types shared by the HAWK tables, so types match HAWK_SCHEMA.md everywhere.
+
+HAWK_SCHEMA.md is the database as it exists: ids are text, flags are char Y/N except where the
+HAWK database has bool, amounts numeric. Columns the product does not use yet are nullable, so
+a row exported from the HAWK database loads as it is and exports back without loss.
+"""
+
+from typing import Any
 
 from django.db import models
 
 from hawk.datacache.invalidation import TrackedManager
+from hawk.models.ids import next_id
 
 
 class YesNo(models.TextChoices):
@@ -28,27 +36,117 @@ class CurrencyType(models.TextChoices):
     MISMATCHED_WITH_PROXY = "Mismatched_with_Proxy"
 
 
-def amount(**kwargs) -> models.DecimalField:
+class HawkIdField(models.CharField):
+    """A text primary key in the table's own style (`NAV-00001`): a prefix and a sequence.
+
+    Rows created without one (the admin, the API, a bundle row without an id) get the next id
+    when they are first written; ids loaded from the HAWK database are kept as they are."""
+
+    def __init__(self, *args: Any, prefix: str = "", **kwargs: Any) -> None:
+        self.prefix = prefix
+        kwargs.setdefault("max_length", 50)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["prefix"] = self.prefix
+        return name, path, args, kwargs
+
+    def get_pk_value_on_save(self, instance: models.Model) -> str:
+        return next_id(type(instance), self.prefix)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if add and not value and self.primary_key:
+            value = next_id(type(model_instance), self.prefix)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class KnownValuesField(models.CharField):
+    """Free text in the HAWK database (statuses, types) with the values the product knows as
+    its choices: forms offer those, while an import keeps an unknown value and warns."""
+
+
+def hawk_id(prefix: str) -> HawkIdField:
+    # blank: the admin may leave it empty and one is generated; default None marks a new row.
+    return HawkIdField(prefix=prefix, primary_key=True, blank=True, default=None)
+
+
+def text(max_length: int = 100, **kwargs: Any) -> models.CharField:
+    """A HAWK varchar the product does not require: nullable."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.CharField(max_length=max_length, **kwargs)
+
+
+def long_text(**kwargs: Any) -> models.TextField:
+    return models.TextField(null=True, blank=True, **kwargs)
+
+
+def known(choices: Any, max_length: int = 40, **kwargs: Any) -> KnownValuesField:
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return KnownValuesField(max_length=max_length, choices=choices, **kwargs)
+
+
+def amount(**kwargs: Any) -> models.DecimalField:
     """Money: Decimal(24, 4)."""
     return models.DecimalField(max_digits=24, decimal_places=4, **kwargs)
 
 
-def percentage(**kwargs) -> models.DecimalField:
+def optional_amount() -> models.DecimalField:
+    return amount(null=True, blank=True)
+
+
+def percentage(**kwargs: Any) -> models.DecimalField:
     """Percent as a number: 5 means 5%. Decimal(9, 4)."""
     return models.DecimalField(max_digits=9, decimal_places=4, **kwargs)
 
 
-def rate(**kwargs) -> models.DecimalField:
+def rate(**kwargs: Any) -> models.DecimalField:
     """FX rates and ratios: Decimal(18, 10)."""
     return models.DecimalField(max_digits=18, decimal_places=10, **kwargs)
 
 
-def flag(default: str = YesNo.YES) -> models.CharField:
-    return models.CharField(max_length=1, choices=YesNo.choices, default=default)
+def flag(default: str | None = YesNo.YES) -> models.CharField:
+    """A char Y/N flag (HAWK's `char`); imports also accept true/false, t/f and 1/0."""
+    return models.CharField(
+        max_length=1, choices=YesNo.choices, default=default, null=True, blank=True
+    )
 
 
-def nav_type(**kwargs) -> models.CharField:
-    return models.CharField(max_length=3, choices=NavType.choices, **kwargs)
+def boolean(default: bool | None = None) -> models.BooleanField:
+    """A HAWK `bool` column."""
+    return models.BooleanField(null=True, blank=True, default=default)
+
+
+def day() -> models.DateField:
+    return models.DateField(null=True, blank=True)
+
+
+def stamp() -> models.DateTimeField:
+    """A HAWK `timestamp` (without time zone): stored as UTC, exported without a zone."""
+    return models.DateTimeField(null=True, blank=True)
+
+
+def time_of_day() -> models.TimeField:
+    return models.TimeField(null=True, blank=True)
+
+
+def whole(**kwargs: Any) -> models.IntegerField:
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.IntegerField(**kwargs)
+
+
+def document() -> models.JSONField:
+    """A HAWK `jsonb` column."""
+    return models.JSONField(null=True, blank=True)
+
+
+def nav_type(**kwargs: Any) -> KnownValuesField:
+    return known(NavType.choices, max_length=20, **kwargs)
 
 
 class HawkTable(models.Model):

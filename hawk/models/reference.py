@@ -1,4 +1,7 @@
-"""Reference and configuration tables: currencies, entities and the rules capacity depends on."""
+"""Reference and configuration tables: currencies, entities and the rules capacity depends on.
+
+Columns follow HAWK_SCHEMA.md in its order; the product's own extensions come last.
+"""
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -9,28 +12,52 @@ from hawk.models.fields import (
     HawkTable,
     YesNo,
     amount,
+    boolean,
+    day,
+    document,
     flag,
+    hawk_id,
+    known,
+    long_text,
     nav_type,
+    optional_amount,
     percentage,
+    stamp,
+    text,
+    time_of_day,
+    whole,
 )
 
 
 class Currency(HawkTable):
     currency_code = models.CharField(max_length=3, primary_key=True)
     currency_name = models.CharField(max_length=100)
-    currency_type = models.CharField(max_length=30, choices=CurrencyType.choices)
-    base_currency = models.CharField(max_length=3, default="SGD")
-    is_deliverable = models.BooleanField(default=True)
-    proxy_currency = models.CharField(max_length=3, blank=True, default="")
-    settlement_days = models.PositiveSmallIntegerField(default=2)
-    min_deal_size = amount(null=True, blank=True)
-    maximum_deal_size = amount(null=True, blank=True)
+    currency_type = known(CurrencyType.choices, default=CurrencyType.MATCHED)
+    base_currency = text(3, default="SGD")
+    is_deliverable = boolean(default=True)
+    # NULL when the currency has no proxy (the HAWK database's own convention).
+    proxy_currency = text(3)
+    settlement_days = whole(default=2)
+    dealing_currency = boolean()
+    hedge_accounting_eligible = boolean(default=True)
+    minimum_deal_size = optional_amount()
+    maximum_deal_size = optional_amount()
+    rounding_precision = whole()
+    market_hours_start = time_of_day()
+    market_hours_end = time_of_day()
+    cut_off_time = time_of_day()
+    active_flag = boolean(default=True)
+    effective_date = day()
+    expiry_date = day()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
+    exposure_currency = text(3)
+    # Extensions (DOMAIN.md): the deal lot and the words people use for the currency ("yuan",
+    # "renminbi", "Hong Kong"), from which the prompt parser learns its vocabulary.
     lot_size = amount(default=1)
-    hedge_accounting_eligible = models.BooleanField(default=True)
-    # The words people use for the currency ("yuan", "renminbi", "Hong Kong"): the prompt
-    # parser learns its vocabulary from here.
     aliases = models.JSONField(default=list, blank=True)
-    active_flag = flag()
     history = HistoricalRecords()
 
     class Meta:
@@ -48,25 +75,32 @@ class Currency(HawkTable):
 
 
 class Entity(HawkTable):
-    entity_id = models.CharField(max_length=20, primary_key=True)
+    entity_id = models.CharField(max_length=50, primary_key=True)
     entity_name = models.CharField(max_length=200)
-    entity_type = models.CharField(max_length=20, choices=EntityType.choices, db_index=True)
-    parent_entity = models.ForeignKey(
-        "self",
-        db_column="parent_entity_id",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    entity_type = known(EntityType.choices, db_index=True)
+    # Not enforced by the HAWK database: kept as text even when it names no entity.
+    parent_entity_id = text(50, db_index=True)
     currency = models.ForeignKey(
         Currency, db_column="currency_code", on_delete=models.PROTECT, related_name="entities"
     )
     car_exemption_flag = flag(default=YesNo.NO)
-    legal_entity_code = models.CharField(max_length=40, blank=True, default="")
-    country_code = models.CharField(max_length=2, blank=True, default="")
-    region = models.CharField(max_length=40, blank=True, default="")
+    legal_entity_code = text()
+    business_unit = text()
+    country_code = text(3)
+    region = text()
     active_flag = flag()
+    inception_date = day()
+    termination_date = day()
+    parent_child_nav_link = boolean()
+    regulatory_classification = text()
+    risk_weight_category = text()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
+    murex_issuer = text()
+    murex_comment = long_text()
+    comments = long_text()
     history = HistoricalRecords()
 
     class Meta:
@@ -84,14 +118,31 @@ class HedgingFramework(HawkTable):
         FULLY_HEDGE = "Fully Hedge"
         EXCESS_OF_CAR = "Hedge in Excess of Optimal CAR"
 
-    framework_id = models.AutoField(primary_key=True)
-    entity = models.ForeignKey(Entity, db_column="entity_id", on_delete=models.PROTECT)
+    framework_id = hawk_id("FW")
     currency = models.ForeignKey(Currency, db_column="currency_code", on_delete=models.PROTECT)
-    framework_type = models.CharField(max_length=40, choices=FrameworkType.choices)
-    hedge_ratio = percentage(default=100)
-    effectiveness_lower = percentage(default=80)
-    effectiveness_upper = percentage(default=125)
+    entity = models.ForeignKey(Entity, db_column="entity_id", on_delete=models.PROTECT)
+    hedging_state = text()
+    framework_type = known(FrameworkType.choices, default=FrameworkType.FULLY_HEDGE)
+    car_exemption_override = flag(default=None)
+    buffer_percentage = percentage(null=True, blank=True)
+    minimum_hedge_amount = optional_amount()
+    maximum_hedge_amount = optional_amount()
+    hedge_ratio = percentage(default=100, null=True, blank=True)
+    accounting_method = text()
+    rebalancing_frequency = text()
+    effectiveness_threshold_lower = percentage(default=80, null=True, blank=True)
+    effectiveness_threshold_upper = percentage(default=125, null=True, blank=True)
     active_flag = flag()
+    effective_date = day()
+    expiry_date = day()
+    notes = long_text()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
+    # A Postgres daterange in the HAWK database ("[2026-01-01,2027-01-01)"), kept as its text
+    # so the table also lives on SQLite; nothing in the product computes with it.
+    period = text(60)
     history = HistoricalRecords()
 
     class Meta:
@@ -104,7 +155,9 @@ class HedgingFramework(HawkTable):
                 name="one_active_framework_per_entity_currency",
             ),
             models.CheckConstraint(
-                condition=models.Q(effectiveness_lower__lte=models.F("effectiveness_upper")),
+                condition=models.Q(
+                    effectiveness_threshold_lower__lte=models.F("effectiveness_threshold_upper")
+                ),
                 name="framework_effectiveness_range",
             ),
         ]
@@ -114,17 +167,32 @@ class HedgingFramework(HawkTable):
 
 
 class BufferConfiguration(HawkTable):
-    buffer_rule_id = models.AutoField(primary_key=True)
+    buffer_rule_id = hawk_id("BUF")
     entity = models.ForeignKey(
         Entity, db_column="entity_id", null=True, blank=True, on_delete=models.PROTECT
     )
     currency = models.ForeignKey(
         Currency, db_column="currency_code", null=True, blank=True, on_delete=models.PROTECT
     )
-    nav_type = nav_type(null=True, blank=True)
+    hedging_framework = text()
+    car_exemption_flag = flag(default=None)
+    entity_type = known(EntityType.choices)
     buffer_percentage = percentage()
-    rule_priority = models.PositiveIntegerField(default=100)
+    rule_priority = whole(default=100)
+    minimum_buffer_amount = optional_amount()
+    maximum_buffer_amount = optional_amount()
+    buffer_allocation_method = text()
+    nav_type_priority = text()
     active_flag = flag()
+    effective_date = day()
+    expiry_date = day()
+    business_rule_description = long_text()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
+    # Extension (DOMAIN.md): the NAV type the rule applies to, NULL for both.
+    nav_type = nav_type()
     history = HistoricalRecords()
 
     class Meta:
@@ -148,14 +216,35 @@ class OverlayConfiguration(HawkTable):
         APPROVED = "Approved"
         REJECTED = "Rejected"
 
-    overlay_id = models.AutoField(primary_key=True)
+    overlay_id = hawk_id("OVL")
     entity = models.ForeignKey(Entity, db_column="entity_id", on_delete=models.PROTECT)
     currency = models.ForeignKey(Currency, db_column="currency_code", on_delete=models.PROTECT)
     nav_type = nav_type()
+    overlay_type = text()
     overlay_amount = amount()
-    approval_status = models.CharField(
-        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
-    )
+    overlay_direction = text()
+    expected_execution_date = day()
+    probability_percentage = percentage(null=True, blank=True)
+    adjusted_amount = optional_amount()
+    description = long_text()
+    business_justification = long_text()
+    supporting_document = text(255)
+    reference_number = text()
+    approval_status = known(ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    approved_by = text()
+    approved_date = day()
+    reviewer_comments = long_text()
+    active_flag = flag()
+    effective_date = day()
+    expiry_date = day()
+    auto_expire_flag = flag(default=None)
+    processing_status = text()
+    last_applied_date = day()
+    application_count = whole()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
     history = HistoricalRecords()
 
     class Meta:
@@ -174,17 +263,29 @@ class ThresholdConfiguration(HawkTable):
         HEDGE_DEVIATION = "HEDGE_DEVIATION"
         CONCENTRATION_LIMIT = "CONCENTRATION_LIMIT"
 
-    threshold_id = models.AutoField(primary_key=True)
-    threshold_type = models.CharField(max_length=30, choices=ThresholdType.choices)
+    threshold_id = hawk_id("THR")
+    threshold_type = known(ThresholdType.choices, null=False, blank=False)
     currency = models.ForeignKey(
         Currency, db_column="currency_code", null=True, blank=True, on_delete=models.PROTECT
     )
-    entity_type = models.CharField(max_length=20, choices=EntityType.choices, null=True, blank=True)
+    entity_type = known(EntityType.choices)
     warning_level = amount()
     critical_level = amount()
     maximum_limit = amount()
-    unit_of_measure = models.CharField(max_length=20, default="USD")
+    unit_of_measure = text(20, default="USD")
+    escalation_level_1 = text(255)
+    escalation_level_2 = text(255)
+    escalation_level_3 = text(255)
+    automated_action_flag = flag(default=None)
+    notification_emails = long_text()
+    breach_tolerance_minutes = whole()
     active_flag = flag()
+    effective_date = day()
+    expiry_date = day()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
     history = HistoricalRecords()
 
     class Meta:
@@ -208,14 +309,26 @@ class WaterfallLogicConfiguration(HawkTable):
         OPENING = "Opening"
         CLOSING = "Closing"
 
-    waterfall_id = models.AutoField(primary_key=True)
-    waterfall_type = models.CharField(max_length=10, choices=WaterfallType.choices)
+    waterfall_id = hawk_id("WF")
+    waterfall_type = known(WaterfallType.choices, null=False, blank=False)
     currency = models.ForeignKey(
         Currency, db_column="currency_code", null=True, blank=True, on_delete=models.PROTECT
     )
-    entity_type = models.CharField(max_length=20, choices=EntityType.choices)
+    entity_type = known(EntityType.choices)
     nav_type = nav_type()
-    priority_level = models.PositiveIntegerField()
+    priority_level = models.IntegerField()
+    sort_order = text()
+    nav_amount_criteria = text()
+    car_exemption_required = text()
+    description = long_text()
+    business_rule = long_text()
+    active_flag = flag()
+    effective_date = day()
+    expiry_date = day()
+    created_by = text()
+    created_date = stamp()
+    modified_by = text()
+    modified_date = stamp()
     history = HistoricalRecords()
 
     class Meta:
@@ -227,14 +340,23 @@ class WaterfallLogicConfiguration(HawkTable):
 
 
 class InstructionEventConfig(HawkTable):
-    config_id = models.AutoField(primary_key=True)
-    nav_type = nav_type()
-    currency_type = models.CharField(max_length=30, choices=CurrencyType.choices)
-    hedging_instrument = models.CharField(max_length=40)
-    accounting_method = models.CharField(max_length=60)
-    booking_model = models.CharField(max_length=10)
-    deal_count = models.PositiveSmallIntegerField()
-    gl_entry_count = models.PositiveSmallIntegerField()
+    config_id = hawk_id("CFG")
+    instruction_event = text()
+    nav_type = nav_type(null=False, blank=False)
+    currency_type = known(CurrencyType.choices, null=False, blank=False)
+    hedging_instrument = text()
+    accounting_method = text()
+    mrx_book_code_ids = document()
+    booking_model = models.CharField(max_length=20)
+    deal_count = whole()
+    gl_entry_count = whole()
+    portfolio_routing = document()
+    special_processing_flags = document()
+    status = whole()
+    effective_date = day()
+    expiry_date = day()
+    created_by = text()
+    created_date = stamp()
     history = HistoricalRecords()
 
     class Meta:
@@ -242,7 +364,8 @@ class InstructionEventConfig(HawkTable):
         ordering = ["booking_model"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nav_type", "currency_type"], name="one_booking_model_per_nav_currency"
+                fields=["instruction_event", "nav_type", "currency_type"],
+                name="one_booking_model_per_event_nav_currency",
             )
         ]
 
@@ -251,11 +374,15 @@ class InstructionEventConfig(HawkTable):
 
 
 class CurrencyRate(HawkTable):
-    rate_id = models.AutoField(primary_key=True)
-    currency_pair = models.CharField(max_length=6, help_text="USDSGD: 1 USD = rate SGD")
-    rate_type = models.CharField(max_length=10, default="SPOT")
+    rate_id = hawk_id("RATE")
+    currency_pair = models.CharField(max_length=10, help_text="USDSGD: 1 USD = rate SGD")
+    rate_type = text(20, default="SPOT")
     rate_value = models.DecimalField(max_digits=18, decimal_places=10)
-    effective_date = models.DateTimeField()
+    # A date in the HAWK database; an import also accepts a timestamp and keeps its day.
+    effective_date = models.DateField()
+    expiry_date = day()
+    source_system = text()
+    created_date = stamp()
 
     class Meta:
         db_table = "currency_rates"
@@ -266,4 +393,4 @@ class CurrencyRate(HawkTable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.currency_pair} {self.rate_value} @ {self.effective_date:%Y-%m-%d %H:%M}"
+        return f"{self.currency_pair} {self.rate_value} @ {self.effective_date}"

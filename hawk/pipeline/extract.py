@@ -85,8 +85,6 @@ def _attname(spec: SourceSpec, column: str) -> str:
 
 def _filter_q(spec: SourceSpec, key: str, value: Any) -> Q:
     column, _, lookup = key.partition("__")
-    if column == "allocation" and spec.name == "effectiveness":  # a join path, kept verbatim
-        return Q(**{key: value})
     path = _attname(spec, column)
     if lookup == "in_or_null":
         return Q(**{f"{path}__in": value}) | Q(**{f"{path}__isnull": True})

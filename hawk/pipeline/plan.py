@@ -67,11 +67,11 @@ FILTER_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "allocations": (("currency_code", "currency"), ("entity_id", "entity_id")),
     "thresholds": (("currency_code__in_or_null", "currency_list"),),
     "waterfall": (("currency_code__in_or_null", "currency_list"),),
-    "rates": (("currency_pair__in", "rate_pairs"), ("effective_date__lt", "rates_before")),
+    "rates": (("currency_pair__in", "rate_pairs"), ("effective_date__lte", "business_date")),
     "booking_models": (("nav_type", "nav_type"),),
     "instructions": (("exposure_currency", "currency"), ("order_id", "order_id")),
     "business_events": (("currency_code", "currency"),),
-    "effectiveness": (("allocation__currency_id", "currency"),),
+    "effectiveness": (("currency_code", "currency"),),
 }
 
 # Filters that depend on the intent as well as the source.
@@ -141,7 +141,6 @@ def bindings(
         "nav_type_list": [nav_type] if nav_type else None,
         "order_id": parameters.get("order_id"),
         "business_date": business_date.isoformat(),
-        "rates_before": f"{business_date + datetime.timedelta(days=1)}T00:00:00+00:00",
         "rate_pairs": rate_pairs(currency) if currency else None,
         "hedged_statuses": ["Approved", "Executed"],
         "rollover_window": [

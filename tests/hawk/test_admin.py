@@ -6,6 +6,7 @@ covered as soon as it has a row in `make_hawk_rows` (and fails loudly until it d
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -35,6 +36,7 @@ from hawk.models import (
     HedgeEffectiveness,
     HedgeInstruction,
     HedgingFramework,
+    IdSequence,
     InstructionEventConfig,
     NavType,
     OverlayConfiguration,
@@ -173,14 +175,14 @@ def make_hawk_rows(user) -> dict[type[models.Model], models.Model]:
         msg_uid="MSG-2025-0001",
         instruction_type=HedgeInstruction.InstructionType.UTILISATION,
         instruction_date=today,
-        exposure_currency=currency,
-        entity=entity,
+        exposure_currency=currency.currency_code,
+        entity_id=entity.entity_id,
         nav_type=NavType.COI,
         order_id="ORD-2025-011",
         hedge_amount_order=Decimal("150000"),
     )
     allocation = Allocation.objects.create(
-        request=instruction,
+        request_id=instruction.instruction_id,
         entity=entity,
         currency=currency,
         nav_type=NavType.COI,
@@ -190,11 +192,11 @@ def make_hawk_rows(user) -> dict[type[models.Model], models.Model]:
         maturity_date=today + datetime.timedelta(days=30),
     )
     event = HedgeBusinessEvent.objects.create(
-        instruction=instruction,
-        entity=entity,
+        instruction_id=instruction.instruction_id,
+        entity_id=entity.entity_id,
         business_event_type=HedgeBusinessEvent.EventType.INITIATION,
         nav_type=NavType.COI,
-        currency=currency,
+        currency_code=currency.currency_code,
         notional_amount=Decimal("150000"),
         trade_date=today,
         value_date=today + datetime.timedelta(days=2),
@@ -242,7 +244,7 @@ def make_hawk_rows(user) -> dict[type[models.Model], models.Model]:
             priority_level=1,
         ),
         CurrencyRate.objects.create(
-            currency_pair="USDCNY", rate_value=Decimal("7.1234"), effective_date=timezone.now()
+            currency_pair="USDCNY", rate_value=Decimal("7.1234"), effective_date=today
         ),
         PositionNav.objects.create(
             entity=entity,
@@ -252,15 +254,18 @@ def make_hawk_rows(user) -> dict[type[models.Model], models.Model]:
             current_position=Decimal("1000000"),
         ),
         HedgeEffectiveness.objects.create(
-            allocation=allocation,
-            test_date=today,
+            allocation_id=allocation.allocation_id,
+            entity_id=entity.entity_id,
+            currency_code=currency.currency_code,
+            nav_type=NavType.COI,
+            measurement_date=today,
             hedged_item_change=Decimal("-1000"),
             instrument_change=Decimal("950"),
-            ratio=Decimal("0.95"),
-            result=HedgeEffectiveness.Result.PASS,
+            effectiveness_ratio=Decimal("0.95"),
+            effectiveness_status=HedgeEffectiveness.Result.PASS,
         ),
         DealBooking.objects.create(
-            event=event,
+            event_id=event.event_id,
             deal_sequence=1,
             deal_type=DealBooking.DealType.FX_SWAP,
             sell_currency="CNY",
@@ -273,13 +278,13 @@ def make_hawk_rows(user) -> dict[type[models.Model], models.Model]:
             external_reference="MX-000123",
         ),
         GlEntry.objects.create(
-            event=event,
+            event_id=event.event_id,
             entry_type="HEDGE_INCEPTION",
             posting_date=today,
             debit_account="140100",
             credit_account="240100",
             amount_sgd=Decimal("27500"),
-            entity=entity,
+            entity_id=entity.entity_id,
         ),
         AgentRun.objects.create(
             user=user,
@@ -313,8 +318,31 @@ def test_every_hawk_table_is_in_the_admin():
         model
         for model in apps.get_app_config("hawk").get_models()
         if not hasattr(model, "instance_type")  # the history tables of simple_history
+        and model is not IdSequence  # bookkeeping of generated ids, not data
     }
     assert tables == set(HAWK_MODELS)
+
+
+def test_a_row_added_without_an_id_gets_one_in_the_tables_style(admin_client, hawk_rows):
+    currency = hawk_rows[Currency]
+    url = admin_url(ThresholdConfiguration, "add")
+    form = {
+        "threshold_id": "",
+        "threshold_type": "CAR_RATIO",
+        "currency": currency.pk,
+        "warning_level": "1",
+        "critical_level": "2",
+        "maximum_limit": "3",
+        "unit_of_measure": "PCT",
+        "active_flag": "Y",
+    }
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = ThresholdConfiguration.objects.get(threshold_type="CAR_RATIO")
+    assert re.fullmatch(r"THR-\d{5}", created.threshold_id)
+    assert created.threshold_id != hawk_rows[ThresholdConfiguration].threshold_id
 
 
 @pytest.mark.parametrize("model", HAWK_MODELS, ids=model_id)

@@ -45,7 +45,7 @@ def test_rates_cover_direct_inverse_and_cross_pairs():
     result = plan("utilisation", currency="CNY")
     assert filters_of(result, "rates") == {
         "currency_pair__in": rate_pairs("CNY"),
-        "effective_date__lt": "2026-11-21T00:00:00+00:00",
+        "effective_date__lte": "2026-11-20",
     }
 
 

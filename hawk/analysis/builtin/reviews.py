@@ -116,9 +116,9 @@ def _band(effectiveness: dict[str, Any]) -> str:
 def _effectiveness_cells(test: dict[str, Any]) -> list[str]:
     result, recorded = test["result"], test.get("recorded_result")
     return [
-        text(test["test_id"]),
+        text(test["effectiveness_id"]),
         text(test["allocation_id"]),
-        day(test["test_date"]),
+        day(test["measurement_date"]),
         amount(test["hedged_item_change"]),
         amount(test["instrument_change"]),
         MISSING if test["ratio"] is None else test["ratio"],
@@ -176,7 +176,7 @@ def _allocations_with(effectiveness: dict[str, Any], result: str) -> str:
 
 def _relabelled(effectiveness: dict[str, Any]) -> str:
     ids = [
-        text(test["test_id"])
+        text(test["effectiveness_id"])
         for test in effectiveness["tests"]
         if test.get("recorded_result") and test["recorded_result"] != test["result"]
     ]

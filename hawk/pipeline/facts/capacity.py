@@ -19,6 +19,7 @@ from hawk.pipeline.facts.records import (
     code_of,
     date_of,
     decimal_of,
+    id_order,
     is_yes,
     of_currency,
     source_records,
@@ -81,7 +82,7 @@ class BufferRule:
     currency: str | None
     nav_type: str | None
     priority: Decimal
-    rule_id: Decimal
+    rule_id: tuple[str | int, ...]  # id_order of buffer_rule_id
     percentage: Decimal
 
     @classmethod
@@ -91,12 +92,12 @@ class BufferRule:
             code_of(record, "currency_code"),
             code_of(record, "nav_type"),
             decimal_of(record, "rule_priority") or ZERO,
-            decimal_of(record, "buffer_rule_id") or ZERO,
+            id_order(record, "buffer_rule_id"),
             amount_of(record, "buffer_percentage"),
         )
 
     @property
-    def precedence(self) -> tuple[int, Decimal, Decimal]:
+    def precedence(self) -> tuple[int, Decimal, tuple[str | int, ...]]:
         """Most specific first (a matching rule matches on every column it sets, so the set
         columns count its matches), then the lowest rule_priority, then the lowest
         buffer_rule_id."""

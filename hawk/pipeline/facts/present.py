@@ -270,9 +270,9 @@ def effectiveness_section(tests: list[EffectivenessTest], materiality: Decimal) 
         "summary": {"total": len(tests), **effectiveness_summary(tests)},
         "tests": [
             {
-                "test_id": identifier(test.test_id),
+                "effectiveness_id": identifier(test.effectiveness_id),
                 "allocation_id": identifier(test.allocation_id),
-                "test_date": day(test.test_date),
+                "measurement_date": day(test.measurement_date),
                 "hedged_item_change": money(test.hedged_item_change),
                 "instrument_change": money(test.instrument_change),
                 "ratio": ratio(test.ratio),

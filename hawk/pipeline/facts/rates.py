@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hawk.pipeline.facts.records import Record, code_of, datetime_of, decimal_of
+from hawk.pipeline.facts.records import Record, code_of, date_of, decimal_of
 from hawk.pipeline.facts.warning import FactWarning
 
 USD = "USD"
@@ -22,7 +22,14 @@ BASE_CURRENCY = "SGD"
 class RateQuote:
     pair: str
     rate: Decimal
-    effective_date: datetime.datetime | None
+    effective_date: datetime.date | None  # a date in the HAWK database
+
+    def age(self, now: datetime.datetime) -> datetime.timedelta | None:
+        """Time since the start (UTC) of the quote's day."""
+        if self.effective_date is None:
+            return None
+        start = datetime.datetime.combine(self.effective_date, datetime.time.min, datetime.UTC)
+        return now - start
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,12 @@ class UsdConversion:
 def rate_quotes(rate_records: Iterable[Record]) -> dict[str, RateQuote]:
     """The newest usable quote per pair (the source already keeps only the newest)."""
     quotes: dict[str, RateQuote] = {}
-    oldest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    oldest = datetime.date.min
     for record in rate_records:
         pair, rate = code_of(record, "currency_pair"), decimal_of(record, "rate_value")
         if not pair or rate is None or rate <= 0:
             continue
-        quote = RateQuote(pair, rate, datetime_of(record, "effective_date"))
+        quote = RateQuote(pair, rate, date_of(record, "effective_date"))
         kept = quotes.get(pair)
         if kept is None or (kept.effective_date or oldest) < (quote.effective_date or oldest):
             quotes[pair] = quote
@@ -98,11 +105,7 @@ def stale_quotes(
     limit = datetime.timedelta(hours=max_age_hours)
     if now.tzinfo is None:
         now = now.replace(tzinfo=datetime.UTC)
-    return [
-        quote
-        for quote in conversion.quotes
-        if quote.effective_date is None or now - quote.effective_date > limit
-    ]
+    return [quote for quote in conversion.quotes if (age := quote.age(now)) is None or age > limit]
 
 
 def rate_warnings(

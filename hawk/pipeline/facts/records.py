@@ -6,6 +6,7 @@ a test may hold, so the arithmetic downstream only ever sees Decimal.
 """
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,9 @@ Record = Mapping[str, Any]
 Records = Mapping[str, Sequence[Record]]
 
 ZERO = Decimal("0")
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def source_records(records: Records, source: str) -> Sequence[Record]:
@@ -97,3 +101,10 @@ def is_yes(record: Record, column: str) -> bool:
     if isinstance(value, bool):
         return value
     return (text_of(record, column) or "").upper() == "Y"
+
+
+def id_order(record: Record, column: str) -> tuple[str | int, ...]:
+    """A sort key for a HAWK text id that orders its numbers as numbers (BUF-9 before BUF-10,
+    "2" before "10"); text and digit runs alternate, so keys always compare."""
+    text = "" if record.get(column) is None else str(record[column])
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(_DIGITS.split(text)))

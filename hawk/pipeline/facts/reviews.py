@@ -81,11 +81,11 @@ RESULTS = ("PASS", "FAIL", "INCONCLUSIVE")
 
 @dataclass(frozen=True)
 class EffectivenessTest:
-    test_id: Any
+    effectiveness_id: Any
     allocation_id: Any
-    test_date: datetime.date | None
-    hedged_item_change: Decimal
-    instrument_change: Decimal
+    measurement_date: datetime.date | None
+    hedged_item_change: Decimal | None  # None when the HAWK row carries only its ratio
+    instrument_change: Decimal | None
     ratio: Decimal | None  # None when the hedged item did not move
     result: str  # recomputed here, not copied from the table
     recorded_result: str | None
@@ -102,31 +102,44 @@ def dollar_offset(
     return ratio, "PASS" if PASS_LOWER <= ratio <= PASS_UPPER else "FAIL"
 
 
-def effectiveness_tests(
-    records: Iterable[Record], *, materiality: Decimal
-) -> list[EffectivenessTest]:
-    tests = []
-    for record in records:
-        hedged_item_change = amount_of(record, "hedged_item_change")
-        instrument_change = amount_of(record, "instrument_change")
+def recorded_ratio_result(record: Record) -> tuple[Decimal | None, str]:
+    """A HAWK row without the period's changes: judge its recorded effectiveness_ratio against
+    the row's own thresholds (80-125% when it has none). No ratio: INCONCLUSIVE."""
+    ratio = decimal_of(record, "effectiveness_ratio")
+    if ratio is None:
+        return None, "INCONCLUSIVE"
+    lower = decimal_of(record, "lower_threshold") or PASS_LOWER
+    upper = decimal_of(record, "upper_threshold") or PASS_UPPER
+    return ratio, "PASS" if lower <= ratio <= upper else "FAIL"
+
+
+def effectiveness_test(record: Record, *, materiality: Decimal) -> EffectivenessTest:
+    hedged_item_change = decimal_of(record, "hedged_item_change")
+    instrument_change = decimal_of(record, "instrument_change")
+    if hedged_item_change is None or instrument_change is None:
+        ratio, result = recorded_ratio_result(record)
+    else:
         ratio, result = dollar_offset(
             hedged_item_change=hedged_item_change,
             instrument_change=instrument_change,
             materiality=materiality,
         )
-        tests.append(
-            EffectivenessTest(
-                test_id=record.get("test_id"),
-                allocation_id=record.get("allocation_id"),
-                test_date=date_of(record, "test_date"),
-                hedged_item_change=hedged_item_change,
-                instrument_change=instrument_change,
-                ratio=ratio,
-                result=result,
-                recorded_result=text_of(record, "result"),
-            )
-        )
-    return tests
+    return EffectivenessTest(
+        effectiveness_id=record.get("effectiveness_id"),
+        allocation_id=record.get("allocation_id"),
+        measurement_date=date_of(record, "measurement_date"),
+        hedged_item_change=hedged_item_change,
+        instrument_change=instrument_change,
+        ratio=ratio,
+        result=result,
+        recorded_result=text_of(record, "effectiveness_status"),
+    )
+
+
+def effectiveness_tests(
+    records: Iterable[Record], *, materiality: Decimal
+) -> list[EffectivenessTest]:
+    return [effectiveness_test(record, materiality=materiality) for record in records]
 
 
 def effectiveness_summary(tests: Iterable[EffectivenessTest]) -> dict[str, int]:

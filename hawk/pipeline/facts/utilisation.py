@@ -11,7 +11,15 @@ from decimal import Decimal
 
 from hawk.pipeline.facts.capacity import CapacityRow
 from hawk.pipeline.facts.rates import RateQuote, UsdConversion, usd_conversion
-from hawk.pipeline.facts.records import ZERO, Record, amount_of, code_of, decimal_of, text_of
+from hawk.pipeline.facts.records import (
+    ZERO,
+    Record,
+    amount_of,
+    code_of,
+    decimal_of,
+    id_order,
+    text_of,
+)
 from hawk.pipeline.facts.waterfall import WaterfallTake, waterfall_allocate
 
 PB_DEPOSIT = "USD_PB_DEPOSIT"
@@ -48,7 +56,7 @@ def pb_threshold(thresholds: Iterable[Record], currency: str) -> Record | None:
         matching,
         key=lambda threshold: (
             code_of(threshold, "currency_code") is None,
-            decimal_of(threshold, "threshold_id") or ZERO,
+            id_order(threshold, "threshold_id"),
         ),
     )
 
@@ -114,7 +122,7 @@ class UtilisationCheck:
 
 
 def deal_size_failures(requested: Decimal, currency_config: Record) -> list[str]:
-    minimum = decimal_of(currency_config, "min_deal_size")
+    minimum = decimal_of(currency_config, "minimum_deal_size")
     maximum = decimal_of(currency_config, "maximum_deal_size")
     failures = []
     if minimum is not None and requested < minimum:

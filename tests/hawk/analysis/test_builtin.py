@@ -88,7 +88,7 @@ SCENARIOS = {
     "pb_breach": lambda: scenario("utilisation", cny_records(), amount="2000000"),
     "min_deal_size": lambda: scenario(
         "utilisation",
-        cny_records(currencies=[currency(min_deal_size=Decimal("100000"))]),
+        cny_records(currencies=[currency(minimum_deal_size=Decimal("100000"))]),
         amount="50000",
     ),
     "no_capacity": lambda: scenario(
@@ -434,9 +434,9 @@ async def test_performance_shows_effectiveness_failures_first():
     assert text.startswith("## CNY: hedge performance\n")
     assert "- Effectiveness: 1 PASS, 1 FAIL, 1 INCONCLUSIVE of 3 tests." in text
     assert "within 0.8000 to 1.2500" in text
-    assert text.index("| 2 | 102 |") < text.index("| 1 | 101 |")
-    assert "Investigate the failing tests (allocations 102)" in text
-    assert "Correct the recorded results of the tests 2:" in text
+    assert text.index("| EFF-00002 | ALLOC-00102 |") < text.index("| EFF-00001 | ALLOC-00101 |")
+    assert "Investigate the failing tests (allocations ALLOC-00102)" in text
+    assert "Correct the recorded results of the tests EFF-00002:" in text
 
 
 async def test_monitoring_without_a_currency_covers_all_currencies():

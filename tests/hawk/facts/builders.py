@@ -24,9 +24,9 @@ def currency(code: str = "CNY", **overrides: Any) -> Record:
         "currency_name": code,
         "currency_type": "Matched",
         "is_deliverable": True,
-        "proxy_currency": "",
+        "proxy_currency": None,
         "settlement_days": 2,
-        "min_deal_size": None,
+        "minimum_deal_size": None,
         "maximum_deal_size": None,
         "lot_size": Decimal("1"),
         "hedge_accounting_eligible": True,
@@ -57,8 +57,8 @@ def framework(entity_id: str, framework_type: str = EXCESS_OF_CAR, code: str = "
         "currency_code": code,
         "framework_type": framework_type,
         "hedge_ratio": Decimal("100"),
-        "effectiveness_lower": Decimal("80"),
-        "effectiveness_upper": Decimal("125"),
+        "effectiveness_threshold_lower": Decimal("80"),
+        "effectiveness_threshold_upper": Decimal("125"),
     }
 
 
@@ -181,7 +181,8 @@ def rate(pair: str, value: str, *, hours_old: int = 1) -> Record:
         "currency_pair": pair,
         "rate_type": "SPOT",
         "rate_value": dec(value),
-        "effective_date": NOW - datetime.timedelta(hours=hours_old),
+        # A date in the HAWK database: the day `hours_old` hours before NOW.
+        "effective_date": (NOW - datetime.timedelta(hours=hours_old)).date(),
     }
 
 
@@ -235,17 +236,20 @@ def instruction(
 
 
 def effectiveness_test(
-    test_id: int, hedged_item_change: str, instrument_change: str, result: str = "PASS"
+    test_id: int,
+    hedged_item_change: str | None,
+    instrument_change: str | None,
+    result: str = "PASS",
 ) -> Record:
     return {
-        "test_id": test_id,
-        "allocation_id": 100 + test_id,
-        "test_date": BUSINESS_DATE,
-        "method": "dollar_offset",
-        "hedged_item_change": dec(hedged_item_change),
-        "instrument_change": dec(instrument_change),
-        "ratio": None,
-        "result": result,
+        "effectiveness_id": f"EFF-{test_id:05d}",
+        "allocation_id": f"ALLOC-{100 + test_id:05d}",
+        "measurement_date": BUSINESS_DATE,
+        "testing_method": "dollar_offset",
+        "hedged_item_change": None if hedged_item_change is None else dec(hedged_item_change),
+        "instrument_change": None if instrument_change is None else dec(instrument_change),
+        "effectiveness_ratio": None,
+        "effectiveness_status": result,
     }
 
 

@@ -87,6 +87,6 @@ def test_rate_warnings_say_no_rate_or_stale_rate():
         {
             "code": "RATE_STALE",
             "severity": "warning",
-            "message": "Rate CNYUSD is older than 72 hours (as of 2026-11-16T05:00:00+00:00).",
+            "message": "Rate CNYUSD is older than 72 hours (as of 2026-11-16).",
         }
     ]

@@ -38,11 +38,11 @@ def test_dollar_offset_passes_fails_or_is_inconclusive():
         effectiveness_test(4, "0", "-10"),
     )
 
-    assert [(t["test_id"], t["ratio"], t["result"]) for t in effectiveness["tests"]] == [
-        (1, "0.9500", "PASS"),
-        (2, "1.3000", "FAIL"),
-        (3, "2.0000", "INCONCLUSIVE"),
-        (4, None, "INCONCLUSIVE"),
+    assert [(t["effectiveness_id"], t["ratio"], t["result"]) for t in effectiveness["tests"]] == [
+        ("EFF-00001", "0.9500", "PASS"),
+        ("EFF-00002", "1.3000", "FAIL"),
+        ("EFF-00003", "2.0000", "INCONCLUSIVE"),
+        ("EFF-00004", None, "INCONCLUSIVE"),
     ]
     assert effectiveness["summary"] == {"total": 4, "PASS": 1, "FAIL": 1, "INCONCLUSIVE": 2}
     assert effectiveness["tests"][1]["recorded_result"] == "PASS"
@@ -61,6 +61,25 @@ def test_the_pass_range_includes_both_bounds():
         ("1.2500", "PASS"),
         ("0.7999", "FAIL"),
         ("1.2501", "FAIL"),
+    ]
+
+
+def test_a_hawk_row_without_changes_is_judged_on_its_recorded_ratio_and_own_thresholds():
+    within = {**effectiveness_test(1, None, None), "effectiveness_ratio": Decimal("0.9")}
+    outside_own_band = {
+        **effectiveness_test(2, None, None),
+        "effectiveness_ratio": Decimal("0.9"),
+        "lower_threshold": Decimal("0.95"),
+        "upper_threshold": Decimal("1.05"),
+    }
+    no_ratio = effectiveness_test(3, None, None)
+
+    tests = effectiveness_of(within, outside_own_band, no_ratio)["tests"]
+
+    assert [(t["ratio"], t["result"], t["hedged_item_change"]) for t in tests] == [
+        ("0.9000", "PASS", None),
+        ("0.9000", "FAIL", None),
+        (None, "INCONCLUSIVE", None),
     ]
 
 

@@ -65,9 +65,7 @@ def test_pass_allocates_down_the_waterfall_within_the_pb_deposit():
         "warning_level": "100000.00",
         "critical_level": "200000.00",
         "maximum_limit": "300000.00",
-        "rates": [
-            {"pair": "CNYUSD", "rate": "0.14", "effective_date": "2026-11-20T08:00:00+00:00"}
-        ],
+        "rates": [{"pair": "CNYUSD", "rate": "0.14", "effective_date": "2026-11-20"}],
     }
     assert facts["warnings"] == []
 
@@ -168,7 +166,7 @@ def test_general_pb_threshold_applies_when_the_currency_has_none():
 
 
 def test_request_below_the_minimum_deal_size_fails():
-    records = dataset(currencies=[currency(min_deal_size=Decimal("100000"))])
+    records = dataset(currencies=[currency(minimum_deal_size=Decimal("100000"))])
     check = facts_of(records, "50000")["check"]
 
     assert (check["decision"], check["reasons"], check["allocations"]) == (
