@@ -1,12 +1,13 @@
-"""What can go wrong with a bundle: one error per table, row and column, and the two failures."""
+"""What a bundle check finds: errors (nothing is loaded) and warnings (loaded as it is), each
+naming table, row and column, and the two failures."""
 
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class BundleError:
-    """One problem in a bundle. `row` counts data rows from 1 (a CSV header is not a row);
-    None means the problem is not in one row (a CSV header, a whole table, the manifest)."""
+class BundleIssue:
+    """One finding in a bundle. `row` counts data rows from 1 (a CSV header is not a row);
+    None means the finding is not in one row (a CSV header, a whole table, the manifest)."""
 
     table: str
     row: int | None
@@ -20,6 +21,14 @@ class BundleError:
         if self.column is not None:
             where.append(f"column {self.column}")
         return f"{' '.join(where)}: {self.reason}"
+
+
+class BundleError(BundleIssue):
+    """A problem that stops the load: nothing is written."""
+
+
+class BundleWarning(BundleIssue):
+    """Something the product does not know (a status, a type), loaded as it is."""
 
 
 class BundleReadError(Exception):

@@ -1,10 +1,12 @@
 """Write every HAWK table as a bundle: a JSON file, or a folder of CSVs with a manifest.
 
+Values are written as the HAWK database writes them: JSON as `row_to_json` does, CSV as
+`COPY ... CSV HEADER` does (t/f, an empty field for NULL, a quoted "" for an empty string).
 The output is canonical (tables in load order, rows by primary key, amounts with their
-column's decimal places, times in UTC) so exporting what an export loaded gives the same bytes.
+column's decimal places, timestamps in UTC without a zone) so exporting what an export loaded
+gives the same bytes.
 """
 
-import csv
 import datetime
 import json
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from hawk.bundles.tables import BUNDLE_FORMAT, LOAD_ORDER, columns_of, table_nam
 from hawk.models import BusinessDate
 
 CHUNK_SIZE = 2000
+_NEEDS_QUOTES = (",", '"', "\n", "\r")
 
 Formatter = Callable[[Any], Any]
 
@@ -40,26 +43,40 @@ def _bundle_header() -> dict[str, str]:
 
 
 def _json_formatter(field: models.Field) -> Formatter:
-    """A stored value (never None) as its JSON bundle value."""
+    """A stored value (never None) as row_to_json writes it."""
     if isinstance(field, models.ForeignKey):
         return _json_formatter(field.target_field)
     if isinstance(field, models.DecimalField):
         return lambda value: f"{value:.{field.decimal_places}f}"
     if isinstance(field, models.DateTimeField):
-        return lambda value: value.astimezone(datetime.UTC).isoformat()
-    if isinstance(field, models.DateField):
-        return lambda value: value.isoformat()
+        return lambda value: _timestamp(value, "T")
+    if isinstance(field, models.DateField | models.TimeField):
+        return _postgres_time_text
     return lambda value: value
 
 
 def _csv_formatter(field: models.Field) -> Formatter:
-    """A stored value (never None) as its CSV cell: JSON columns as JSON text."""
-    as_json = _json_formatter(field)
+    """A stored value (never None) as COPY ... CSV writes it, before quoting."""
     if isinstance(field, models.JSONField):
         return lambda value: json.dumps(value, ensure_ascii=False)
     if isinstance(field, models.BooleanField):
-        return lambda value: "true" if value else "false"
+        return lambda value: "t" if value else "f"
+    if isinstance(field, models.DateTimeField):
+        return lambda value: _timestamp(value, " ")
+    as_json = _json_formatter(field)
     return lambda value: str(as_json(value))
+
+
+def _timestamp(value: datetime.datetime, separator: str) -> str:
+    """A HAWK `timestamp` (no zone): the UTC wall time."""
+    wall_time = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return _postgres_time_text(wall_time).replace("T", separator)
+
+
+def _postgres_time_text(value: datetime.date | datetime.time) -> str:
+    """ISO text with fractional seconds as Postgres prints them: no trailing zeros."""
+    text = value.isoformat()
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _table_rows(model: type[models.Model], formatters: list[Formatter]) -> Iterator[list[Any]]:
@@ -114,9 +131,22 @@ def _write_csv(path: Path, model: type[models.Model]) -> int:
     formatters = [_csv_formatter(field) for field in columns.values()]
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        out.write(_copy_line(list(columns)))
         for values in _table_rows(model, formatters):
-            writer.writerow(["" if value is None else value for value in values])
+            out.write(_copy_line(values))
             count += 1
     return count
+
+
+def _copy_line(cells: list[Any]) -> str:
+    return ",".join(_copy_cell(cell) for cell in cells) + "\n"
+
+
+def _copy_cell(cell: str | None) -> str:
+    """COPY's CSV quoting: NULL is an empty field, so an empty string is quoted; a value with
+    a comma, a quote or a line break is quoted with its quotes doubled."""
+    if cell is None:
+        return ""
+    if cell == "" or any(special in cell for special in _NEEDS_QUOTES):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell

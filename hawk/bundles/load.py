@@ -1,22 +1,21 @@
 """Write a validated bundle in one transaction: all of it or, on any database error, none."""
 
 import re
-from typing import Any
 
-from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 
 from hawk.bundles.errors import BundleError, BundleRejected
 from hawk.bundles.validate import BUNDLE, TypedBundle, TypedRow, TypedTable
 from hawk.datacache.invalidation import tables_written
-from hawk.models import BusinessDate
+from hawk.models import BusinessDate, ids
+from hawk.models.fields import HawkIdField
 
 BATCH_SIZE = 2000
 
 
 def load_bundle(bundle: TypedBundle, *, replace: bool) -> dict[str, int]:
     """Rows written per table. With `replace` the bundle's tables are emptied first; without
-    it rows are upserted by primary key (rows without an automatic key are inserted).
+    it rows are upserted by primary key (rows without an id are inserted with a new one).
     Bulk writes send no signals, so the cache generations are bumped here (now and after
     commit, see datacache.invalidation)."""
     try:
@@ -61,7 +60,7 @@ def _write_table(table: TypedTable) -> int:
     model = table.model
     pk = model._meta.pk
     assert pk is not None
-    rows = _parents_first(table)
+    rows = table.rows
     keyed = _instances(model, [row for row in rows if row.values.get(pk.attname) is not None])
     unkeyed = _instances(model, [row for row in rows if row.values.get(pk.attname) is None])
     if keyed:
@@ -72,7 +71,8 @@ def _write_table(table: TypedTable) -> int:
             unique_fields=[pk.name],
             update_fields=[field.name for field in model._meta.concrete_fields if field != pk],
         )
-        _reset_sequence(model)
+        _sequence_past_loaded_ids(model, keyed)
+    # bulk_create asks HawkIdField for each row's id (get_pk_value_on_save): the table's next.
     model._base_manager.bulk_create(unkeyed, batch_size=BATCH_SIZE)
     return len(rows)
 
@@ -83,47 +83,17 @@ def _instances(model: type[models.Model], rows: list[TypedRow]) -> list[models.M
     return [model(*[row.values.get(name) for name in attnames]) for row in rows]
 
 
-def _reset_sequence(model: type[models.Model]) -> None:
-    """Explicit keys do not advance a Postgres sequence; without this the next ordinary
-    insert would collide with a loaded key. No-op on SQLite."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [model])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def _parents_first(table: TypedTable) -> list[TypedRow]:
-    """Rows of a self-referencing table (entity_master.parent_entity_id) ordered so a parent
-    is written before its children; other tables keep the bundle's order."""
-    model = table.model
-    parents = [f for f in model._meta.concrete_fields if _is_self_reference(f, model)]
-    if not parents:
-        return table.rows
-    pk = model._meta.pk.attname
-    pending, placed, ordered = list(table.rows), set[Any](), list[TypedRow]()
-    keys = {row.values.get(pk) for row in pending}
-    while pending:
-        ready = [row for row in pending if _parents_placed(row, parents, keys, placed)]
-        ready = ready or pending  # a cycle: let the database judge it
-        ordered += ready
-        placed |= {row.values.get(pk) for row in ready}
-        done = {id(row) for row in ready}
-        pending = [row for row in pending if id(row) not in done]
-    return ordered
-
-
-def _is_self_reference(field: models.Field, model: type[models.Model]) -> bool:
-    return isinstance(field, models.ForeignKey) and field.related_model is model
-
-
-def _parents_placed(
-    row: TypedRow, parents: list[models.Field], keys: set[Any], placed: set[Any]
-) -> bool:
-    for field in parents:
-        parent = row.values.get(field.attname)
-        if parent is not None and parent in keys and parent not in placed:
-            return False
-    return True
+def _sequence_past_loaded_ids(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Loaded ids keep their numbers, and the table's sequence moves up to the highest of them:
+    ids generated later (below, in the admin, by the API) follow on (ALLOC-00501 after a
+    loaded ALLOC-00500) rather than taking the unused low numbers."""
+    pk = model._meta.pk
+    if not isinstance(pk, HawkIdField):
+        return
+    numbers = [ids.number_in(pk.prefix, row.pk) for row in rows]
+    highest = max((number for number in numbers if number is not None), default=0)
+    if highest:
+        ids.sequence_at_least(model, highest)
 
 
 def _database_error(exc: DatabaseError) -> BundleError:

@@ -2,6 +2,8 @@
 
 import csv
 import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +12,9 @@ from typing import Any
 from hawk.bundles.errors import BundleError, BundleReadError
 
 MANIFEST = "manifest.json"
+
+# One CSV field, quoted (a doubled quote inside stands for one) or plain, and its separator.
+_CSV_FIELD = re.compile(r'("[^"]*(?:""[^"]*)*"|[^,\r\n]*)(?:,|\r?\n|$)')
 
 
 @dataclass
@@ -87,10 +92,10 @@ def _read_csv(path: Path, errors: list[BundleError]) -> RawTable:
     name = path.stem
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            lines = list(csv.reader(handle))
+            lines = list(_copy_records(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BundleReadError(f"cannot read {path} as CSV: {exc}") from None
-    header = [column.strip() for column in lines[0]] if lines else []
+    header = [(column or "").strip() for column in lines[0]] if lines else []
     for column in {column for column in header if header.count(column) > 1}:
         errors.append(BundleError(name, None, column, "column appears twice in the header"))
     rows = []
@@ -101,3 +106,32 @@ def _read_csv(path: Path, errors: list[BundleError]) -> RawTable:
             errors.append(BundleError(name, number, None, reason))
         rows.append(dict(zip(header, cells, strict=False)))
     return RawTable(name, rows, header)
+
+
+def _copy_records(lines: Iterable[str]) -> Iterator[list[str | None]]:
+    """Records as `COPY ... CSV` means them: an unquoted empty field is NULL (None), a quoted
+    one ("") an empty string. The csv module reads both as "", so a record whose text holds
+    a quoted empty field is looked at again to tell them apart."""
+    record_text: list[str] = []
+
+    def remembered(lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            record_text.append(line)
+            yield line
+
+    for cells in csv.reader(remembered(lines)):
+        text = "".join(record_text)
+        record_text.clear()
+        yield _with_nulls(cells, text)
+
+
+def _with_nulls(cells: list[str], text: str) -> list[str | None]:
+    """The record's cells with None for each field that was empty and unquoted."""
+    if "" not in cells or '""' not in text:
+        return [cell or None for cell in cells]
+    quoted = [field.startswith('"') for field in _CSV_FIELD.findall(text)]
+    quoted += [False] * (len(cells) - len(quoted))  # a malformed record: read as unquoted
+    return [
+        cell or ("" if was_quoted else None)
+        for cell, was_quoted in zip(cells, quoted, strict=False)
+    ]

@@ -3,6 +3,7 @@
 from django.db import models
 
 from hawk import models as hawk
+from hawk.models.fields import KnownValuesField
 
 BUNDLE_FORMAT = "hawk-bundle/1"
 
@@ -33,6 +34,11 @@ MODEL_OF_TABLE: dict[str, type[models.Model]] = {
 TABLE_NAMES: tuple[str, ...] = tuple(MODEL_OF_TABLE)
 
 
+# Columns whose HAWK type has no Django field on every database: the model keeps them as text,
+# and a bundle checks the text is what Postgres writes for that type.
+DATERANGE_COLUMNS: frozenset[tuple[str, str]] = frozenset({("hedging_framework", "period")})
+
+
 def table_name(model: type[models.Model]) -> str:
     return model._meta.db_table
 
@@ -43,10 +49,18 @@ def columns_of(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def is_required(field: models.Field) -> bool:
-    """A column every row must carry: it has no default, no null and no database value."""
-    if field.primary_key and isinstance(field, models.AutoField):
-        return False
+    """A column every row must carry: it has no default and no null (a text id has a default:
+    the next one in the table's style)."""
     return not field.null and not field.has_default()
+
+
+def is_daterange(field: models.Field) -> bool:
+    return (field.model._meta.db_table, field.column) in DATERANGE_COLUMNS
+
+
+def known_value_fields(model: type[models.Model]) -> list[KnownValuesField]:
+    """Free-text columns (statuses, types) whose choices are the values the product knows."""
+    return [field for field in model._meta.concrete_fields if isinstance(field, KnownValuesField)]
 
 
 def references_of(model: type[models.Model]) -> list[models.ForeignKey]:

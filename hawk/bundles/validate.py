@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 
 from hawk.bundles import constraints
-from hawk.bundles.errors import BundleError, BundleRejected
+from hawk.bundles.errors import BundleError, BundleRejected, BundleWarning
 from hawk.bundles.reader import RawBundle, RawTable
 from hawk.bundles.tables import (
     BUNDLE_FORMAT,
@@ -20,6 +20,7 @@ from hawk.bundles.tables import (
     TABLE_NAMES,
     columns_of,
     is_required,
+    known_value_fields,
     references_of,
     referencing_fields,
 )
@@ -48,11 +49,13 @@ class TypedTable:
 class TypedBundle:
     tables: list[TypedTable]  # in load order
     business_date: datetime.date | None
+    warnings: list[BundleWarning]
 
 
 def validate_bundle(raw: RawBundle, *, replace: bool) -> TypedBundle:
-    """The typed bundle, or BundleRejected carrying every error found. `replace` matters for
-    references: with it, the bundle's tables are emptied first, so only its rows count."""
+    """The typed bundle with its warnings, or BundleRejected carrying every error found.
+    `replace` matters for references: with it, the bundle's tables are emptied first, so only
+    its rows count."""
     errors = list(raw.errors)
     business_date = _bundle_header(raw, errors)
     tables = _typed_tables(raw, errors)
@@ -65,7 +68,7 @@ def validate_bundle(raw: RawBundle, *, replace: bool) -> TypedBundle:
         _check_kept_references(tables, errors)
     if errors:
         raise BundleRejected(_in_reading_order(errors))
-    return TypedBundle(tables, business_date)
+    return TypedBundle(tables, business_date, _unknown_values(tables))
 
 
 def _bundle_header(raw: RawBundle, errors: list[BundleError]) -> datetime.date | None:
@@ -171,6 +174,22 @@ def _typed_row(
             if column not in cells:
                 errors.append(BundleError(raw.name, number, column, "missing required column"))
     return TypedRow(number, values)
+
+
+def _unknown_values(tables: list[TypedTable]) -> list[BundleWarning]:
+    """Statuses and types the product does not know: free text in the HAWK database, so they
+    are kept, and each is named so that someone can tell the product about it."""
+    warnings = []
+    for table in tables:
+        for field in known_value_fields(table.model):
+            known = {choice for choice, _ in field.flatchoices}
+            listed = ", ".join(sorted(known))
+            for row in table.rows:
+                value = row.values.get(field.attname)
+                if value is not None and value not in known:
+                    reason = f"unknown value {value!r} kept (known: {listed})"
+                    warnings.append(BundleWarning(table.name, row.number, field.column, reason))
+    return warnings
 
 
 def _check_primary_keys(table: TypedTable, errors: list[BundleError]) -> None:

@@ -10,6 +10,9 @@ from typing import Any
 
 from django.db import connection, models
 
+from hawk.bundles.tables import is_daterange
+from hawk.models.fields import HawkIdField, KnownValuesField
+
 
 class BadValue(Exception):
     """The cell cannot become a value of its column; the message is the reason shown."""
@@ -20,12 +23,17 @@ class _Missing:
         return "MISSING"
 
 
-# A cell that means "use the column's default" (an empty CSV cell of a column with a default).
+# A cell that means "use the column's default": an empty CSV cell of a column with a default,
+# or no id (a text id's default is the table's next one).
 MISSING: Any = _Missing()
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TRUE = {"true", "y", "yes", "1"}
-_FALSE = {"false", "n", "no", "0"}
+# Postgres's text of a non-empty daterange; a bound may be open ("[2026-01-01,)").
+_DATERANGE = re.compile(r"[\[(](?P<lower>[^,]*),(?P<upper>[^\])]*)[\])]")
+# The forms people have for a yes/no: JSON booleans, Postgres bool text (t/f), Y/N, 1/0.
+_TRUE = {"true", "t", "y", "yes", "1"}
+_FALSE = {"false", "f", "n", "no", "0"}
+_TRUTH_FORMS = "true/false, t/f, Y/N, yes/no, 1/0"
 
 
 @dataclass(frozen=True)
@@ -35,21 +43,20 @@ class ColumnParser:
 
 
 def column_parser(field: models.Field, *, from_text: bool) -> ColumnParser:
-    """The parser of one column. `from_text` is true for CSV, where every cell is a string and
-    an empty cell means null, blank or default depending on the column."""
+    """The parser of one column. `from_text` is true for CSV, where a cell is a string, or
+    None for an unquoted empty field (COPY's NULL); a quoted empty field is an empty string."""
     convert = _converter(field, from_text=from_text)
-    allowed = {choice for choice, _ in field.flatchoices} if field.choices else None
-    text_field = isinstance(field, models.CharField | models.TextField)
-    auto_key = field.primary_key and isinstance(field, models.AutoField)
+    allowed = _strict_choices(field)
+    # A flag is char(1) in the HAWK database, but blank there means no answer (NULL), not text.
+    text_field = isinstance(field, models.CharField | models.TextField) and not _is_flag(field)
+    generated_key = field.primary_key and isinstance(field, HawkIdField)
 
     def parse(value: Any) -> Any:
-        if auto_key and value in (None, ""):
-            return MISSING  # the database numbers the row
+        if generated_key and value in (None, ""):
+            return MISSING  # the next id in the table's style is given on write
         if value is None:
-            if field.null:
-                return None
-            raise BadValue("may not be null")
-        if value == "" and (from_text or not text_field):
+            return _empty(field, text_field) if from_text else _null(field)
+        if isinstance(value, str) and not value.strip() and not text_field:
             return _empty(field, text_field)
         typed = convert(value)
         if allowed is not None and typed not in allowed:
@@ -59,8 +66,22 @@ def column_parser(field: models.Field, *, from_text: bool) -> ColumnParser:
     return ColumnParser(field.attname, parse)
 
 
+def _strict_choices(field: models.Field) -> set[Any] | None:
+    """Choices a value must be one of. A KnownValuesField is free text in the HAWK database:
+    its unknown values are kept (validation warns about them)."""
+    if not field.choices or isinstance(field, KnownValuesField):
+        return None
+    return {choice for choice, _ in field.flatchoices}
+
+
 def _listed(choices: set[Any]) -> str:
     return ", ".join(sorted(str(choice) for choice in choices))
+
+
+def _null(field: models.Field) -> None:
+    if field.null:
+        return None
+    raise BadValue("may not be null")
 
 
 def _empty(field: models.Field, text_field: bool) -> Any:
@@ -79,16 +100,27 @@ def _converter(field: models.Field, *, from_text: bool) -> Callable[[Any], Any]:
     if isinstance(field, models.DecimalField):
         return _decimal_converter(field)
     if isinstance(field, models.BooleanField):
-        return _boolean
-    if isinstance(field, models.IntegerField):  # AutoField and the positive ones included
+        return _truth
+    if isinstance(field, models.IntegerField):
         return _integer_converter(field)
     if isinstance(field, models.DateTimeField):
         return _datetime
     if isinstance(field, models.DateField):
         return _date
+    if isinstance(field, models.TimeField):
+        return _time
     if isinstance(field, models.JSONField):
         return _json_text if from_text else _json_value
+    if _is_flag(field):
+        return _flag
+    if is_daterange(field):
+        return _daterange_converter(_text_converter(field))
     return _text_converter(field)
+
+
+def _is_flag(field: models.Field) -> bool:
+    """A HAWK char Y/N column (stored as 'Y' or 'N')."""
+    return {choice for choice, _ in field.flatchoices} == {"Y", "N"}
 
 
 def _text_converter(field: models.Field) -> Callable[[Any], str]:
@@ -168,7 +200,8 @@ def _integer_converter(field: models.Field) -> Callable[[Any], int]:
     return convert
 
 
-def _boolean(value: Any) -> bool:
+def _truth(value: Any) -> bool:
+    """A HAWK bool (or a flag) in any of the forms people have."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower() if isinstance(value, str | int) else ""
@@ -176,20 +209,29 @@ def _boolean(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise BadValue(f"not a boolean: {value!r} (true/false, Y/N, 1/0)")
+    raise BadValue(f"not a boolean: {value!r} ({_TRUTH_FORMS})")
+
+
+def _flag(value: Any) -> str:
+    return "Y" if _truth(value) else "N"
 
 
 def _date(value: Any) -> datetime.date:
-    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
-        raise BadValue(f"not a date (YYYY-MM-DD): {value!r}")
+    """YYYY-MM-DD, or a timestamp whose day is kept (a date column exported as a timestamp)."""
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        return datetime.date.fromisoformat(value.strip())
+        if _DATE.fullmatch(text):
+            return datetime.date.fromisoformat(text)
+        if _DATE.match(text):
+            return datetime.datetime.fromisoformat(text).date()
     except ValueError:
-        raise BadValue(f"not a date (YYYY-MM-DD): {value!r}") from None
+        pass
+    raise BadValue(f"not a date (YYYY-MM-DD): {value!r}")
 
 
 def _datetime(value: Any) -> datetime.datetime:
-    """ISO 8601; a time without a zone is UTC."""
+    """A HAWK `timestamp` (no zone: UTC), as row_to_json (`T`) or COPY (a space) writes it;
+    one with a zone is converted."""
     if not isinstance(value, str):
         raise BadValue(f"not a date and time (ISO 8601): {value!r}")
     try:
@@ -197,6 +239,52 @@ def _datetime(value: Any) -> datetime.datetime:
     except ValueError:
         raise BadValue(f"not a date and time (ISO 8601): {value!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _time(value: Any) -> datetime.time:
+    if not isinstance(value, str):
+        raise BadValue(f"not a time (HH:MM:SS): {value!r}")
+    try:
+        moment = datetime.time.fromisoformat(value.strip())
+    except ValueError:
+        raise BadValue(f"not a time (HH:MM:SS): {value!r}") from None
+    if moment.tzinfo is not None:
+        raise BadValue(f"not a time without a zone (HH:MM:SS): {value!r}")
+    return moment
+
+
+def _daterange_converter(as_text: Callable[[Any], str]) -> Callable[[Any], str]:
+    """Kept as Postgres writes it ("[2026-01-01,2027-01-01)"): checked, never rewritten, so an
+    export gives back the same text."""
+
+    def convert(value: Any) -> str:
+        text = as_text(value)
+        if not _is_daterange(text):
+            raise BadValue(f"not a date range (like [2026-01-01,2027-01-01)): {value!r}")
+        return text
+
+    return convert
+
+
+def _is_daterange(text: str) -> bool:
+    if text == "empty":
+        return True
+    match = _DATERANGE.fullmatch(text)
+    if match is None:
+        return False
+    try:
+        lower, upper = (_range_bound(match[side]) for side in ("lower", "upper"))
+    except ValueError:
+        return False
+    return lower is None or upper is None or lower <= upper
+
+
+def _range_bound(bound: str) -> datetime.date | None:
+    """A bound's day; None when the range is open on that side (empty, or +-infinity)."""
+    bound = bound.strip('"')
+    if bound in ("", "infinity", "-infinity"):
+        return None
+    return datetime.date.fromisoformat(bound)
 
 
 def _json_text(value: Any) -> Any:

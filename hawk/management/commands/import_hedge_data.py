@@ -13,8 +13,10 @@ from hawk.bundles.validate import validate_bundle
 
 class Command(BaseCommand):
     help = (
-        "Load a HAWK data bundle (a .json file or a folder of <table>.csv files). Every row is "
-        "validated first; on any error nothing is written and every error is listed."
+        "Load a HAWK data bundle (a .json file, or a folder of <table>.csv files as written by "
+        "COPY ... CSV HEADER). Every row is validated first; on any error nothing is written "
+        "and every error is listed. Values the product does not know (a status, a type) are "
+        "loaded as they are and listed as warnings."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +38,13 @@ class Command(BaseCommand):
             for error in rejected.errors:
                 self.stderr.write(str(error))
             raise CommandError(str(rejected)) from None
+        for warning in bundle.warnings:
+            self.stderr.write(f"warning: {warning}")
         for table, count in counts.items():
             self.stdout.write(f"{table}: {count} rows")
         if bundle.business_date is not None:
             self.stdout.write(f"business date: {bundle.business_date.isoformat()}")
+        if bundle.warnings:
+            self.stdout.write(
+                f"{len(bundle.warnings)} warning(s); those rows were loaded as they are"
+            )
