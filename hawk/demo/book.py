@@ -5,11 +5,11 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from hawk.demo.dates import TENOR_MONTHS, add_business_days, add_months, subtract_business_days
-from hawk.demo.formatting import ZERO, D, deal_amount, jitter
+from hawk.demo.formatting import ZERO, D, deal_amount, hawk_id, jitter
 from hawk.demo.positions import RowKey
 from hawk.demo.reference import CURRENCIES, CURRENCY, ENTITY_TYPES, CurrencySpec, EntitySpec
 
@@ -26,7 +26,11 @@ class AllocationSpec:
     maturity_date: date | None
     notes: str  # may name orders as {order key}, resolved once order ids are assigned
     closed_on: date | None = None
-    allocation_id: int = 0
+    number: int = 0  # place in the allocation table, set when orders are numbered
+
+    @property
+    def allocation_id(self) -> str:
+        return hawk_id("ALLOC", self.number)
 
 
 @dataclass
@@ -47,9 +51,18 @@ class Order:
     not_allocated: Decimal = ZERO
     booking_failed: bool = False
     order_id: str = ""
-    instruction_id: int = 0
+    number: int = 0  # place in chronological order, set when orders are numbered
     allocations: list[AllocationSpec] = field(default_factory=list)
     terminates: list[AllocationSpec] = field(default_factory=list)
+
+    @property
+    def instruction_id(self) -> str:
+        return hawk_id("INS", self.number)
+
+    @property
+    def received(self) -> datetime:
+        """From 08:00 of the instruction date, a minute apart in numbering order."""
+        return datetime.combine(self.instruction_date, time(8)) + timedelta(minutes=self.number)
 
     @property
     def value_date(self) -> date | None:

@@ -8,13 +8,25 @@ from decimal import Decimal
 
 from hawk.demo.book import HEDGED_STATUSES, AllocationSpec, Order
 from hawk.demo.dates import BUSINESS_DATE, TENOR_MONTHS
-from hawk.demo.formatting import FOUR_PLACES, TEN_PLACES, D, Row, money, optional_date, rate_text
+from hawk.demo.formatting import (
+    FOUR_PLACES,
+    TEN_PLACES,
+    D,
+    Row,
+    created,
+    hawk_id,
+    money,
+    optional_date,
+    rate_text,
+    timestamp,
+)
 from hawk.demo.reference import BOOKING_MODELS, CURRENCY, CurrencySpec, EntitySpec
 
 # --- business events, deals and GL entries -----------------------------------------------------
 
 EVENT_TYPES = {"I": "Initiation", "R": "Rollover", "T": "Termination", "A": "Amendment"}
 BOOKING_MODEL = {(nav, kind): model for model, nav, kind, *_ in BOOKING_MODELS}
+INSTRUMENT = {model: (instrument, method) for model, _, _, instrument, method, *_ in BOOKING_MODELS}
 DEAL_COUNT = {model: deals for model, *_, deals, _ in BOOKING_MODELS}
 GL_COUNT = {model[0]: model[-1] for model in BOOKING_MODELS}
 PORTFOLIOS = ("NIH_HEDGE_EXT", "NIH_HEDGE_INT", "TMU_BACK_TO_BACK", "FCTR_HEDGE", "NIH_RESIDUAL")
@@ -42,12 +54,16 @@ DE_DESIGNATION = (
 
 @dataclass
 class EventSpec:
-    event_id: int
+    number: int
     order: Order
     entity: EntitySpec
     nav: str
     notional: Decimal
     maturity: date | None
+
+    @property
+    def event_id(self) -> str:
+        return hawk_id("EVT", self.number)
 
     @property
     def booking_model(self) -> str:
@@ -81,12 +97,16 @@ def business_events(orders: list[Order]) -> list[EventSpec]:
 def event_row(event: EventSpec) -> Row:
     order = event.order
     event_status, stage_2, _ = event.status
+    instrument, accounting_method = INSTRUMENT[event.booking_model]
     return {
         "event_id": event.event_id,
         "instruction_id": order.instruction_id,
         "entity_id": event.entity.entity_id,
         "business_event_type": EVENT_TYPES[order.instruction_type],
         "nav_type": event.nav,
+        "currency_type": order.currency.currency_type,
+        "hedging_instrument": instrument,
+        "accounting_method": accounting_method,
         "currency_code": order.currency.code,
         "notional_amount": money(event.notional),
         "trade_date": order.instruction_date.isoformat(),
@@ -95,6 +115,7 @@ def event_row(event: EventSpec) -> Row:
         "event_status": event_status,
         "stage_2_status": stage_2,
         "assigned_booking_model": event.booking_model,
+        **created("hawk_events", order.received),
     }
 
 
@@ -143,7 +164,7 @@ def deal_rows(events: list[EventSpec]) -> list[Row]:
     return rows
 
 
-def deal_row(event: EventSpec, deal_id: int, sequence: int, leg: DealLeg) -> Row:
+def deal_row(event: EventSpec, number: int, sequence: int, leg: DealLeg) -> Row:
     """Every leg carries the event's notional. fx_rate is buy units per sell unit, so
     buy_amount = sell_amount * fx_rate, rounded to 4 places; a swap's near leg is at spot."""
     order, day = event.order, event.order.instruction_date
@@ -154,10 +175,11 @@ def deal_row(event: EventSpec, deal_id: int, sequence: int, leg: DealLeg) -> Row
     sell_amount = (notional_sgd / sell_price).quantize(FOUR_PLACES)
     status = event.status[2]
     return {
-        "deal_booking_id": deal_id,
+        "deal_booking_id": hawk_id("DEAL", number),
         "event_id": event.event_id,
         "deal_sequence": sequence,
         "deal_type": leg.kind,
+        "system": "Murex",
         "portfolio": leg.portfolio,
         "sell_currency": leg.sell,
         "sell_amount": money(sell_amount),
@@ -168,7 +190,8 @@ def deal_row(event: EventSpec, deal_id: int, sequence: int, leg: DealLeg) -> Row
         "value_date": optional_date(order.value_date),
         "maturity_date": optional_date(event.maturity),
         "deal_status": status,
-        "external_reference": f"MX-{day:%y%m%d}-{deal_id:06d}" if status == "Booked" else "",
+        "external_reference": f"MX-{day:%y%m%d}-{number:06d}" if status == "Booked" else None,
+        "created_date": timestamp(order.received),
     }
 
 
@@ -181,8 +204,9 @@ def gl_rows(events: list[EventSpec]) -> list[Row]:
         for number, (entry, debit, credit, share) in enumerate(gl_templates(event)):
             rows.append(
                 {
-                    "gl_entry_id": len(rows) + 1,
+                    "gl_entry_id": hawk_id("GL", len(rows) + 1),
                     "event_id": event.event_id,
+                    "entry_sequence": number + 1,
                     "entry_type": entry,
                     "posting_date": optional_date(
                         order.instruction_date if number == 0 else order.value_date
@@ -191,6 +215,8 @@ def gl_rows(events: list[EventSpec]) -> list[Row]:
                     "credit_account": credit,
                     "amount_sgd": money((notional_sgd * share).quantize(D("0.01"))),
                     "entity_id": event.entity.entity_id,
+                    "source_system": "HAWK",
+                    "created_date": timestamp(order.received),
                 }
             )
     return rows
@@ -224,6 +250,7 @@ MONTH_MOVES = {
 TEST_PERIODS = ((date(2026, 9, 1), date(2026, 9, 30)), (date(2026, 10, 1), date(2026, 10, 31)))
 # Below this change in SGD a dollar-offset ratio says nothing: the test is INCONCLUSIVE.
 MATERIALITY_FLOOR_SGD = D(10_000)
+EFFECTIVE_RANGE = (D("0.80"), D("1.25"))  # the frameworks' 80-125%, as ratios
 
 
 def offset_ratio(rng: random.Random) -> Decimal:
@@ -239,7 +266,8 @@ def offset_ratio(rng: random.Random) -> Decimal:
 def effectiveness_result(hedged_item_change: Decimal, ratio: Decimal) -> str:
     if abs(hedged_item_change) < MATERIALITY_FLOOR_SGD:
         return "INCONCLUSIVE"
-    return "PASS" if D("0.80") <= ratio <= D("1.25") else "FAIL"
+    low, high = EFFECTIVE_RANGE
+    return "PASS" if low <= ratio <= high else "FAIL"
 
 
 def tested(allocation: AllocationSpec, start: date, end: date) -> bool:
@@ -258,7 +286,7 @@ def effectiveness_rows(orders: list[Order], rng: random.Random) -> list[Row]:
                 if tested(allocation, start, end):
                     move = MONTH_MOVES[order.currency.code][month]
                     test = effectiveness_row(allocation, order.currency, start, end, move, rng)
-                    rows.append({"test_id": len(rows) + 1, **test})
+                    rows.append({"effectiveness_id": hawk_id("EFF", len(rows) + 1), **test})
     return rows
 
 
@@ -270,16 +298,29 @@ def effectiveness_row(
     move: Decimal,
     rng: random.Random,
 ) -> Row:
-    """Dollar offset over one month: ratio = -instrument_change / hedged_item_change (SGD)."""
+    """Dollar offset over one month: ratio = -instrument_change / hedged_item_change (SGD).
+    The hedge relationship is the allocation's: one designation, tested every month."""
     item = (allocation.amount * sgd_price(spec.code, start) * move).quantize(D("0.01"))
     instrument = (-item * offset_ratio(rng)).quantize(D("0.01"))
     ratio = (-instrument / item).quantize(TEN_PLACES)
+    low, high = EFFECTIVE_RANGE
     return {
+        "hedge_relationship_id": hawk_id("HR", allocation.number),
+        "entity_id": allocation.entity.entity_id,
+        "currency_code": spec.code,
+        "nav_type": allocation.nav,
+        "hedging_instrument": spec.hedge_method,
+        "hedge_notional": money(allocation.amount),
+        "measurement_period": f"{start:%Y-%m}",
+        "measurement_date": end.isoformat(),
+        "testing_method": "dollar_offset",
+        "effectiveness_ratio": rate_text(ratio),
+        "lower_threshold": rate_text(low),
+        "upper_threshold": rate_text(high),
+        "effectiveness_status": effectiveness_result(item, ratio),
+        "hedge_inception_date": optional_date(allocation.execution_date),
+        **created("hedge_accounting", end, 20),
         "allocation_id": allocation.allocation_id,
-        "test_date": end.isoformat(),
-        "method": "dollar_offset",
         "hedged_item_change": money(item),
         "instrument_change": money(instrument),
-        "ratio": rate_text(ratio),
-        "result": effectiveness_result(item, ratio),
     }

@@ -1,8 +1,9 @@
-"""How the bundle carries values (rows of JSON text, amounts with 4 places, rates with 10)
-and the Decimal arithmetic that makes the demo's figures look real."""
+"""How the bundle carries values as the HAWK database exports them (text ids in each table's
+style, amounts with 4 places, rates with 10, naive timestamps) and the Decimal arithmetic that
+makes the demo's figures look real."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -12,6 +13,25 @@ FOUR_PLACES = D("0.0001")
 TEN_PLACES = D("0.0000000001")
 
 Row = dict[str, Any]
+ID_WIDTH = 5  # as hawk/models/ids.py, which this Django-free module cannot import
+
+
+def hawk_id(prefix: str, number: int) -> str:
+    """A row id in its table's own style: hawk_id("NAV", 1) == "NAV-00001"."""
+    return f"{prefix}-{number:0{ID_WIDTH}d}"
+
+
+def timestamp(moment: datetime | date, hour: int = 0) -> str:
+    """A HAWK `timestamp` (without time zone) as row_to_json writes it: 2026-11-20T08:00:00.
+    A date stands for `hour` o'clock that day."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(hour))
+    return moment.replace(tzinfo=None).isoformat()
+
+
+def created(by: str, moment: datetime | date, hour: int = 8) -> Row:
+    """The audit columns of a row `by` wrote at `moment` (a date: at `hour` o'clock)."""
+    return {"created_by": by, "created_date": timestamp(moment, hour)}
 
 
 def money(value: Decimal) -> str:

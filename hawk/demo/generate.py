@@ -4,6 +4,10 @@ Run ``python -m hawk.demo.generate`` to rewrite ``hawk/demo/demo_bundle.json``. 
 Django and no database: every row derives from the tables in the modules of ``hawk.demo`` and
 fixed-seed random generators, so the committed file changes only when they do.
 
+The rows are in the HAWK database's shape (HAWK_SCHEMA.md), as its ``row_to_json`` would export
+them: its column names and types, text ids in each table's style numbered in row order
+(``INS-00001`` is the first instruction), references by those ids, NULL for what is absent.
+
 The story the data tells (DOMAIN.md formulas): each currency has a main hedge book sized to a
 share of its hedgeable capacity, a few currencies roll, amend or terminate hedges, and the USD
 PB deposit limits are set from what ends up hedged so that the currencies spread over WITHIN,

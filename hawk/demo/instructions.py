@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hawk.demo.book import Book, Order
-from hawk.demo.formatting import Row, money, optional_date
+from hawk.demo.formatting import Row, created, money, optional_date, timestamp
 from hawk.demo.thresholds import PB_TARGETS
 
 TYPE_ORDER = "IURTAQ"
@@ -14,7 +14,7 @@ FIRST_SEQUENCE = {2025: 11, 2026: 1}
 
 
 def number_orders(book: Book) -> list[Order]:
-    """Instruction ids, order ids and allocation ids in chronological order."""
+    """Instruction, order and allocation numbers in chronological order."""
     ordered = sorted(
         book.orders.values(),
         key=lambda o: (
@@ -25,16 +25,16 @@ def number_orders(book: Book) -> list[Order]:
         ),
     )
     sequence = dict(FIRST_SEQUENCE)
-    allocation_id = 0
-    for instruction_id, order in enumerate(ordered, start=1):
-        order.instruction_id = instruction_id
+    allocation_number = 0
+    for number, order in enumerate(ordered, start=1):
+        order.number = number
         if not order.order_id:
             year = order.instruction_date.year
             order.order_id = f"ORD-{year}-{sequence[year]:03d}"
             sequence[year] += 1
         for allocation in order.allocations:
-            allocation_id += 1
-            allocation.allocation_id = allocation_id
+            allocation_number += 1
+            allocation.number = allocation_number
     return ordered
 
 
@@ -56,24 +56,26 @@ def instruction_row(order: Order, order_ids: dict[str, str]) -> Row:
         pb = "WITHIN" if order.currency.code in PB_TARGETS else "NOT_APPLICABLE"
     return {
         "instruction_id": order.instruction_id,
-        "msg_uid": f"MSG-{order.instruction_date:%Y%m%d}-{order.instruction_id:05d}",
+        "msg_uid": f"MSG-{order.instruction_date:%Y%m%d}-{order.number:05d}",
         "instruction_type": order.instruction_type,
         "instruction_date": order.instruction_date.isoformat(),
         "exposure_currency": order.currency.code,
         "entity_id": entity.entity_id if entity else None,
         "nav_type": order.nav or single(leg.nav for leg in legs),
         "order_id": order.order_id,
-        "previous_order_id": order_ids[order.previous] if order.previous else "",
+        "previous_order_id": order_ids[order.previous] if order.previous else None,
         "hedge_amount_order": money(order.amount),
-        "hedge_method": "" if order.instruction_type == "Q" else order.currency.hedge_method,
+        "hedge_method": None if order.instruction_type == "Q" else order.currency.hedge_method,
         "value_date": optional_date(order.value_date),
-        "tenor_or_maturity": order.tenor,
+        "tenor_or_maturity": order.tenor or None,
         "instruction_status": order.status,
         "check_status": order.check_status,
         "allocated_notional": money(order.amount - order.not_allocated) if checked else None,
         "not_allocated_notional": money(order.not_allocated) if checked else None,
-        "usd_pb_check_status": pb,
-        "failure_reason": order.failure_reason,
+        "usd_pb_check_status": pb or None,
+        "failure_reason": order.failure_reason or None,
+        "received_timestamp": timestamp(order.received),
+        **created("hawk_gateway", order.received),
     }
 
 
@@ -89,8 +91,10 @@ def allocation_rows(orders: list[Order], order_ids: dict[str, str]) -> list[Row]
             "allocation_status": allocation.status,
             "execution_date": optional_date(allocation.execution_date),
             "maturity_date": optional_date(allocation.maturity_date),
+            "allocation_sequence": sequence,
             "notes": allocation.notes.format_map(order_ids),
+            **created("allocation_engine", order.received),
         }
         for order in orders
-        for allocation in order.allocations
+        for sequence, allocation in enumerate(order.allocations, start=1)
     ]

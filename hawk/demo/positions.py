@@ -6,8 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 from hawk.demo.dates import BUSINESS_DATE
-from hawk.demo.formatting import ZERO, D, Row, jitter, money, optional_money, significant
-from hawk.demo.reference import CAR_EXEMPT, EXCESS_OF_CAR, NAV_TYPES, EntitySpec
+from hawk.demo.formatting import (
+    ZERO,
+    D,
+    Row,
+    hawk_id,
+    jitter,
+    money,
+    optional_money,
+    significant,
+    timestamp,
+)
+from hawk.demo.reference import CAR_EXEMPT, EXCESS_OF_CAR, NAV_TYPES, SET_UP, EntitySpec
 
 RowKey = tuple[str, str]  # (entity_id, nav_type): one capacity row of DOMAIN.md
 
@@ -22,6 +32,7 @@ FUTURE_POSITION = ("ENTITY0005", "COI", date(2026, 11, 30), D("1.035"))
 PROVISIONAL = {"ENTITY0013", "ENTITY0041"}  # month-to-date estimates still being validated
 
 PositionKey = tuple[str, str, date]  # (entity_id, nav_type, as_of_date)
+NAV_FEED = "FINANCE_NAV_FEED"  # the finance system the positions are loaded from, overnight
 
 
 def position_sizes(entities: list[EntitySpec], rng: random.Random) -> dict[PositionKey, Decimal]:
@@ -56,12 +67,15 @@ def position_rows(entities: list[EntitySpec], sizes: dict[PositionKey, Decimal])
             quality = "Forecast"
         elif as_of == BUSINESS_DATE and entity_id in PROVISIONAL:
             quality = "Provisional"
+        loaded = min(as_of, BUSINESS_DATE)  # a forecast is loaded with today's batch
         rows.append(
             {
-                "nav_id": nav_id,
+                "nav_id": hawk_id("NAV", nav_id),
                 "entity_id": entity_id,
                 "currency_code": by_id[entity_id].currency.code,
                 "as_of_date": as_of.isoformat(),
+                "source_system": NAV_FEED,
+                "source_batch_id": f"NAV-{loaded:%Y%m%d}",
                 "nav_type": nav,
                 "position_type": "NET",
                 "current_position": money(sizes[entity_id, nav, as_of]),
@@ -69,6 +83,8 @@ def position_rows(entities: list[EntitySpec], sizes: dict[PositionKey, Decimal])
                 "re_amount": optional_money(re),
                 "optimal_car_amount": optional_money(optimal_car(entity_id, nav, coi or ZERO)),
                 "data_quality_status": quality,
+                "created_by": "nav_loader",
+                "created_at": timestamp(loaded, 6),
             }
         )
     return rows
@@ -130,13 +146,14 @@ def buffer_percentage(entity: EntitySpec, nav: str) -> Decimal:
 def buffer_rows() -> list[Row]:
     return [
         {
-            "buffer_rule_id": number,
+            "buffer_rule_id": hawk_id("BUF", number),
             "entity_id": rule.entity_id,
             "currency_code": rule.currency_code,
             "nav_type": rule.nav_type,
             "buffer_percentage": money(rule.percentage),
             "rule_priority": rule.priority,
             "active_flag": "Y" if rule.active else "N",
+            **SET_UP,
         }
         for number, rule in enumerate(BUFFER_RULES, start=1)
     ]
@@ -168,7 +185,7 @@ def overlay_rows(entities: list[EntitySpec]) -> list[Row]:
     by_id = {entity.entity_id: entity for entity in entities}
     return [
         {
-            "overlay_id": number,
+            "overlay_id": hawk_id("OVL", number),
             "entity_id": entity_id,
             "currency_code": by_id[entity_id].currency.code,
             "nav_type": nav,

@@ -1,11 +1,15 @@
-"""SPOT rates: the quotes in the bundle and the conversions the demo makes with them."""
+"""SPOT rates: the quotes in the bundle and the conversions the demo makes with them.
+
+The HAWK database dates a rate (`effective_date` is a date), so a pair has at most one quote a
+day; the feed's time of day is kept as the row's `created_date`.
+"""
 
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from hawk.demo.formatting import D, Row, jitter, rate_text, significant
+from hawk.demo.formatting import D, Row, hawk_id, jitter, rate_text, significant, timestamp
 from hawk.demo.reference import CURRENCIES
 
 RATE_TIMES = (
@@ -23,6 +27,7 @@ STALE_RATE_TIMES = (
 )
 STALE_CURRENCY = "PHP"
 RATE_LEVEL = (D("0.985"), D("0.992"), D("0.998"), D(1))  # older rates drift from the spot
+RATE_FEED = "BLOOMBERG"
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Quote:
 def rate_quotes(rng: random.Random) -> list[Quote]:
     """SPOT quotes: XXXSGD for every currency, SGDIDR/SGDVND as the market quotes them, and
     USDJPY/AUDUSD as direct pairs; cross pairs agree with the SGD pairs at every time."""
-    quotes = [Quote("USDSGD", D("1.3046"), datetime(2026, 11, 20, 1, tzinfo=UTC))]
+    quotes: list[Quote] = []
     for spec in CURRENCIES:
         times = STALE_RATE_TIMES if spec.code == STALE_CURRENCY else RATE_TIMES
         for level, moment in zip(RATE_LEVEL, times, strict=True):
@@ -86,11 +91,13 @@ def rate_rows(quotes: list[Quote]) -> list[Row]:
     ordered = sorted(quotes, key=lambda quote: (quote.pair, quote.effective))
     return [
         {
-            "rate_id": number,
+            "rate_id": hawk_id("RATE", number),
             "currency_pair": quote.pair,
             "rate_type": "SPOT",
             "rate_value": rate_text(quote.value),
-            "effective_date": quote.effective.isoformat(),
+            "effective_date": quote.effective.date().isoformat(),
+            "source_system": RATE_FEED,
+            "created_date": timestamp(quote.effective),
         }
         for number, quote in enumerate(ordered, start=1)
     ]

@@ -2,13 +2,16 @@
 configuration tables (waterfall order, booking models)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hawk.demo.formatting import D, Row, money
+from hawk.demo.formatting import D, Row, created, hawk_id, money
 
 ENTITY_TYPES = ("Branch", "Subsidiary", "Associate", "TMU")
 NAV_TYPES = ("COI", "RE")
+# Who set the reference and configuration tables up, and when.
+SET_UP = created("treasury_admin", date(2025, 1, 2))
 
 
 # --- currencies --------------------------------------------------------------------------------
@@ -41,8 +44,8 @@ class CurrencySpec:
         return 1 / self.quote if self.inverse_quote else self.quote
 
     @property
-    def proxy(self) -> str:
-        return "USD" if self.currency_type == "Mismatched_with_Proxy" else ""
+    def proxy(self) -> str | None:
+        return "USD" if self.currency_type == "Mismatched_with_Proxy" else None
 
     @property
     def hedge_method(self) -> str:
@@ -160,12 +163,13 @@ def currency_rows() -> list[Row]:
             "is_deliverable": spec.deliverable,
             "proxy_currency": spec.proxy,
             "settlement_days": 2,
-            "min_deal_size": money(spec.min_deal),
+            "minimum_deal_size": money(spec.min_deal),
             "maximum_deal_size": money(spec.max_deal),
             "lot_size": money(spec.lot),
             "hedge_accounting_eligible": True,
             "aliases": list(spec.aliases),
-            "active_flag": "Y",
+            "active_flag": True,
+            **SET_UP,
         }
         for spec in CURRENCIES
     ]
@@ -235,6 +239,7 @@ def entity_row(entity: EntitySpec) -> Row:
         "country_code": country,
         "region": entity.currency.region,
         "active_flag": "Y" if entity.active else "N",
+        **SET_UP,
     }
 
 
@@ -251,14 +256,15 @@ def framework_rows(entities: list[EntitySpec]) -> list[Row]:
     by_id = {entity.entity_id: entity for entity in entities}
     return [
         {
-            "framework_id": number,
+            "framework_id": hawk_id("FW", number),
             "entity_id": entity_id,
             "currency_code": by_id[entity_id].currency.code,
             "framework_type": framework,
             "hedge_ratio": money(D(100)),
-            "effectiveness_lower": money(D(80)),
-            "effectiveness_upper": money(D(125)),
+            "effectiveness_threshold_lower": money(D(80)),
+            "effectiveness_threshold_upper": money(D(125)),
             "active_flag": active,
+            **SET_UP,
         }
         for number, (entity_id, framework, active) in enumerate(specs, start=1)
     ]
@@ -285,12 +291,13 @@ def waterfall_rows() -> list[Row]:
     specs = [("Opening", *spec) for spec in opening] + [("Closing", *spec) for spec in closing]
     return [
         {
-            "waterfall_id": number,
+            "waterfall_id": hawk_id("WF", number),
             "waterfall_type": kind,
             "currency_code": None,
             "entity_type": entity_type,
             "nav_type": nav,
             "priority_level": (number - 1) % len(opening) + 1,
+            **SET_UP,
         }
         for number, (kind, entity_type, nav) in enumerate(specs, start=1)
     ]
@@ -299,7 +306,10 @@ def waterfall_rows() -> list[Row]:
 def booking_model_rows() -> list[Row]:
     return [
         {
-            "config_id": number,
+            "config_id": hawk_id("CFG", number),
+            # No instruction_event: each booking model serves every event type of its NAV
+            # type and currency type (DOMAIN.md looks it up by those two).
+            "instruction_event": None,
             "nav_type": nav,
             "currency_type": kind,
             "hedging_instrument": instrument,
@@ -307,6 +317,7 @@ def booking_model_rows() -> list[Row]:
             "booking_model": model,
             "deal_count": deals,
             "gl_entry_count": gl_entries,
+            **SET_UP,
         }
         for number, (model, nav, kind, instrument, method, deals, gl_entries) in enumerate(
             BOOKING_MODELS, start=1

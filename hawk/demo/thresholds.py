@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from hawk.demo.book import Book
-from hawk.demo.formatting import D, Row, money, significant
+from hawk.demo.formatting import D, Row, hawk_id, money, significant
 from hawk.demo.rates import usd_per_unit
+from hawk.demo.reference import SET_UP
 
 # Where each currency's current hedged USD sits against its USD PB deposit limit. The limits are
 # set from the book (multiples of the current USD amount, rounded to 3 significant digits) so
@@ -114,11 +115,12 @@ def threshold_rows(limits: dict[str, PbLimit]) -> list[Row]:
     levels = ("warning_level", "critical_level", "maximum_limit")
     return [
         {
-            "threshold_id": number,
+            "threshold_id": hawk_id("THR", number),
             **dict(zip(columns, spec[:3], strict=True)),
             **{level: money(value) for level, value in zip(levels, spec[3:6], strict=True)},
             "unit_of_measure": spec[6],
             "active_flag": flag,
+            **SET_UP,
         }
         for number, (spec, flag) in enumerate(zip(specs, active, strict=True), start=1)
     ]
