@@ -68,6 +68,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF spells it: "<count>/<period>", the period starting with s, m, h or d."""
+    raw = env_str(name, default)
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/min, not {raw!r}")
+    return raw
+
+
 def env_url(name: str, *, schemes: set[str]) -> str:
     """A URL whose scheme must be one of `schemes`; empty when the variable is unset."""
     raw = env_str(name)
@@ -276,6 +285,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 
+# Per user, over HTTP and WebSocket together (hawk.throttling).
+AGENT_RATE_LIMIT = env_rate("AGENT_RATE_LIMIT", "120/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -286,7 +298,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hawk.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"agent": env_str("AGENT_RATE_LIMIT", "120/min")},
+    "DEFAULT_THROTTLE_RATES": {"agent": AGENT_RATE_LIMIT},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HAWK Agent API",

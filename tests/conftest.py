@@ -111,6 +111,10 @@ def redis_proxy(settings):
     }
     yield proxy
     proxy.stop()
+    # The next test starts with Redis up: no memory of this one's outage.
+    from hawk.datacache.store import _Down
+
+    _Down.until = 0.0
 
 
 @pytest.fixture
