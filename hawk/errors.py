@@ -8,7 +8,8 @@ No stack trace ever reaches a client; a 500 carries the request id that is also 
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf_exceptions
@@ -26,6 +27,7 @@ STATUS_OF_CODE = {
     "method_not_allowed": 405,
     "not_acceptable": 406,
     "conflict": 409,
+    "payload_too_large": 413,
     "rate_limited": 429,
     "cancelled": 499,  # the run was stopped (nginx's "client closed request")
     "internal": 500,
@@ -81,6 +83,8 @@ def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] |
     """Map an exception to (code, message, fields)."""
     if isinstance(exc, HawkError):
         return exc.code, exc.message, exc.fields
+    if isinstance(exc, RequestDataTooBig):
+        return "payload_too_large", _too_large_message(), None
     if isinstance(exc, (OperationalError, InterfaceError)) or _is_pool_timeout(exc):
         return "unavailable", "the database is unavailable; nothing was changed, try again", None
     if isinstance(exc, drf_exceptions.ParseError):
@@ -104,6 +108,11 @@ def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] |
     if isinstance(exc, drf_exceptions.UnsupportedMediaType):
         return "invalid_json", str(exc.detail), None
     return "internal", "internal error; quote the request id when reporting it", None
+
+
+def _too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"the request body is larger than the limit of {limit} bytes"
 
 
 def _is_pool_timeout(exc: Exception) -> bool:
@@ -150,4 +159,7 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Json
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django sends an oversized body here too (RequestDataTooBig is a SuspiciousOperation).
+    if isinstance(exception, RequestDataTooBig):
+        return json_error("payload_too_large", _too_large_message())
     return json_error("invalid_field", "bad request")
