@@ -6,12 +6,14 @@ No stack trace ever reaches a client; a 500 carries the request id that is also 
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 
 from hawk.request_id import current_request_id
@@ -163,3 +165,34 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Json
     if isinstance(exception, RequestDataTooBig):
         return json_error("payload_too_large", _too_large_message())
     return json_error("invalid_field", "bad request")
+
+
+class JsonNotFoundMiddleware:
+    """An unmatched path as the JSON 404, also with DEBUG on, when Django would answer with
+    its HTML page listing every URL pattern (handler404 only applies with DEBUG off). Placed
+    outside CommonMiddleware, so a missing slash still redirects."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        return self._as_json(request, self.get_response(request))
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        return self._as_json(request, await self.get_response(request))
+
+    @staticmethod
+    def _as_json(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if response.status_code != 404 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        return handler404(request)

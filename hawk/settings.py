@@ -102,7 +102,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", ["http://localhost:4200"])
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+# Headers the Angular app reads: the request id of an error report, a 429's wait, and the run
+# id of a stream (to stop it) before its first event arrives.
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "X-Run-ID"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,6 +131,7 @@ MIDDLEWARE = [
     "hawk.request_id.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "hawk.errors.JsonNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
