@@ -1,6 +1,7 @@
 """POST /hawk-agent/process-prompt (streaming or not) and the prompt-history endpoints."""
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hawk.analysis.base import AnalysisError
 from hawk.analysis.dify import Rating
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
@@ -29,6 +31,8 @@ from hawk.models import AgentRun
 from hawk.pipeline import run_control
 from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.roles import ADMIN, OPERATIONS, has_role
+
+logger = logging.getLogger(__name__)
 
 SSE_DESCRIPTION = (
     "With `stream: true` (the default) the response is `text/event-stream`: one "
@@ -185,27 +189,45 @@ class FeedbackSerializer(serializers.Serializer):
 
 
 class RunFeedbackApi(APIView):
-    @extend_schema(summary="Rate an answer; forwarded to Dify when Dify answered",
+    @extend_schema(summary="Rate your own answer; forwarded to Dify when Dify answered",
                    request=FeedbackSerializer, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
     def post(self, request: Request, run_id: uuid.UUID) -> Response:
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run = own_run(request, run_id)
+        if run.user_id != request.user.pk:  # operations see every run; a rating is the asker's
+            raise HawkError("forbidden", "only the user who asked may rate a run")
         rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
-        forwarded = async_to_sync(forward_feedback)(run, rating, comment)
+        # Stored first: the rating is ours and must not depend on Dify being up.
         AgentRun.objects.filter(pk=run.pk).update(feedback_rating=rating or "",
                                                   feedback_comment=comment)  # fmt: skip
-        return Response({"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded})
+        forwarded, error = async_to_sync(forward_feedback)(run, rating, comment)
+        answer = {"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded}
+        if error:
+            answer["forward_error"] = error
+        return Response(answer)
 
 
-async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> bool:
-    if run.backend != "dify" or not run.message_id:
-        return False
+def forwards_to_dify(run: AgentRun) -> bool:
+    """Dify answered this run itself: a replay from the answer cache has a message id that
+    Dify never issued, and the built-in analyst has none."""
+    return run.backend == "dify" and bool(run.message_id) and run.answer_cache != "hit"
+
+
+async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> tuple[bool, str]:
+    """(forwarded, error code): best effort, a failure of Dify's is logged, never raised."""
     from hawk.analysis.dify import get_dify_backend
 
     backend = get_dify_backend(run.template_category or run.intent)
-    if backend is None:
-        return False
-    user = dify_user(run.user_id)
-    return await backend.feedback(message_id=run.message_id, rating=rating, user=user,
-                                  content=comment or None)  # fmt: skip
+    if backend is None or not forwards_to_dify(run):
+        return False, ""
+    user, content = dify_user(run.user_id), comment or None
+    try:
+        accepted = await backend.feedback(
+            message_id=run.message_id, rating=rating, user=user, content=content
+        )
+    except AnalysisError as exc:
+        logger.warning("feedback on run %s stored, not forwarded to Dify (%s): %s", run.run_id,
+                       exc.code, exc.message)  # fmt: skip
+        return False, exc.code
+    return accepted, ""
