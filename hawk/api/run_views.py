@@ -50,22 +50,35 @@ def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bo
 
 
 async def collect_run(run: RunRequest) -> dict[str, Any]:
-    """The whole run as one JSON body (stream: false)."""
-    events = [event async for event in run_events(run)]
+    """The whole run as one JSON body (stream: false). A run stopped meanwhile (the stop
+    endpoint) answers with what it had, as `status: cancelled`; a failed run is an error."""
+    events: list[dict[str, Any]] = []
+    try:
+        async for event in run_events(run):
+            events.append(event)
+    except run_control.RunStopped:
+        return run_body(run, events, "cancelled")
+    for event in events:
+        if event["event"] == "error":
+            code = event["code"] if event["code"] in STATUS_OF_CODE else "internal"
+            raise HawkError(code, event["message"])
+    return run_body(run, events, "completed")
+
+
+def run_body(run: RunRequest, events: list[dict[str, Any]], status: str) -> dict[str, Any]:
+    """The run's events as one object; what a stopped run never reached is null."""
     by_name = {event["event"]: event for event in events}
-    if "error" in by_name:
-        error = by_name["error"]
-        code = error["code"] if error["code"] in STATUS_OF_CODE else "internal"
-        raise HawkError(code, error["message"])
-    plan, end = by_name["hawk_plan"], by_name["message_end"]
-    context = by_name["hawk_context"]
+    plan, context = by_name.get("hawk_plan", {}), by_name.get("hawk_context", {})
+    facts, end = by_name.get("hawk_facts", {}), by_name.get("message_end", {})
     return {
-        "run_id": str(run.run_id), "intent": plan["intent"], "parameters": plan["parameters"],
-        "facts": by_name["hawk_facts"]["facts"], "warnings": by_name["hawk_facts"]["warnings"],
+        "run_id": str(run.run_id), "status": status, "intent": plan.get("intent"),
+        "parameters": plan.get("parameters"), "facts": facts.get("facts"),
+        "warnings": facts.get("warnings", []),
         "answer": "".join(e["answer"] for e in events if e["event"] == "message"),
-        "backend": end["backend"], "usage": end["metadata"]["usage"], "timings": end["timings"],
-        "quality": end["quality"], "records": context["records"], "cache": context["cache"],
-        "answer_cache": end["answer_cache"],
+        "backend": end.get("backend"), "usage": end.get("metadata", {}).get("usage"),
+        "timings": end.get("timings"), "quality": end.get("quality"),
+        "records": context.get("records"), "cache": context.get("cache"),
+        "answer_cache": end.get("answer_cache"),
         "notices": [e for e in events if e["event"] == "hawk_notice"],
     }  # fmt: skip
 
