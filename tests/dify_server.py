@@ -1,7 +1,8 @@
 """A stand-in for Dify's Service API on 127.0.0.1: real HTTP, Dify's protocol (design/DIFY.md).
 
-Tests choose its behaviour with `server.scenario` (and the knobs next to it) and assert on what
-it recorded: `requests` (headers without Authorization), `stopped_tasks`, `aborted_streams`.
+Tests choose its behaviour with `server.scenario` (and the knobs next to it; `stop_delay` makes
+POST .../stop answer that many seconds late, as a busy Dify does) and assert on what it
+recorded: `requests` (headers without Authorization), `stopped_tasks`, `aborted_streams`.
 
 Scenarios of POST /v1/chat-messages:
   normal            answers with pings between them, then message_end
@@ -71,6 +72,7 @@ class DifyStandIn:
         self.scenario = "normal"
         self.answers = ["Capacity ", "for USD ", "is 1,347,500.00."]
         self.delay = 0.0
+        self.stop_delay = 0.0
         self.failures = 1
         self.end_first = False
         self.requests: list[RecordedRequest] = []
@@ -230,6 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
         if match := re.fullmatch(r"/v1/chat-messages/([^/]+)/stop", self.path):
             with self.standin.lock:
                 self.standin.stopped_tasks.append((match[1], body["user"]))
+            self.standin.closing.wait(self.standin.stop_delay)
             return self._send_json(200, {"result": "success"})
         if match := re.fullmatch(r"/v1/messages/([^/]+)/feedbacks", self.path):
             if match[1] not in self.standin.message_ids:

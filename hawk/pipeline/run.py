@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -383,22 +383,45 @@ def _record_completed(
 
 
 async def _record_cancelled(run: RunRequest, answer: _Answer) -> None:
-    if answer.task_id and answer.source is not None:  # the backend's own app key stops it
-        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
-    await _record_end(run, answer, "cancelled", {})
+    await _through_cancellation(_end_cancelled(run, answer))
     metrics.RUNS.labels("-", run.channel, "cancelled").inc()
 
 
+async def _end_cancelled(run: RunRequest, answer: _Answer) -> None:
+    """Recorded first, then the backend's task stopped (with the backend's own app key): a
+    stop can take Dify seconds, and the record must not wait for it."""
+    await _record_end(run, answer, "cancelled", {})
+    logger.info("run %s cancelled after %d answer characters", run.run_id, len(answer.text))
+    if answer.task_id and answer.source is not None:
+        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
+
+
 async def _record_failed(run: RunRequest, answer: _Answer, code: str, message: str) -> None:
-    await _record_end(run, answer, "failed", {"code": code, "message": message})
+    logger.warning("run %s failed (%s): %s", run.run_id, code, message)
+    await _through_cancellation(
+        _record_end(run, answer, "failed", {"code": code, "message": message})
+    )
     metrics.RUNS.labels("-", run.channel, "failed").inc()
+
+
+async def _through_cancellation(ending: Coroutine[Any, Any, None]) -> None:
+    """Run the ending of a run to its end even if the run is cancelled again meanwhile ("Stop",
+    then the client leaving, cancels twice): a run must never stay `running` in history. The
+    ending is bounded (database and Dify stop timeouts); the cancellation still ends the run's
+    task, by the exception its caller re-raises."""
+    task = asyncio.ensure_future(ending)
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            continue
 
 
 async def _record_end(run: RunRequest, answer: _Answer, status: str, error: dict) -> None:
     """A run that ends early keeps what was streamed. A record may not exist yet (a failure
     before the plan): then it is created with the prompt alone."""
     try:
-        await asyncio.shield(in_db_thread(_write_end, run, answer, status, error))
+        await in_db_thread(_write_end, run, answer, status, error)
     except Exception:
         logger.exception("run %s could not be recorded as %s", run.run_id, status)
 
