@@ -96,15 +96,26 @@ class Lookup:
     ttl: int
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """The cache round of a set of sources."""
+
+    hits: dict[str, CacheRead]
+    # The sources to read from the database, each with the key to fill (None: cache down).
+    to_fill: dict[str, str | None]
+    # The generations the keys were built on, read before any row: what was read is at least
+    # as new as they say. None when the cache is down.
+    generations: dict[str, int] | None
+
+
 def lookup_many(
     lookups: Sequence[Lookup], *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
-) -> tuple[dict[str, CacheRead], dict[str, str | None]]:
-    """Look every source up in two round trips (generations, then values).
-
-    Returns the hits by source, and for each other source the key to fill, or None when the
-    cache is down (the source is then read from the database, marked degraded)."""
+) -> Lookups:
+    """Look every source up in two round trips (generations, then values); a source that
+    is not a hit is to be filled, or read from the database only (marked degraded) when the
+    cache is down."""
     if _Down.active():
-        return {}, {lookup.source: None for lookup in lookups}
+        return Lookups({}, {lookup.source: None for lookup in lookups}, None)
     try:
         generations = current_generations({lookup.table for lookup in lookups})
         keys = {
@@ -116,13 +127,14 @@ def lookup_many(
         found = cache.get_many(list(keys.values())) if use_cache else {}
     except Exception as exc:
         _Down.mark(lookups[0].source if lookups else "-", exc)
-        return {}, {lookup.source: None for lookup in lookups}
+        return Lookups({}, {lookup.source: None for lookup in lookups}, None)
     hits = {}
     for source, key in keys.items():
         if (value := found.get(key)) is not None:
             _count(tally, "hit", source, intent)
             hits[source] = CacheRead(value[0], "hit")
-    return hits, {source: key for source, key in keys.items() if source not in hits}
+    to_fill: dict[str, str | None] = {s: key for s, key in keys.items() if s not in hits}
+    return Lookups(hits, to_fill, generations)
 
 
 def fill(
@@ -151,10 +163,10 @@ def cached_read(
 ) -> CacheRead:
     """Read one source through the cache (the single-source form of lookup_many + fill)."""
     lookup = Lookup(source, table, filters, loader, ttl)
-    hits, to_fill = lookup_many([lookup], tally=tally, use_cache=use_cache, intent=intent)
-    if source in hits:
-        return hits[source]
-    return fill(lookup, to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
+    found = lookup_many([lookup], tally=tally, use_cache=use_cache, intent=intent)
+    if source in found.hits:
+        return found.hits[source]
+    return fill(lookup, found.to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
 
 
 def _fill(

@@ -239,12 +239,14 @@ def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None
     if run.conversation_id:  # a conversation's answer depends on what came before it
         return None
     template = run.request.template
+    assert prepared.extraction is not None
     return answer_key(
         prompt=run.request.prompt,
         plan=prepared.plan,
         backend=backend,
         template_id=template.pk if template else None,
         template_version=template.version if template else None,
+        generations=prepared.extraction.generations,
     )
 
 

@@ -282,6 +282,25 @@ async def test_a_data_write_makes_the_next_run_a_miss(dify_server):
     assert len(dify_server.chat_requests()) == 2
 
 
+async def test_an_answer_read_before_a_write_is_not_replayed_after_it():
+    """A write that commits while the run is being answered (after its data was read) must
+    not let the old answer be replayed over the new data."""
+    run = run_events(make_run())
+    while (await anext(run))["event"] != "hawk_facts":
+        pass
+    await in_db_thread(
+        lambda: PositionNav.objects.filter(currency_id="CNY").update(
+            current_position=F("current_position") + 1_000_000
+        )
+    )
+    first = [event async for event in run]
+    assert first[-1]["event"] == "message_end"
+
+    after = await collect(make_run())
+    assert after[-1]["answer_cache"] == "miss"
+    assert after[1]["by_source"]["positions"]["cache"] == "miss"
+
+
 async def test_a_conversation_disables_the_answer_cache(dify_server):
     conversation = str(uuid.uuid4())
     first_run = make_run(conversation_id=conversation)
