@@ -21,6 +21,7 @@ from django.core.cache import cache
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.generations import current_generations
+from hawk.datacache.invalidation import uncommitted_tables
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,9 @@ def lookup_many(
             )
             for lookup in lookups
         }
-        found = cache.get_many(list(keys.values())) if use_cache else {}
+        pending = uncommitted_tables()
+        wanted = [keys[lookup.source] for lookup in lookups if lookup.table not in pending]
+        found = cache.get_many(wanted) if use_cache else {}
     except Exception as exc:
         _Down.mark(lookups[0].source if lookups else "-", exc)
         return Lookups({}, {lookup.source: None for lookup in lookups}, None)
@@ -140,9 +143,12 @@ def lookup_many(
 def fill(
     lookup: Lookup, key: str | None, *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
 ) -> CacheRead:
-    """Read a source that was not a hit: from the database, then into the cache."""
+    """Read a source that was not a hit: from the database, then into the cache (not when
+    this connection has uncommitted writes to its table: others must not see those rows)."""
     if key is None:
         return CacheRead(lookup.loader(), "degraded")
+    if lookup.table in uncommitted_tables():
+        return CacheRead(lookup.loader(), "bypass")
     if not use_cache:
         value = lookup.loader()
         _store(key, value, lookup.ttl, lookup.source, tally)
