@@ -44,12 +44,11 @@ class _Down:
     """Process-local memory of a cache failure (the shared cache is what failed)."""
 
     until = 0.0
-    errors = 0
 
     @classmethod
     def mark(cls, source: str, exc: Exception) -> None:
         cls.until = time.monotonic() + DOWN_SECONDS
-        cls.errors += 1
+        stats.count_error(source)
         metrics.CACHE_DEGRADED.set(1)
         metrics.CACHE_OPERATIONS.labels(source, "error").inc()
         logger.warning("data cache unavailable, reading %s from the database: %s", source, exc)
@@ -80,10 +79,6 @@ def cache_key(source: str, filters: dict[str, Any], generations: dict[str, int])
 
 def cache_degraded() -> bool:
     return _Down.active()
-
-
-def local_error_count() -> int:
-    return _Down.errors
 
 
 @dataclass(frozen=True)
