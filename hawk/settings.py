@@ -352,6 +352,10 @@ HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
 # concurrently (each with its own pooled connection while it works).
 HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 
+# Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
+# until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.
+HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)
+
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
