@@ -111,10 +111,16 @@ def redis_proxy(settings):
     }
     yield proxy
     proxy.stop()
-    # The next test starts with Redis up: no memory of this one's outage.
+    forget_redis_outage()
+
+
+def forget_redis_outage() -> None:
+    """The next test starts with Redis up: no process memory of this one's outage."""
     from hawk.datacache.store import _Down
+    from hawk.throttling import _Outage
 
     _Down.until = 0.0
+    _Outage.down = False
 
 
 @pytest.fixture
@@ -135,9 +141,7 @@ def hanging_redis(settings):
 
     yield hang
     silent.close()
-    from hawk.datacache.store import _Down
-
-    _Down.until = 0.0
+    forget_redis_outage()
 
 
 @pytest.fixture

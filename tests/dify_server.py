@@ -16,6 +16,7 @@ Scenarios of POST /v1/chat-messages:
   error_first       an `error` event before any answer
   no_end            answers, then the end of the stream without message_end
   drop              answers, then the socket is cut mid-body
+  stall             answers, then nothing more (the connection stays open, silent)
   slow              a chunk every `delay` (default 0.05) seconds, up to 2,000; ends with
                     message_end once the task is stopped, or when the client leaves
   hang              reads the request and never answers
@@ -52,6 +53,7 @@ USAGE = {
     "latency": 0.768,
 }
 DROP = "drop"  # a frame marker: cut the connection here
+STALL = "stall"  # a frame marker: send nothing more until the stand-in stops
 PING = "ping"
 BAD_JSON = "bad_json"
 Frame = dict[str, Any] | str
@@ -180,6 +182,8 @@ def _scenario_tail(scenario: str, frames: _Frames) -> Iterator[Frame]:
         yield frames.error("[models] Error: upstream model unavailable")
     elif scenario == "drop":
         yield DROP
+    elif scenario == "stall":
+        yield STALL
     elif scenario == "replace":
         yield frames.chunk("message_replace", answer="[redacted by moderation]", reason="")
         yield frames.end()
@@ -285,6 +289,10 @@ class _Handler(BaseHTTPRequestHandler):
             for frame in frames:
                 if frame == DROP:
                     self.connection.shutdown(socket.SHUT_RDWR)  # no final chunk: a cut body
+                    self.close_connection = True
+                    return
+                if frame == STALL:
+                    self.standin.closing.wait(10)
                     self.close_connection = True
                     return
                 self._write_chunk(_encode(frame))
