@@ -56,6 +56,11 @@ def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
+    # No channel layer: nothing is ever sent to a socket's channel (a stop from another
+    # worker travels by the shared stop flag), and listening on it would drop every socket
+    # whenever Redis is down. get_channel_layer() is None for an alias that is not configured.
+    channel_layer_alias = "none"
+
     async def connect(self) -> None:
         # Without Origin (not a browser) a cookie proves nothing about who opened the socket.
         self.user = None if self.scope.get(WITHOUT_ORIGIN) else self.scope.get("user")

@@ -9,6 +9,7 @@ threads must see it) instead of being loaded and flushed around every test, whic
 more than the tests; each test looks at its own run by its id.
 """
 
+import asyncio
 import json
 import socket
 import time
@@ -22,7 +23,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connections
 from rest_framework.authtoken.models import Token
+from websockets.asyncio.client import connect
 
+from hawk.dbthreads import in_db_thread
 from hawk.models import AgentRun
 from hawk.roles import ALL_ROLES
 from tests.hawk.demo import load_demo_data
@@ -331,3 +334,28 @@ def test_a_client_leaving_after_the_end_leaves_a_completed_run(
     assert_answered(streamed)
     run = final_row(streamed.run_id)
     assert (run.status, run.answer) == ("completed", streamed.answer())
+
+
+# --- WebSocket --------------------------------------------------------------------------------
+
+
+async def test_redis_down_leaves_the_websocket_working(
+    live_server_url, analyst_token, redis_proxy, settings, caplog
+):
+    layer = settings.CHANNEL_LAYERS["default"]
+    proxied = {**layer, "CONFIG": {**layer["CONFIG"], "hosts": [settings.REDIS_URL]}}
+    settings.CHANNEL_LAYERS = {"default": proxied}
+    redis_proxy.stop()
+    url = live_server_url.replace("http://", "ws://") + "/ws/hawk-agent/"
+    async with connect(url, origin="http://localhost:4200", open_timeout=5) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": analyst_token}))
+        events = [json.loads(await asyncio.wait_for(ws.recv(), 5))]
+        await ws.send(json.dumps({"type": "prompt", "user_prompt": PROMPT}))
+        while events[-1]["event"] not in {"message_end", "error"}:
+            events.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+    assert [e["event"] for e in events][:4] == ["hawk_authenticated", *DATA_EVENTS]
+    assert events[-1]["event"] == "message_end"
+    assert events[2]["cache"] == "degraded"
+    run = await in_db_thread(final_row, events[1]["run_id"])
+    assert (run.status, run.channel) == ("completed", "ws")
+    assert logged(caplog, "data cache unavailable, reading")
