@@ -352,6 +352,10 @@ HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
 # concurrently (each with its own pooled connection while it works).
 HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 
+# Seconds for which the end of a run (cancelled or failed) is retried in the background while
+# the database is down, so that the run does not stay `running` in history.
+HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0)
+
 # Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
 # until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.
 HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)

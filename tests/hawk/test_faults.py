@@ -227,6 +227,33 @@ def test_postgres_unreachable_is_a_503_and_nothing_is_written(
     assert AgentRun.objects.count() == runs_before
 
 
+def test_postgres_lost_during_a_run_still_ends_it_in_history(
+    live_server_url, analyst_token, database_outage, dify_server, caplog
+):
+    dify_server.scenario, dify_server.delay = "answer", 0.1
+    dify_server.answers = ["Capacity ", "for CNY ", "is ample."]
+    headers = {"Authorization": f"Token {analyst_token}", "Accept": "text/event-stream"}
+    with (
+        httpx.Client(base_url=live_server_url, timeout=10) as client,
+        client.stream("POST", PATH, json={"user_prompt": PROMPT}, headers=headers) as response,
+    ):
+        events = []
+        for frame in read_frames(response):
+            if (event := parse_frame(frame)) is not None:
+                events.append(event)
+                if event["event"] == "message":
+                    database_outage.begin()  # the run's row exists; its end cannot be written
+    streamed = Streamed(response.status_code, events, response.headers["x-run-id"])
+    assert streamed.names()[-1] == "error"
+    assert streamed.events[-1]["code"] == "unavailable"
+    database_outage.end()
+    run = final_row(streamed.run_id, timeout=10)
+    assert run.status == "failed"
+    assert run.answer == "Capacity for CNY is ample."
+    assert logged(caplog, f"run {streamed.run_id} failed (unavailable)")
+    assert logged(caplog, f"run {streamed.run_id} recorded as failed, the database is back")
+
+
 # --- Dify ---------------------------------------------------------------------------------------
 
 
