@@ -1,7 +1,10 @@
 """Prompt templates that analysts maintain in the admin, with a full change history."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from templates_app.requirements import requirement_problems
 
 
 class Family(models.TextChoices):
@@ -63,3 +66,8 @@ class PromptTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The admin validates here; a bad requirement must never reach a run.
+        if problems := requirement_problems(self.data_requirements):
+            raise ValidationError({"data_requirements": problems})

@@ -42,6 +42,9 @@ class SourceResult:
 class Extraction:
     results: dict[str, SourceResult] = field(default_factory=dict)
     extraction_ms: float = 0.0
+    # The generations of the tables read, as they were before the first row was read (None
+    # when the cache was down): what anything built from these records may be cached under.
+    generations: dict[str, int] | None = None
 
     @property
     def records(self) -> dict[str, list[dict[str, Any]]]:
@@ -184,6 +187,7 @@ class _Round:
     lookups: list[Lookup]
     hits: dict[str, SourceResult]
     to_fill: dict[str, str | None]
+    generations: dict[str, int] | None
     tally: stats.Tally
     started: float
 
@@ -191,19 +195,20 @@ class _Round:
 def _cache_round(plan: Plan, use_cache: bool) -> _Round:
     started, tally = time.perf_counter(), stats.Tally()
     lookups = [_lookup(read) for read in plan.sources]
-    hits, to_fill = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
+    found = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
     ms = (time.perf_counter() - started) * 1000
-    for name in hits:
+    for name in found.hits:
         metrics.SOURCE_SECONDS.labels(name, "hit").observe(ms / 1000)
-    results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in hits.items()}
-    return _Round(lookups, results, to_fill, tally, started)
+    results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in found.hits.items()}
+    return _Round(lookups, results, found.to_fill, found.generations, tally, started)
 
 
 def _finish(plan: Plan, cache_round: _Round, filled: list[SourceResult]) -> Extraction:
     cache_round.tally.flush()
     by_name = {**cache_round.hits, **{result.name: result for result in filled}}
     results = {read.name: by_name[read.name] for read in plan.sources}
-    extraction = Extraction(results, (time.perf_counter() - cache_round.started) * 1000)
+    ms = (time.perf_counter() - cache_round.started) * 1000
+    extraction = Extraction(results, ms, cache_round.generations)
     metrics.EXTRACTION_SECONDS.labels(plan.data_scope, extraction.cache).observe(
         extraction.extraction_ms / 1000
     )

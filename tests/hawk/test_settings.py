@@ -46,6 +46,8 @@ def test_it_starts_with_embedded_defaults_and_nothing_set():
         ("DIFY_BASE_URL", "ftp://dify.example"),
         ("DATABASE_URL", "nonsense://nowhere"),
         ("HAWK_CONTEXT_MAX_CHARS", "10"),
+        ("AGENT_RATE_LIMIT", "lots"),
+        ("HAWK_WS_MAX_RUNS", "0"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):

@@ -159,3 +159,14 @@ def test_version_and_usage_count_are_not_editable(admin_client, template):
 
     template.refresh_from_db()
     assert (template.version, template.usage_count) == (1, 0)
+
+
+def test_unknown_data_sources_are_refused_on_save(admin_client, template):
+    requirements = '{"sources": ["positions", "murex"]}'
+    response = admin_client.post(change_url(template), form_data(template,
+                                 data_requirements=requirements))  # fmt: skip
+
+    template.refresh_from_db()
+    assert response.status_code == 200  # the form again, with the error
+    assert "unknown data source(s) murex" in response.content.decode()
+    assert (template.data_requirements, template.version) == ({}, 1)

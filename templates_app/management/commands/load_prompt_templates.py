@@ -7,16 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from hawk.pipeline.sources import SOURCES as SOURCE_SPECS
 from templates_app.models import Category, Family, PromptTemplate
 from templates_app.rendering import PLACEHOLDER
+from templates_app.requirements import requirement_problems
 from templates_app.services import template_update
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_templates.json"
 FIELD_TYPES = {"currency", "amount", "nav_type", "order_id", "entity_id", "date", "text", "choice"}
-# The data sources a template may ask for: the plan's source names.
-SOURCES = set(SOURCE_SPECS)
-SCOPES = {"minimal", "targeted", "comprehensive"}
 DEFAULTS: dict[str, Any] = {
     "description": "",
     "input_fields": [],
@@ -145,22 +142,6 @@ def placeholder_problems(prompt_text: str, fields: list[Any]) -> list[str]:
     ]
     duplicates = sorted({name for name in names if names.count(name) > 1}, key=str)
     problems += [f"input field {name!r} is declared more than once" for name in duplicates]
-    return problems
-
-
-def requirement_problems(requirements: Any) -> list[str]:
-    if not isinstance(requirements, dict):
-        return ["data_requirements must be an object"]
-    problems = []
-    sources = requirements.get("sources", [])
-    if not isinstance(sources, list):
-        return ["data_requirements.sources must be a list"]
-    unknown = sorted({str(source) for source in sources} - SOURCES)
-    if unknown:
-        problems.append(f"unknown data source(s) {', '.join(unknown)}")
-    scope = requirements.get("scope")
-    if scope is not None and scope not in SCOPES:
-        problems.append(f"data_requirements.scope {scope!r} is not one of {sorted(SCOPES)}")
     return problems
 
 
