@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_prometheus.exports import ExportToDjangoView
 
+from analytics.metrics import record_pool_stats
 from hawk.errors import json_error
 
 
@@ -20,4 +21,5 @@ def scraper_allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not scraper_allowed(request):
         return json_error("forbidden", "metrics are open to the configured scrapers only")
+    record_pool_stats()
     return ExportToDjangoView(request)
