@@ -3,12 +3,16 @@
 from typing import Any
 
 from django.db import connections
-from prometheus_client import Counter, Gauge, Histogram, Info
+from prometheus_client import Counter, Gauge, Histogram
 
 import hawk
 
-BUILD_INFO = Info("hawk_build", "Version of the running HAWK Agent")
-BUILD_INFO.info({"version": hawk.__version__})
+# A gauge rather than an Info: Info metrics are not exported in multiprocess mode. The series
+# is the same (hawk_build_info{version="..."} 1).
+BUILD_INFO = Gauge(
+    "hawk_build_info", "Version of the running HAWK Agent", ["version"], multiprocess_mode="max"
+)
+BUILD_INFO.labels(hawk.__version__).set(1)
 
 CACHE_OPERATIONS = Counter(
     "hawk_cache_operations_total",
@@ -33,8 +37,9 @@ RECORDS_PER_RUN = Histogram(
     buckets=(0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000),
 )
 CACHE_DEGRADED = Gauge(
-    "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed"
-)
+    "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed",
+    multiprocess_mode="livemax",
+)  # fmt: skip
 
 RUNS = Counter(
     "hawk_runs_total", "Agent runs by intent, channel (http, ws, cli) and status",

@@ -13,6 +13,7 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from hawk.lifespan import lifespan  # noqa: E402
 from hawk.routing import websocket_urlpatterns  # noqa: E402
 
 # Static files (admin and Swagger UI assets) are served by the app itself: about 30 users do
@@ -25,5 +26,6 @@ application = ProtocolTypeRouter(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
             [*settings.ALLOWED_HOSTS, *settings.CORS_ALLOWED_ORIGINS],
         ),
+        "lifespan": lifespan,
     }
 )

@@ -340,3 +340,11 @@ HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Several worker processes (uvicorn --workers): each writes its metrics to files here and a
+# scrape of any worker sums them all (prometheus_client multiprocess mode, which reads the
+# same variable itself). The directory must exist and be emptied before the workers start.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR must be an existing directory, not {PROMETHEUS_MULTIPROC_DIR!r}"
+    )
