@@ -237,3 +237,12 @@ def test_the_context_respects_a_small_budget_and_says_what_it_left_out(demo_data
     assert prepared.context.chars <= 3000
     assert prepared.context.truncated
     assert "## Left out (character budget 3000)" in prepared.context.text
+
+
+def test_a_number_too_large_for_any_amount_in_the_prompt_is_no_server_error(api_client):
+    # Found by fuzzing: 29 digits overflowed Decimal's precision when the plan was made (500).
+    response = post(
+        api_client, "/hawk-agent/plan", {"user_prompt": "hedge 99999999999999999999999999999 CNY"}
+    )
+    assert response.status_code == 200
+    assert response.json()["parameters"]["amount"] is None
