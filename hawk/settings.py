@@ -189,10 +189,17 @@ if REDIS_URL:
             },
         }
     }
+    # Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
+    # default read timeout is 5 s too, so under load the pop's answer came after the timeout and
+    # the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
+    CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hawk-asgi"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT}],
+                "prefix": "hawk-asgi",
+            },
         }
     }
 else:
