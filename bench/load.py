@@ -142,9 +142,12 @@ def listed_amount(sections: tuple[str, ...], key: str, ident: int, list_name: st
     return read
 
 
-def make_probes() -> list[Probe]:
+def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
     """Rows every prompt of the mix shows at least one of: positions (capacity), the CNY PB
-    deposit threshold, a JPY allocation (rollover, termination), instructions (inquiry)."""
+    deposit threshold, a JPY allocation (rollover, termination), instructions (inquiry).
+
+    behind_the_cache: write with raw SQL, which bumps no cache generation: a control run that
+    must report stale reads, proving the check can see them."""
     from hawk.models import Allocation, HedgeInstruction, PositionNav, ThresholdConfiguration
 
     def latest_position(currency: str, entity_id: str, nav_type: str) -> PositionNav:
@@ -157,7 +160,16 @@ def make_probes() -> list[Probe]:
             setattr(row, column, value)
             row.save(update_fields=[column])
 
-        return write
+        def write_behind_the_cache(value: Decimal) -> None:
+            from django.db import connection
+
+            table, key = row._meta.db_table, row._meta.pk.column
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET {column} = %s WHERE {key} = %s", [value, row.pk]
+                )
+
+        return write_behind_the_cache if behind_the_cache else write
 
     cny = latest_position("CNY", "ENTITY0005", "RE")
     usd = latest_position("USD", "ENTITY0037", "COI")
@@ -556,11 +568,16 @@ def main() -> None:
     parser.add_argument("--websocket-share", type=float, default=0.4)
     parser.add_argument("--write-interval", type=float, default=1.0, help="seconds between writes")
     parser.add_argument("--server-log", help="also keep the server's log in this file")
+    parser.add_argument(
+        "--control-behind-the-cache",
+        action="store_true",
+        help="write with raw SQL (no cache invalidation): must find stale reads",
+    )
     args = parser.parse_args()
     if not 0 <= args.warmup < args.duration <= 1800:
         raise SystemExit("need 0 <= warmup < duration <= 1800 seconds")
     tokens = prepare_data(args.users)
-    probes = make_probes()
+    probes = make_probes(behind_the_cache=args.control_behind_the_cache)
     with tempfile.TemporaryDirectory() as metrics_dir, tempfile.TemporaryFile() as log:
         server, url = start_server(args.workers, metrics_dir, log)
         try:
