@@ -20,10 +20,12 @@ a request failed or read stale data. Recorded in docs/benchmarks.md.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -267,8 +269,10 @@ def start_server(workers: int, metrics_dir: str, log: IO[bytes]) -> tuple[subpro
            "DIFY_BASE_URL": "", "PROMETHEUS_MULTIPROC_DIR": metrics_dir}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+               "--log-level", "warning", "--timeout-graceful-shutdown", "5"]  # fmt: skip
+    # Its own process group: stopping it ends every worker, also one that outlives the parent.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log,
+                              start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
@@ -284,11 +288,14 @@ def start_server(workers: int, metrics_dir: str, log: IO[bytes]) -> tuple[subpro
 
 
 def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM to the parent (it stops its workers gracefully), then SIGKILL to whatever is
+    left of its process group: a worker must never outlive the benchmark."""
     server.terminate()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         server.wait(20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(5)
 
 
 # --- one request ----------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 variables as in production: for what only a separate process shows (its own connection pool
 size, several workers). It serves the test database, so the data it reads must be committed."""
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -62,10 +64,12 @@ class UvicornProcess:
         self._log = log
         command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application",
                    "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
-                   "--log-level", "warning"]  # fmt: skip
+                   "--log-level", "warning", "--timeout-graceful-shutdown", "5"]  # fmt: skip
+        # Its own process group, so that stopping it ends every worker process too.
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
-        )
+            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
 
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -80,13 +84,15 @@ class UvicornProcess:
         raise AssertionError("uvicorn did not start:\n" + self.log_text())
 
     def stop(self) -> None:
+        """SIGTERM to the parent, which stops its workers gracefully (their lifespan shutdown
+        runs), then SIGKILL to whatever is left of the process group after 15 s."""
         if self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(5)
 
     def log_text(self) -> str:
         self._log.seek(0)
