@@ -20,7 +20,12 @@ class CacheStatsApi(APIView):
 
     @extend_schema(
         summary="Data cache statistics shared by all workers",
-        responses={200: inline_serializer("CacheStats", {"hit_rate": serializers.FloatField()})},
+        # hit_rate is null until the cache has answered a lookup (no division by zero).
+        responses={
+            200: inline_serializer(
+                "CacheStats", {"hit_rate": serializers.FloatField(allow_null=True)}
+            )
+        },
     )
     def get(self, request: Request) -> Response:
         return Response(cache_report())

@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from hawk.lifespan import lifespan  # noqa: E402
 from hawk.routing import websocket_urlpatterns  # noqa: E402
 from hawk.websocket_origin import BrowserOriginValidator  # noqa: E402
 
@@ -26,5 +27,6 @@ application = ProtocolTypeRouter(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
             [*settings.ALLOWED_HOSTS, *settings.CORS_ALLOWED_ORIGINS],
         ),
+        "lifespan": lifespan,
     }
 )

@@ -201,10 +201,17 @@ if REDIS_URL:
             },
         }
     }
+    # Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
+    # default read timeout is 5 s too, so under load the pop's answer came after the timeout and
+    # the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
+    CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hawk-asgi"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT}],
+                "prefix": "hawk-asgi",
+            },
         }
     }
 else:
@@ -363,3 +370,11 @@ HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Several worker processes (uvicorn --workers): each writes its metrics to files here and a
+# scrape of any worker sums them all (prometheus_client multiprocess mode, which reads the
+# same variable itself). The directory must exist and be emptied before the workers start.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR must be an existing directory, not {PROMETHEUS_MULTIPROC_DIR!r}"
+    )

@@ -41,6 +41,19 @@ SSE_DESCRIPTION = (
     "comment is sent at least every 15 s while waiting. With `stream: false`, one JSON object."
 )
 
+# Before OpenAPI 3.2 the schema of text/event-stream describes one event (SSE's fields), not the
+# whole stream; our events carry their JSON in `data` and no `event:` field of SSE's own.
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string", "description": "the event as JSON: {event, run_id, ...}"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
+
 
 def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
     """Validate a prompt request (400 before any stream starts) and describe the run; with
@@ -104,7 +117,7 @@ class ProcessPromptApi(AgentApi):
         request=PromptRequestSerializer,
         responses={
             (200, "text/event-stream"): OpenApiResponse(
-                OpenApiTypes.STR, description="the event stream (stream: true)"
+                SSE_EVENT_SCHEMA, description="the event stream (stream: true), one event each"
             ),
             (200, "application/json"): OpenApiResponse(
                 OpenApiTypes.OBJECT, description="the whole run (stream: false)"

@@ -8,12 +8,14 @@ from rest_framework import serializers
 
 from hawk.errors import HawkError
 from hawk.models import Entity
+from hawk.pipeline.understand.amounts import LARGEST_AMOUNT
 from hawk.pipeline.vocabulary import ISO_4217_CODES
 from templates_app.models import Category, PromptTemplate
 from templates_app.requirements import requirement_problems
 
-# Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request.
-MAX_AMOUNT = Decimal("1000000000000000")
+# Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request. The
+# same bound as for amounts written in a prompt.
+MAX_AMOUNT = LARGEST_AMOUNT
 ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
 
 

@@ -6,6 +6,18 @@ async ORM methods would run one after another on a single thread, which is what 
 When the caller is inside a transaction, the reads run on the caller's thread instead, so they
 see the caller's own uncommitted writes (other connections could not).
 
+Connections: a thread never waits for other threads' reads while it holds a connection of the
+same pool. The caller (a request thread of the plan or context endpoint) hands its connection
+back before it fans out, and takes one again only if it queries afterwards. When it kept its
+connection, 30 users on a pool of 20 held all 20 in request threads waiting on workers that
+waited 10 s for a connection (issue 8: 503s, p95 30 s; 30 users x 5 uncached context requests
+measured 59 pool timeouts). Released, the same load gives 150 of 150 answered, p95 1.3 s on
+2 cores, at a pool of 20 and of 2 alike. Reading every source on the request's own connection
+measured the same on the demo data (p95 1.27 s) but gives up the concurrency that pays on
+large tables (docs/benchmarks.md); a second pool for the workers would only move the limit
+(two pools to size, twice the connections). Fill locks of the cache are taken with the
+connection already in hand (hold_connection), so no cycle goes through them either.
+
 One generic function reads any source; what a source is lives in sources.py, what to read in
 the plan. No query code per intent.
 """
@@ -22,7 +34,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
-from hawk.dbthreads import call_and_release, db_executor
+from hawk.dbthreads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.pipeline.sources import SourceSpec, source_spec
 
@@ -173,11 +185,18 @@ def _timed_fill(
     return SourceResult(lookup.source, outcome.value, ms, outcome.status)
 
 
+def _connected_fill(
+    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+) -> SourceResult:
+    hold_connection()
+    return _timed_fill(lookup, key, tally, use_cache, intent)
+
+
 def _worker_fill(
     lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     """On a pool thread, which gives its connection back afterwards."""
-    return call_and_release(_timed_fill, lookup, key, tally, use_cache, intent)
+    return call_and_release(_connected_fill, lookup, key, tally, use_cache, intent)
 
 
 @dataclass
@@ -230,8 +249,11 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
     cache_round = _cache_round(plan, use_cache)
     misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
     if connection.in_atomic_block or len(misses) < 2:
-        filled = [_timed_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
+        filled = [_connected_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
     else:
+        # This thread is about to wait for workers that each need a connection of the pool:
+        # holding one itself while it waits is how concurrent requests drained the pool.
+        release_connection()
         futures = [
             db_executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
             for lookup, key in misses

@@ -286,3 +286,12 @@ def test_an_archived_template_cannot_be_run(api_client, path):
     assert error["code"] == "conflict"
     assert list(error["fields"]) == ["template_id"]
     assert "archived" in error["message"]
+
+
+def test_a_number_too_large_for_any_amount_in_the_prompt_is_no_server_error(api_client):
+    # Found by fuzzing: 29 digits overflowed Decimal's precision when the plan was made (500).
+    response = post(
+        api_client, "/hawk-agent/plan", {"user_prompt": "hedge 99999999999999999999999999999 CNY"}
+    )
+    assert response.status_code == 200
+    assert response.json()["parameters"]["amount"] is None
