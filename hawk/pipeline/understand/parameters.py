@@ -65,10 +65,42 @@ def prompt_parameters(
 
 # Upper-case words of three letters that are not currencies: they are never "unknown".
 _NOT_CODES = frozenset(
-    (
-        "COI NAV NDF CAR SFX ORD PNL VAR FYI ASAP EOD EOM YTD MTD IFRS GAAP OTC API CEO CFO PLS "
-        "THE AND FOR ANY HOW WHY WHO CAN MAY NEW OLD NOW ALL ARE YOU OUR"
-    ).split()  # noqa: SIM905 - an acronym table reads better as text
+    [
+        "COI",
+        "NAV",
+        "NDF",
+        "CAR",
+        "SFX",
+        "ORD",
+        "PNL",
+        "VAR",
+        "FYI",
+        "EOD",
+        "EOM",
+        "YTD",
+        "MTD",
+        "OTC",
+        "API",
+        "CEO",
+        "CFO",
+        "PLS",
+        "THE",
+        "AND",
+        "FOR",
+        "ANY",
+        "HOW",
+        "WHY",
+        "WHO",
+        "CAN",
+        "MAY",
+        "NEW",
+        "OLD",
+        "NOW",
+        "ALL",
+        "ARE",
+        "YOU",
+        "OUR",
+    ]
 )
 _CODE_LIKE = re.compile(r"(?<![\w-])[A-Z]{3}(?![\w-])")
 
