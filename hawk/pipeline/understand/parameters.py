@@ -65,43 +65,12 @@ def prompt_parameters(
 
 # Upper-case words of three letters that are not currencies: they are never "unknown".
 _NOT_CODES = frozenset(
-    [
-        "COI",
-        "NAV",
-        "NDF",
-        "CAR",
-        "SFX",
-        "ORD",
-        "PNL",
-        "VAR",
-        "FYI",
-        "EOD",
-        "EOM",
-        "YTD",
-        "MTD",
-        "OTC",
-        "API",
-        "CEO",
-        "CFO",
-        "PLS",
-        "THE",
-        "AND",
-        "FOR",
-        "ANY",
-        "HOW",
-        "WHY",
-        "WHO",
-        "CAN",
-        "MAY",
-        "NEW",
-        "OLD",
-        "NOW",
-        "ALL",
-        "ARE",
-        "YOU",
-        "OUR",
-    ]
-)
+    {
+        "COI", "NAV", "NDF", "CAR", "SFX", "ORD", "PNL", "VAR", "FYI", "EOD", "EOM", "YTD",
+        "MTD", "OTC", "API", "CEO", "CFO", "PLS", "THE", "AND", "FOR", "ANY", "HOW", "WHY",
+        "WHO", "CAN", "MAY", "NEW", "OLD", "NOW", "ALL", "ARE", "YOU", "OUR",
+    }
+)  # fmt: skip
 _CODE_LIKE = re.compile(r"(?<![\w-])[A-Z]{3}(?![\w-])")
 
 
