@@ -73,21 +73,25 @@ def _order_options(parameters: Parameters) -> list[tuple[str, str, str]]:
     order = parameters.order_id
     return [
         ("inquiry", f"Status of order {order}", f"What is the status of order {order}?"),
-        ("rollover", f"Roll over {order}", f"Roll over order {order} for another 3M"),
+        ("rollover", f"Roll over {order}", f"Roll over order {order}"),
         ("termination", f"Terminate {order}", f"Terminate order {order}"),
         ("amendment", f"Amend {order}", f"Modify order {order} notional to <amount>"),
     ]
 
 
 def _currency_options(parameters: Parameters) -> list[tuple[str, str, str]]:
+    """Options in the currency understood (CNY as an example when none was). A figure appears
+    only when the prompt gave it: the answer's number check must find every number."""
     currency = parameters.currency or "CNY"
-    amount = _amount(parameters.amount) if parameters.amount is not None else "150,000"
     scope = f" for {parameters.entity_id}" if parameters.entity_id else ""
-    return [
-        ("utilisation", f"Can we hedge {amount} {currency}?",
-         f"Check if I can hedge {amount} {currency}{scope} today"),
+    options = [
         ("utilisation", f"{currency} capacity",
          f"What is our hedge capacity in {currency}{scope}?"),
         ("inquiry", f"{currency} instructions", f"Status of all {currency} instructions"),
         ("monitoring", f"{currency} thresholds", f"Show the {currency} thresholds and PB deposit"),
     ]  # fmt: skip
+    if parameters.amount is not None:
+        amount = _amount(parameters.amount)
+        check = f"Check if I can hedge {amount} {currency}{scope} today"
+        options.insert(0, ("utilisation", f"Can we hedge {amount} {currency}?", check))
+    return options
