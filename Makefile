@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest serve bench bench-streaming bench-load demo-bundle clean
+.PHONY: run test lint typecheck pytest eval serve bench bench-streaming bench-load demo-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: $(VENV)/.base-installed
 	$(BIN)/uvicorn hawk.asgi:application --host $(HOST) --port $(PORT)
 
 ## Set up and run the whole check: lint, format, types, tests.
-test: $(VENV)/.dev-installed lint typecheck pytest
+test: $(VENV)/.dev-installed lint typecheck pytest eval
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -36,6 +36,17 @@ typecheck: $(VENV)/.dev-installed
 
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The golden set on the built-in analyst (docs/evaluation.md), in a throw-away SQLite database
+## loaded with the demo data: never a developer's own database or cache.
+EVAL_DB := $(shell mktemp -u /tmp/hawk-eval-XXXXXX).sqlite3
+eval: $(VENV)/.dev-installed
+	@export DATABASE_URL=sqlite:///$(EVAL_DB) REDIS_URL= DIFY_BASE_URL= DIFY_API_KEY=; \
+	$(BIN)/python manage.py migrate --no-input -v 0 && \
+	$(BIN)/python manage.py import_hedge_data hawk/demo/demo_bundle.json -v 0 && \
+	$(BIN)/python manage.py load_prompt_templates -v 0 && \
+	$(BIN)/python manage.py hawk_eval --backend builtin $(EVAL_ARGS); \
+	status=$$?; rm -f $(EVAL_DB); exit $$status
 
 ## Benchmarks (see docs/benchmarks.md); needs DATABASE_URL and REDIS_URL for the real figures.
 bench: $(VENV)/.dev-installed

@@ -352,6 +352,9 @@ LOGGING = {
 HAWK_CONTEXT_MAX_CHARS = env_int("HAWK_CONTEXT_MAX_CHARS", 100_000, minimum=1000)
 # An FX rate older than this adds a RATE_STALE warning (it is still used).
 HAWK_RATE_MAX_AGE_HOURS = env_int("HAWK_RATE_MAX_AGE_HOURS", 72, minimum=1)
+# Below this confidence (0..1) in the reading of a prompt, the agent asks instead of answering
+# (API.md, "Unclear requests"); a prompt with no intent word is always asked about.
+HAWK_CONFIDENCE_FLOOR = env_float("HAWK_CONFIDENCE_FLOOR", 0.5)
 HAWK_ROLLOVER_WINDOW_DAYS = env_int("HAWK_ROLLOVER_WINDOW_DAYS", 30, minimum=1)
 # Hedged item changes below this (in currency units) make an effectiveness test inconclusive.
 HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)

@@ -17,6 +17,9 @@ class AnalysisRequest:
     instructions: str = ""  # the template's analysis instructions
     template_category: str | None = None
     conversation_id: str | None = None
+    # Set when the request was unclear (API.md): the answer says what was understood and asks
+    # this question, instead of answering another one.
+    clarification: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

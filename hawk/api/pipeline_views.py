@@ -24,6 +24,7 @@ def plan_body(prepared: Prepared) -> dict[str, Any]:
         **prepared.plan.as_dict(),
         "confidence": understanding.get("confidence"),
         "evidence": understanding.get("evidence"),
+        "clarification": understanding.get("clarification"),
         "timings": prepared.timings,
     }
 

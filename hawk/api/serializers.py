@@ -19,8 +19,17 @@ MAX_AMOUNT = LARGEST_AMOUNT
 ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
 
 
+class TextField(serializers.CharField):
+    """A CharField that takes text only: DRF's own turns 123 or true into "123" or "True"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PromptRequestSerializer(serializers.Serializer):
-    user_prompt = serializers.CharField(min_length=1, max_length=4000, trim_whitespace=True)
+    user_prompt = TextField(min_length=1, max_length=4000, trim_whitespace=True)
     template_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     template_variables = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False

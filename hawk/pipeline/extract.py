@@ -103,6 +103,8 @@ def _filter_q(spec: SourceSpec, key: str, value: Any) -> Q:
     path = _attname(spec, column)
     if lookup == "in_or_null":
         return Q(**{f"{path}__in": value}) | Q(**{f"{path}__isnull": True})
+    if lookup == "lte_or_null":
+        return Q(**{f"{path}__lte": value}) | Q(**{f"{path}__isnull": True})
     return Q(**{f"{path}__{lookup}" if lookup else path: value})
 
 

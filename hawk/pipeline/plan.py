@@ -39,6 +39,18 @@ INTENT_SOURCES: dict[str, tuple[str, ...]] = {
 NEEDS_CURRENCY = frozenset(
     {"entities", "frameworks", "buffers", "overlays", "positions", "hedged", "allocations"}
 )
+# Reviews show the thresholds of every currency when none is named: they read the hedged
+# totals of all currencies (a small summed source) to measure each one's PB deposit.
+REVIEW_INTENTS = ("risk_analysis", "compliance", "performance", "monitoring", "general")
+# Sources the PB deposit standing of thresholds needs: the hedged totals and the rates that
+# convert them to USD (without them every PB threshold would read UNKNOWN or 0).
+THRESHOLD_COMPANIONS = ("hedged", "rates")
+# Intents whose figures are read as of a past date the prompt asks for. Lifecycle actions
+# are not: their dates are when the action takes effect.
+AS_OF_INTENTS = frozenset(INTENT_SOURCES) - {"rollover", "termination", "amendment"}
+# Configuration with an effective date: as of a past date, rows that took effect later are
+# left out (a null effective date means "always").
+DATED_CONFIGURATION = ("frameworks", "buffers", "thresholds", "waterfall")
 
 # Filters each source takes from the bindings (computed once from the parameters): pairs of
 # (filter key, binding name). A binding that is None adds no filter.
@@ -84,6 +96,8 @@ INTENT_FILTERS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("risk_analysis", "allocations"): (("allocation_status__in", "hedged_statuses"),),
     ("performance", "allocations"): (("allocation_status__in", "hedged_statuses"),),
 }
+for _name in DATED_CONFIGURATION:
+    FILTER_RULES[_name] += (("effective_date__lte_or_null", "as_of"),)
 
 
 @dataclass(frozen=True)
@@ -101,8 +115,9 @@ class Plan:
     template_category: str | None
     parameters: dict[str, Any]
     data_scope: str
-    business_date: datetime.date
+    business_date: datetime.date  # the date the figures are for: the as-of date when asked
     sources: tuple[SourceRead, ...]
+    as_of: datetime.date | None = None  # a past date the prompt asked for
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +126,7 @@ class Plan:
             "parameters": self.parameters,
             "data_scope": self.data_scope,
             "business_date": self.business_date.isoformat(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "sources": [read.as_dict() for read in self.sources],
         }
 
@@ -127,7 +143,10 @@ def rate_pairs(currency: str) -> list[str]:
 
 
 def bindings(
-    parameters: dict[str, Any], business_date: datetime.date, rollover_days: int
+    parameters: dict[str, Any],
+    business_date: datetime.date,
+    rollover_days: int,
+    as_of: datetime.date | None = None,
 ) -> dict[str, Any]:
     currency = parameters.get("currency")
     entity_id = parameters.get("entity_id")
@@ -141,6 +160,7 @@ def bindings(
         "nav_type_list": [nav_type] if nav_type else None,
         "order_id": parameters.get("order_id"),
         "business_date": business_date.isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
         "rate_pairs": rate_pairs(currency) if currency else None,
         "hedged_statuses": ["Approved", "Executed"],
         "rollover_window": [
@@ -172,11 +192,15 @@ def data_scope(parameters: dict[str, Any], names: list[str]) -> str:
 
 def plan_sources(intent: str, currency: str | None, required: tuple[str, ...] = ()) -> list[str]:
     names = list(dict.fromkeys((*INTENT_SOURCES.get(intent, INTENT_SOURCES["general"]), *required)))
+    if "thresholds" in names:
+        names += [name for name in THRESHOLD_COMPANIONS if name not in names]
     unknown = [name for name in names if name not in SOURCES]
     if unknown:
         raise ValueError(f"unknown data source(s): {', '.join(unknown)}")
     if currency is None:
-        names = [name for name in names if name not in NEEDS_CURRENCY]
+        review = intent in REVIEW_INTENTS or intent not in INTENT_SOURCES
+        keep = {"hedged"} if review else set()
+        names = [name for name in names if name not in NEEDS_CURRENCY - keep]
     return names
 
 
@@ -190,15 +214,29 @@ def make_plan(
     scope: str | None = None,
     rollover_days: int = 30,
 ) -> Plan:
-    """The plan for an understood prompt. `parameters` are JSON-ready (Understanding.as_dict)."""
+    """The plan for an understood prompt. `parameters` are JSON-ready (Understanding.as_dict).
+    A past as-of date the prompt asked for replaces the business date in every filter."""
     names = plan_sources(intent, parameters.get("currency"), required_sources)
-    bound = bindings(parameters, business_date, rollover_days)
+    as_of = requested_as_of(intent, parameters, business_date)
+    dated = as_of or business_date
+    bound = bindings(parameters, dated, rollover_days, as_of)
     reads = tuple(SourceRead(name, source_filters(intent, name, bound)) for name in names)
     return Plan(
         intent=intent,
         template_category=template_category,
         parameters=parameters,
         data_scope=scope if scope in SCOPES else data_scope(parameters, names),
-        business_date=business_date,
+        business_date=dated,
         sources=reads,
+        as_of=as_of,
     )
+
+
+def requested_as_of(
+    intent: str, parameters: dict[str, Any], business_date: datetime.date
+) -> datetime.date | None:
+    text = parameters.get("as_of")
+    if not text or intent not in AS_OF_INTENTS:
+        return None
+    as_of = datetime.date.fromisoformat(text)
+    return as_of if as_of < business_date else None

@@ -108,6 +108,7 @@ def understand_and_plan(request: PromptInput) -> Prepared:
         overrides=request.overrides,
         template_category=request.template_category,
         today=business_date,
+        confidence_floor=settings.HAWK_CONFIDENCE_FLOOR,
     )
     plan = plan_for(understanding, request.template, business_date)
     return Prepared(request, understanding, plan, timings={"plan_ms": _ms_since(started)})
@@ -186,7 +187,9 @@ def run_facts(prepared: Prepared) -> None:
             nav_type=parameters.get("nav_type"),
             entity_id=parameters.get("entity_id"),
             order_id=parameters.get("order_id"),
+            unknown_currency=parameters.get("unknown_currency"),
             business_date=prepared.plan.business_date,
+            as_of=prepared.plan.as_of,
             records=prepared.extraction.records,
             now=timezone.now(),
             rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,

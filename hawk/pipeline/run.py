@@ -148,6 +148,9 @@ def _describe_failure(exc: Exception) -> tuple[str, str, int]:
 async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, Any]]:
     prepared = await in_db_thread(understand_and_plan, run.request)
     yield _event("hawk_plan", run, **plan_body(prepared))
+    clarification = prepared.understanding.clarification
+    if clarification is not None:
+        yield _event("hawk_notice", run, code="unclear_request", message=clarification.question)
     # The history row is written while the sources are read: neither waits for the other.
     await asyncio.gather(in_db_thread(_create_record, run, prepared),
                          run_extraction_async(prepared))  # fmt: skip
@@ -156,6 +159,9 @@ async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, A
     yield _context_event(run, prepared)
     assert prepared.facts is not None
     yield _event("hawk_facts", run, facts=prepared.facts.facts, warnings=prepared.facts.warnings)
+    for warning in prepared.facts.warnings:
+        if warning["code"] == "AS_OF_NOT_AVAILABLE":
+            yield _event("hawk_notice", run, code="as_of_not_available", message=warning["message"])
     async for event in _answer_events(run, prepared, answer):
         yield event
 
@@ -207,7 +213,13 @@ def _analysis_request(run: RunRequest, prepared: Prepared) -> AnalysisRequest:
         instructions=template.analysis_instructions if template else "",
         template_category=prepared.plan.template_category,
         conversation_id=run.conversation_id or None,
+        clarification=_clarification(prepared),
     )
+
+
+def _clarification(prepared: Prepared) -> dict[str, Any] | None:
+    clarification = prepared.understanding.clarification
+    return clarification.as_dict() if clarification else None
 
 
 async def _answer_events(

@@ -22,7 +22,7 @@ Shape = Literal["rows", "latest", "sum"]
 
 # Lookups a plan filter may use, beyond plain equality. `in_or_null` matches a value in the
 # list or NULL: configuration rows whose null column means "applies to all".
-LOOKUPS = ("exact", "in", "lt", "lte", "gte", "range", "isnull", "in_or_null")
+LOOKUPS = ("exact", "in", "lt", "lte", "gte", "range", "isnull", "in_or_null", "lte_or_null")
 
 HOURS = 3600
 
@@ -100,7 +100,7 @@ SOURCES: dict[str, SourceSpec] = {
                 "effectiveness_threshold_lower",
                 "effectiveness_threshold_upper",
             ),
-            filterable=("currency_code", "entity_id"),
+            filterable=("currency_code", "entity_id", "effective_date"),
             fixed_filters={"active_flag": "Y"},
             order_by=("entity_id",),
             description="active hedging frameworks (Fully Hedge or in excess of optimal CAR)",
@@ -116,7 +116,7 @@ SOURCES: dict[str, SourceSpec] = {
                 "buffer_percentage",
                 "rule_priority",
             ),
-            filterable=("currency_code", "entity_id", "nav_type"),
+            filterable=("currency_code", "entity_id", "nav_type", "effective_date"),
             fixed_filters={"active_flag": "Y"},
             order_by=("rule_priority", "buffer_rule_id"),
             description="active buffer rules that may apply",
@@ -159,13 +159,13 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             "hedged",
             hawk.Allocation,
-            columns=("entity_id", "nav_type", "hedge_amount_allocation"),
+            columns=("currency_code", "entity_id", "nav_type", "hedge_amount_allocation"),
             filterable=("currency_code", "entity_id", "nav_type"),
             fixed_filters={"allocation_status__in": ["Approved", "Executed"]},
             shape="sum",
-            group_by=("entity_id", "nav_type"),
+            group_by=("currency_code", "entity_id", "nav_type"),
             sum_field="hedge_amount_allocation",
-            order_by=("entity_id", "nav_type"),
+            order_by=("currency_code", "entity_id", "nav_type"),
             description="hedged amounts (Approved and Executed allocations) per entity and NAV",
         ),
         SourceSpec(
@@ -208,7 +208,7 @@ SOURCES: dict[str, SourceSpec] = {
                 "maximum_limit",
                 "unit_of_measure",
             ),
-            filterable=("currency_code", "threshold_type"),
+            filterable=("currency_code", "threshold_type", "effective_date"),
             fixed_filters={"active_flag": "Y"},
             order_by=("threshold_type", "threshold_id"),
             description="active thresholds (PB deposit, CAR, deviation, concentration)",
@@ -223,7 +223,7 @@ SOURCES: dict[str, SourceSpec] = {
                 "nav_type",
                 "priority_level",
             ),
-            filterable=("currency_code", "waterfall_type"),
+            filterable=("currency_code", "waterfall_type", "effective_date"),
             order_by=("waterfall_type", "priority_level"),
             description="waterfall priorities (Opening and Closing)",
         ),

@@ -85,6 +85,7 @@ BUILTIN_WORDS: Mapping[str, str] = {
 # effectiveness method, "US GAAP" an accounting framework. Matched before currency words.
 NOT_CURRENCY_PHRASES: Mapping[str, str] = {
     "dollar offset": "method", "dollar offset method": "method", "us gaap": "framework",
+    "usd pb": "deposit", "usd pb deposit": "deposit",
 }  # fmt: skip
 
 # Currency symbols. "$" and "¥" alone are not here on purpose: they are ambiguous (USD, SGD,

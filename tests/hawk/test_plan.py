@@ -102,7 +102,37 @@ def test_a_template_naming_a_source_that_does_not_exist_is_refused():
 
 
 def test_an_unknown_intent_falls_back_to_the_general_sources():
-    assert plan("something_else").source_names() == list(INTENT_SOURCES["general"])
+    # Thresholds come with what their PB deposit standing needs: hedged totals and rates.
+    assert plan("something_else").source_names() == [*INTENT_SOURCES["general"], "hedged", "rates"]
+
+
+def test_every_plan_that_reads_thresholds_reads_the_rates_to_convert_them():
+    result = plan("general", currency="HKD")
+    assert "rates" in result.source_names()
+    assert filters_of(result, "rates")["currency_pair__in"] == [
+        "HKDSGD",
+        "HKDUSD",
+        "SGDHKD",
+        "SGDUSD",
+        "USDHKD",
+        "USDSGD",
+    ]
+    assert filters_of(result, "hedged") == {"currency_code": "HKD"}
+
+
+def test_an_as_of_date_replaces_the_business_date_in_every_dated_filter():
+    result = plan("utilisation", currency="CNY", as_of="2026-10-01")
+    assert result.as_of == datetime.date(2026, 10, 1)
+    assert result.business_date == datetime.date(2026, 10, 1)
+    assert filters_of(result, "positions")["as_of_date__lte"] == "2026-10-01"
+    assert filters_of(result, "rates")["effective_date__lte"] == "2026-10-01"
+    assert filters_of(result, "thresholds")["effective_date__lte_or_null"] == "2026-10-01"
+    assert result.as_dict()["as_of"] == "2026-10-01"
+
+
+def test_a_lifecycle_action_keeps_the_business_date():
+    result = plan("termination", currency="CNY", as_of="2026-10-01")
+    assert result.as_of is None
 
 
 def test_the_plan_is_json_ready():

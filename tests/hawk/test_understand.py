@@ -341,7 +341,10 @@ def test_as_dict_is_ready_for_json():
         "date": "2026-11-20",
         "instrument": None,
         "amounts": ["100000000.00", "120500000.00"],
+        "as_of": "2026-11-20",
+        "unknown_currency": None,
     }
+    assert data["clarification"] is None
     assert 0 <= data["confidence"] <= 1
     assert data["evidence"]["amount"] == "120.5M"
 
@@ -351,3 +354,96 @@ def test_amounts_are_exact_decimals():
 
     assert understood.parameters.amount == Decimal("100000.0")
     assert isinstance(understood.parameters.amount, Decimal)
+
+
+# --- issue 9: understood, or asked ------------------------------------------------------------
+
+
+def test_typos_of_intent_and_currency_words_are_read_as_meant():
+    understood = understand("chek if i can hegde 150k cny tody", vocabulary=VOCABULARY, today=TODAY)
+
+    assert understood.intent == "utilisation"
+    assert understood.parameters.currency == "CNY"
+    assert understood.parameters.amount == Decimal(150_000)
+    assert understood.parameters.date == TODAY
+    assert understood.clarification is None
+    assert "hegde -> hedge" in understood.evidence["spelling"]
+
+
+def test_numbers_and_short_words_are_never_spelling_corrected():
+    understood = understand("can we hedge 150k cnh", vocabulary=VOCABULARY, today=TODAY)
+
+    assert understood.parameters.amount == Decimal(150_000)
+    assert understood.parameters.currency is None  # CNH is no typo of CNY: codes are exact
+    assert "spelling" not in understood.evidence
+
+
+def test_a_prompt_with_no_intent_is_answered_with_a_question():
+    understood = understand("CNY 150k", vocabulary=VOCABULARY, today=TODAY)
+
+    assert understood.confidence < 0.5
+    assert understood.clarification is not None
+    assert "150,000.00 CNY" in understood.clarification.question
+    prompts = [s.user_prompt for s in understood.clarification.suggestions]
+    assert "Check if I can hedge 150,000.00 CNY today" in prompts
+
+
+def test_the_confidence_floor_decides_when_to_ask():
+    prompt = "hedge 150K"  # a hint of weight 1, without the currency it needs
+    low = understand(prompt, vocabulary=VOCABULARY, today=TODAY, confidence_floor=0.9)
+    high = understand(prompt, vocabulary=VOCABULARY, today=TODAY, confidence_floor=0.2)
+
+    assert low.clarification is not None and low.clarification.suggestions
+    assert low.clarification.question.startswith("Did you mean a capacity check")
+    assert high.clarification is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "intent"),
+    [
+        ("Can we utilise 5 billion CNY RE for ENTITY0006?", "utilisation"),
+        ("What is the current hedge position for HKD?", "utilisation"),
+        ("create a hedge 2m aud", "inception"),
+        ("process new hedge request 4M INR", "inception"),
+        ("settle ORD-2025-008", "termination"),
+        ("update ORD-2025-006 to 18M", "amendment"),
+        ("what are our pending instructions", "inquiry"),
+        ("how effective are our krw hedges", "performance"),
+        ("VaR for the JPY book", "risk_analysis"),
+    ],
+)
+def test_verbs_and_question_forms_find_their_intent(prompt, intent):
+    assert understand(prompt, vocabulary=VOCABULARY, today=TODAY).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("prompt", "as_of"),
+    [
+        ("hedge 150K CNY as of 2026-10-01", datetime.date(2026, 10, 1)),
+        ("capacity in JPY as of yesterday", datetime.date(2026, 11, 21)),
+        ("How much CNY could we hedge at end of last month?", datetime.date(2026, 10, 31)),
+        ("CNY capacity on 31 Oct", datetime.date(2026, 10, 31)),
+        ("Check if I can hedge 150K CNY today", None),
+        ("Start a CNY 5M hedge with value date 2026-12-01", None),
+        ("effectiveness tests since 2026-01-01", None),
+    ],
+)
+def test_the_as_of_date_is_a_past_date_asked_for(prompt, as_of):
+    assert understand(prompt, vocabulary=VOCABULARY, today=TODAY).parameters.as_of == as_of
+
+
+def test_a_rollover_tenor_is_not_an_amount():
+    understood = understand(
+        "Roll over order ORD-2025-014 for another 3M", vocabulary=VOCABULARY, today=TODAY
+    )
+
+    assert understood.intent == "rollover"
+    assert understood.parameters.amount is None
+    assert understood.parameters.amounts == ()
+
+
+def test_an_unknown_code_is_reported_as_an_unknown_currency():
+    understood = understand("Can I hedge 5M XYZ?", vocabulary=VOCABULARY, today=TODAY)
+
+    assert understood.parameters.currency is None
+    assert understood.parameters.unknown_currency == "XYZ"

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import AsyncGenerator
 
 from hawk.analysis.base import AnalysisChunk, AnalysisRequest
-from hawk.analysis.builtin.report import report_lines
+from hawk.analysis.builtin.report import clarification_lines, report_lines
 
 # A chunk is one line with the blank lines that follow it.
 _CHUNK = re.compile(r"[^\n]*\n+")
@@ -35,6 +35,8 @@ def zero_usage() -> dict[str, object]:
 
 
 def report_markdown(request: AnalysisRequest) -> str:
+    if request.clarification:
+        return "\n".join(clarification_lines(request.clarification)) + "\n"
     warnings = request.warnings or request.facts.get("warnings") or []
     return "\n".join(report_lines(request.facts, warnings, request.intent)) + "\n"
 

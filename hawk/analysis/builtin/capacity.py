@@ -226,6 +226,10 @@ def _capacity_cells(row: dict[str, Any]) -> list[str]:
         text(row["entity_type"]),
         row["nav_type"],
         amount(row["sfx"]),
+        amount(row["car"]),
+        amount(row["overlay"]),
+        amount(row["buffer"]),
+        amount(row["hedgeable"]),
         amount(row["hedged"]),
         amount(row["available"]),
         percent_of_ratio(row["utilisation"]),
@@ -233,13 +237,24 @@ def _capacity_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+CAPACITY_HEADERS = [
+    "Entity", "Type", "NAV", "SFX", "CAR", "Overlay", "Buffer", "Hedgeable", "Hedged",
+    "Available", "Utilisation", "State",
+]  # fmt: skip
+# How each row adds up (DOMAIN.md), said under the table so it can be checked on the page.
+CAPACITY_FORMULA = (
+    "Each row: hedgeable = SFX - CAR + overlay - buffer; available = hedgeable - hedged "
+    "(0 when that is negative)."
+)
+
+
 def render_capacity(capacity: dict[str, Any], facts: Facts) -> Lines:
     currency = currency_of(facts)
     heading = f"### Capacity ({currency}, in waterfall order)"
     if not capacity["rows"]:
         return [heading, "", f"No positions of active entities in {currency} to hedge."]
-    headers = ["Entity", "Type", "NAV", "SFX", "Hedged", "Available", "Utilisation", "State"]
-    rows = table(headers, capacity["rows"], _capacity_cells, right=(3, 4, 5, 6))
+    rows = table(CAPACITY_HEADERS, capacity["rows"], _capacity_cells, right=tuple(range(3, 11)))
+    rows += ["", CAPACITY_FORMULA]
     totals = (
         f"In all: SFX {amount(capacity['total_sfx'])}, hedged "
         f"{amount(capacity['total_hedged'])}, available "

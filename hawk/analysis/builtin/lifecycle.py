@@ -112,8 +112,31 @@ def termination_title(termination: dict[str, Any], facts: Facts) -> str:
     )
 
 
+def _order_legs(termination: dict[str, Any]) -> str:
+    """Which legs (allocations) of an order are closed, and why those."""
+    legs = ", ".join(
+        f"{text(item['allocation_id'])} ({item['entity_id']} {item['nav_type']}, "
+        f"{amount(item['amount'])})"
+        for item in termination["closings"]
+    )
+    instructions = ", ".join(text(i) for i in termination.get("order_instructions") or [])
+    why = (
+        "no amount was given, so every active leg of the order is closed in full"
+        if termination["requested"] is None
+        else "they are closed in closing waterfall order until the requested amount is reached"
+    )
+    return (
+        f"Order {termination['order_id']} (instruction {instructions or 'n/a'}) has "
+        f"{plural(len(termination['allocations']), 'active leg')}; closing "
+        f"{legs or 'none'}: {why}. Legs that are not Approved or Executed are not hedges any "
+        "more and are not closed."
+    )
+
+
 def _termination_lead(termination: dict[str, Any], facts: Facts) -> str:
     currency = currency_of(facts)
+    if termination.get("order_id"):
+        return _order_legs(termination)
     if termination["requested"] is None:
         return (
             "No amount was given, so every active hedge in scope is closed in full: "
@@ -275,8 +298,16 @@ def inquiry_title(inquiry: dict[str, Any], facts: Facts) -> str:
     return f"## {_scope(facts)} instructions: {inquiry['total']} in total"
 
 
+def notional_text(group: dict[str, Any]) -> str:
+    """A group's notional per currency ("1,000.00 CNY; 5.00 JPY"): never one mixed sum."""
+    parts = group.get("notional_by_currency")
+    if not parts:
+        return amount(group["notional"])
+    return "; ".join(f"{amount(part['notional'])} {part['currency']}" for part in parts)
+
+
 def _status_cells(group: dict[str, Any]) -> list[str]:
-    return [text(group["status"]), str(group["count"]), amount(group["notional"])]
+    return [text(group["status"]), str(group["count"]), notional_text(group)]
 
 
 def render_inquiry(inquiry: dict[str, Any], facts: Facts) -> Lines:
@@ -303,7 +334,7 @@ def inquiry_summary(inquiry: dict[str, Any], facts: Facts) -> str:
 def inquiry_steps(inquiry: dict[str, Any], facts: Facts) -> Lines:
     steps = [
         f"Follow up the {plural(group['count'], group['status'] + ' instruction')} "
-        f"({amount(group['notional'])} in notional) through to approval."
+        f"({notional_text(group)} in notional) through to approval."
         for group in inquiry["by_status"]
         if group["status"] in PENDING_STATUSES
     ]

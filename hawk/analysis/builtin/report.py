@@ -2,6 +2,7 @@
 and the next steps, in Markdown. Only the facts and their warnings are read."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from hawk.analysis.builtin import capacity, lifecycle, reviews
 from hawk.analysis.builtin.markdown import bold, bullets, day
@@ -72,10 +73,16 @@ def _title(keys: list[str], facts: Facts, intent: str) -> str:
 def _scope_line(facts: Facts) -> str:
     currency = currency_of(facts)
     scope = f", currency {currency}" if currency else ", all currencies"
-    return (
-        f"Business date {day(facts.get('business_date'))}{scope}; figures as computed by HAWK "
-        "from the hedge database."
+    line = (
+        f"Figures as of {day(facts.get('as_of') or facts.get('business_date'))}{scope}; as "
+        "computed by HAWK from the hedge database."
     )
+    if facts.get("positions_as_of"):
+        line += (
+            f" No positions were recorded at that date: the nearest earlier ones, of "
+            f"{day(facts['positions_as_of'])}, are used."
+        )
+    return line
 
 
 def _summary(keys: list[str], facts: Facts, intent: str) -> Lines:
@@ -167,3 +174,25 @@ def _details_needed(facts: Facts, warnings: Warnings, intent: str) -> Lines:
     if example:
         lines += ["", f"For example: *{example}*."]
     return [*lines, "", *warning_lines(warnings)]
+
+
+# --- an unclear request -------------------------------------------------------------------
+
+
+def clarification_lines(clarification: dict[str, Any]) -> Lines:
+    """What was understood and the question, with prompts to choose from: HAWK asks rather
+    than answer a question that was not asked."""
+    understood = clarification.get("understood") or "no currency, amount, order or entity"
+    lines = [
+        "## Your request is unclear",
+        "",
+        f"HAWK understood: {understood}. It could not tell which question to answer, and "
+        "does not guess.",
+        "",
+        f"**{clarification['question']}**",
+    ]
+    suggestions = clarification.get("suggestions") or []
+    if suggestions:
+        lines += ["", "For example:", ""]
+        lines += bullets(f"{s['label']}: *{s['user_prompt']}*" for s in suggestions)
+    return lines

@@ -72,6 +72,10 @@ def chat_payload(request: AnalysisRequest) -> dict[str, Any]:
             "parameters": json.dumps(request.parameters, ensure_ascii=False, default=str),
             "analysis_instructions": request.instructions,
             "warnings": json.dumps(request.warnings, ensure_ascii=False, default=str),
+            # "true" when HAWK could not tell what was asked: the app must say what was
+            # understood and ask the clarification's question, not answer another question.
+            "unclear_request": "true" if request.clarification else "false",
+            "clarification": json.dumps(request.clarification or {}, ensure_ascii=False),
         },
         "response_mode": "streaming",
         "user": request.user,

@@ -25,17 +25,19 @@ from hawk.pipeline.facts.lifecycle import (
     rollover_candidates,
     termination_plan,
 )
-from hawk.pipeline.facts.rates import rate_quotes, rate_warnings
+from hawk.pipeline.facts.rates import USD, missing_rates, rate_quotes, rate_warnings, usd_conversion
 from hawk.pipeline.facts.records import (
     ZERO,
     Record,
     amount_of,
     code_of,
+    date_of,
     of_currency,
     source_records,
     text_of,
 )
 from hawk.pipeline.facts.reviews import (
+    HedgeBookUsd,
     booking_models,
     effectiveness_tests,
     threshold_statuses,
@@ -62,12 +64,14 @@ class FactsInput:
     nav_type: str | None  # "COI" | "RE": restricts the candidate rows
     entity_id: str | None  # restricts the candidate rows
     order_id: str | None
-    business_date: datetime.date
+    business_date: datetime.date  # the date the figures are for (the as-of date when asked)
     records: Mapping[str, Sequence[Mapping[str, Any]]]  # source name -> records (sources.py)
     now: datetime.datetime  # aware UTC, for rate staleness
     rate_max_age_hours: int = 72
     rollover_window_days: int = 30
     effectiveness_materiality: Decimal = Decimal("1000")
+    as_of: datetime.date | None = None  # a past date the prompt asked for
+    unknown_currency: str | None = None  # a code in the prompt that is no currency ("XYZ")
 
 
 @dataclass
@@ -104,9 +108,12 @@ def compute_facts(data: FactsInput) -> Facts:
     request = _resolve(data)
     facts: dict[str, Any] = {
         "business_date": data.business_date.isoformat(),
+        "as_of": data.business_date.isoformat(),
         "currency": request.currency,
     }
     facts.update(_SECTIONS.get(data.intent, _review_sections)(request))
+    if data.as_of is not None:
+        facts.update(_as_of_section(request))
     facts["warnings"] = request.log.as_dicts()
     return Facts(facts, request.log.as_dicts())
 
@@ -138,10 +145,32 @@ def _currency_config(
 
 
 def _require_currency(request: _Request) -> bool:
+    unknown = request.data.unknown_currency
+    if request.currency is None and unknown:
+        request.log.add("UNKNOWN_CURRENCY", f"{unknown} is not a currency HAWK knows.")
+        return False
     if request.currency is None:
         request.log.add("MISSING_CURRENCY", f"No currency given for {request.data.intent}.")
         return False
     return True
+
+
+def _as_of_section(request: _Request) -> dict[str, Any]:
+    """The positions' own date when none were recorded at the as-of date asked for: the
+    nearest earlier ones are used, and a warning (and notice) says so."""
+    asked = request.data.business_date
+    dates = sorted(
+        {day for record in request.records("positions") if (day := date_of(record, "as_of_date"))}
+    )
+    if not dates or dates[-1] >= asked:
+        return {}
+    used = dates[-1].isoformat()
+    request.log.add(
+        "AS_OF_NOT_AVAILABLE",
+        f"No positions at {asked.isoformat()}: the nearest earlier ones, of {used}, are used.",
+        "info",
+    )
+    return {"positions_as_of": used}
 
 
 def _require_config(request: _Request) -> bool:
@@ -286,7 +315,13 @@ def _termination_sections(request: _Request) -> dict[str, Any]:
     }
     ordered = closing_order(lines, priorities, entity_types)
     termination = termination_plan(ordered, request.data.amount)
-    return {"termination": present.termination_section(termination)}
+    section = present.termination_section(termination)
+    if request.data.order_id:
+        section["order_id"] = request.data.order_id
+        section["order_instructions"] = [
+            present.identifier(line.instruction_id) for line in request.order_lines
+        ]
+    return {"termination": section}
 
 
 def _amendment_sections(request: _Request) -> dict[str, Any]:
@@ -330,13 +365,33 @@ def _inquiry_sections(request: _Request) -> dict[str, Any]:
 
 
 def _thresholds_sections(request: _Request) -> dict[str, Any]:
-    current_usd = None
     if request.currency:
-        current_usd = _pb_deposit(request, ZERO).current_usd
+        _pb_deposit(request, ZERO)  # for its rate warnings: NO_RATE naming the rates, stale
     statuses = threshold_statuses(
-        request.records("thresholds"), currency=request.currency, pb_current_usd=current_usd
+        request.records("thresholds"), currency=request.currency, book=_hedge_book_usd(request)
     )
     return {"thresholds": present.thresholds_section(statuses)}
+
+
+def _hedge_book_usd(request: _Request) -> HedgeBookUsd:
+    """The hedged total of each currency read, in USD (the asked one only, when one was)."""
+    quotes = rate_quotes(request.records("rates"))
+    totals: dict[str, Decimal] = {}
+    for record in request.records("hedged"):
+        currency = code_of(record, "currency_code") or request.currency
+        if currency is not None:
+            amount = amount_of(record, "hedge_amount_allocation")
+            totals[currency] = totals.get(currency, ZERO) + amount
+    if request.currency is not None:
+        totals.setdefault(request.currency, ZERO)
+    book = HedgeBookUsd(complete=request.currency is None and request.has_source("hedged"))
+    for currency, total in totals.items():
+        conversion = usd_conversion(currency, quotes)
+        if conversion is None:
+            book.missing[currency] = missing_rates(currency, USD)
+        else:
+            book.usd[currency] = conversion.to_usd(total)
+    return book
 
 
 def _effectiveness_sections(request: _Request) -> dict[str, Any]:

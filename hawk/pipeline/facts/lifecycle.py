@@ -253,7 +253,14 @@ def amendment(
 class StatusGroup:
     status: str
     count: int
-    notional: Decimal
+    notional_by_currency: tuple[tuple[str, Decimal], ...]  # never summed across currencies
+
+    @property
+    def notional(self) -> Decimal | None:
+        """The notional when the group is of one currency; None rather than a mixed sum."""
+        if len(self.notional_by_currency) != 1:
+            return None
+        return self.notional_by_currency[0][1]
 
 
 @dataclass(frozen=True)
@@ -268,16 +275,22 @@ class Inquiry:
 
 
 def status_groups(lines: Iterable[InstructionLine]) -> list[StatusGroup]:
-    counts: dict[str, tuple[int, Decimal]] = {}
+    counts: dict[str, int] = {}
+    notionals: dict[str, dict[str, Decimal]] = {}
     for line in lines:
-        count, notional = counts.get(line.status, (0, ZERO))
-        counts[line.status] = (count + 1, notional + line.amount)
+        counts[line.status] = counts.get(line.status, 0) + 1
+        by_currency = notionals.setdefault(line.status, {})
+        currency = line.currency or "?"
+        by_currency[currency] = by_currency.get(currency, ZERO) + line.amount
 
     def order(status: str) -> tuple:
         known = status in INSTRUCTION_STATUS_ORDER
         return (not known, INSTRUCTION_STATUS_ORDER.index(status) if known else 0, status)
 
-    return [StatusGroup(status, *counts[status]) for status in sorted(counts, key=order)]
+    return [
+        StatusGroup(status, counts[status], tuple(sorted(notionals[status].items())))
+        for status in sorted(counts, key=order)
+    ]
 
 
 def inquiry(

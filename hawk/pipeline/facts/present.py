@@ -229,7 +229,15 @@ def inquiry_section(inquiry: Inquiry, order_id: str | None) -> dict[str, Any]:
     section: dict[str, Any] = {
         "total": inquiry.total,
         "by_status": [
-            {"status": group.status, "count": group.count, "notional": money(group.notional)}
+            {
+                "status": group.status,
+                "count": group.count,
+                "notional": money(group.notional),  # null when the group mixes currencies
+                "notional_by_currency": [
+                    {"currency": currency, "notional": money(notional)}
+                    for currency, notional in group.notional_by_currency
+                ],
+            }
             for group in inquiry.groups
         ],
         "latest": [instruction_section(line) for line in inquiry.latest],
@@ -256,6 +264,7 @@ def thresholds_section(statuses: Iterable[ThresholdStatus]) -> list[dict[str, An
             "unit_of_measure": status.unit_of_measure,
             "current_value": money(status.current_value),
             "status": status.status,
+            "reason": status.reason,
         }
         for status in statuses
     ]

@@ -1,9 +1,11 @@
-"""Conversion of an amount of a currency to USD with the latest SPOT rates, and their age.
+"""Conversion of an amount of one currency to another (USD or the base currency SGD) with the
+latest SPOT rates, and their age: the one converter of HAWK's facts.
 
 A pair "XY" with rate r means 1 X = r Y (USDSGD 1.35: one dollar is 1.35 SGD). A currency c
-converts directly (cUSD), inversely (USDc), or across the base currency SGD (cSGD or SGDc, then
-SGDUSD or USDSGD). Each leg multiplies or divides the amount itself, never by a rounded
-reciprocal, so exact conversions stay exact.
+converts to a target t directly (ct), inversely (tc), or across a pivot, SGD or USD, that is
+not c or t itself (c -> pivot, then pivot -> t, each leg direct or inverse). Each leg
+multiplies or divides the amount itself, never by a rounded reciprocal, so exact conversions
+stay exact.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from hawk.pipeline.facts.warning import FactWarning
 
 USD = "USD"
 BASE_CURRENCY = "SGD"
+PIVOTS = (BASE_CURRENCY, USD)
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,16 @@ class ConversionLeg:
 @dataclass(frozen=True)
 class UsdConversion:
     currency: str
-    legs: tuple[ConversionLeg, ...]  # empty for USD itself
+    legs: tuple[ConversionLeg, ...]  # empty for the target itself
+    target: str = USD
 
     def to_usd(self, amount: Decimal) -> Decimal:
+        """The amount in the target currency (USD unless the conversion was made for another)."""
         for leg in self.legs:
             amount = leg.apply(amount)
         return amount
+
+    convert = to_usd
 
     @property
     def quotes(self) -> tuple[RateQuote, ...]:
@@ -80,22 +87,43 @@ def conversion_leg(quotes: dict[str, RateQuote], source: str, target: str) -> Co
     return None
 
 
+def currency_conversion(
+    currency: str, target: str, quotes: dict[str, RateQuote]
+) -> UsdConversion | None:
+    """How to convert `currency` to `target`, or None when the rates do not allow it: direct
+    or inverse first, then across SGD, then across USD."""
+    currency, target = currency.upper(), target.upper()
+    if currency == target:
+        return UsdConversion(currency, (), target)
+    if leg := conversion_leg(quotes, currency, target):
+        return UsdConversion(currency, (leg,), target)
+    for pivot in PIVOTS:
+        if pivot in (currency, target):
+            continue
+        first, second = (
+            conversion_leg(quotes, currency, pivot),
+            conversion_leg(quotes, pivot, target),
+        )
+        if first and second:
+            return UsdConversion(currency, (first, second), target)
+    return None
+
+
 def usd_conversion(currency: str, quotes: dict[str, RateQuote]) -> UsdConversion | None:
     """How to convert `currency` to USD, or None when the rates do not allow it."""
-    currency = currency.upper()
-    if currency == USD:
-        return UsdConversion(currency, ())
-    if direct := conversion_leg(quotes, currency, USD):
-        return UsdConversion(currency, (direct,))
-    base_to_usd = conversion_leg(quotes, BASE_CURRENCY, USD)
-    if base_to_usd is None:
-        return None
-    if currency == BASE_CURRENCY:
-        return UsdConversion(currency, (base_to_usd,))
-    to_base = conversion_leg(quotes, currency, BASE_CURRENCY)
-    if to_base is None:
-        return None
-    return UsdConversion(currency, (to_base, base_to_usd))
+    return currency_conversion(currency, USD, quotes)
+
+
+def missing_rates(currency: str, target: str) -> str:
+    """The rates that would convert `currency` to `target`, in words, for a NO_RATE message."""
+    currency, target = currency.upper(), target.upper()
+    paths = [f"{currency}{target} or {target}{currency}"]
+    paths += [
+        f"{currency}{pivot}/{pivot}{currency} with {pivot}{target}/{target}{pivot}"
+        for pivot in PIVOTS
+        if pivot not in (currency, target)
+    ]
+    return "; ".join(paths)
 
 
 def stale_quotes(
@@ -117,7 +145,10 @@ def rate_warnings(
 ) -> list[FactWarning]:
     """NO_RATE when the currency cannot be converted; RATE_STALE per old quote used."""
     if conversion is None:
-        return [FactWarning("NO_RATE", "warning", f"No SPOT rate converts {currency} to USD.")]
+        message = (
+            f"No SPOT rate converts {currency} to USD: missing {missing_rates(currency, USD)}."
+        )
+        return [FactWarning("NO_RATE", "warning", message)]
     return [
         FactWarning(
             "RATE_STALE",

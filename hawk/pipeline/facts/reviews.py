@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,26 @@ from hawk.pipeline.facts.utilisation import PB_DEPOSIT, pb_level_status
 
 # --- thresholds -----------------------------------------------------------------------------
 
+CONCENTRATION = "CONCENTRATION_LIMIT"
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class HedgeBookUsd:
+    """The hedged total of each currency in USD, as the one converter (rates.py) gives it;
+    `missing` names the rates lacking for a currency that could not be converted, and
+    `complete` says whether the book of every currency was read (then shares are known)."""
+
+    usd: dict[str, Decimal] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+    complete: bool = False
+
+    def share_percent(self, currency: str) -> Decimal | None:
+        total = sum(self.usd.values(), Decimal(0))
+        if not self.complete or self.missing or currency not in self.usd or total <= 0:
+            return None
+        return self.usd[currency] * HUNDRED / total
+
 
 @dataclass(frozen=True)
 class ThresholdStatus:
@@ -31,33 +51,61 @@ class ThresholdStatus:
     unit_of_measure: str | None
     current_value: Decimal | None
     status: str  # WITHIN | WARN | CRITICAL | BREACH | UNKNOWN | NOT_COMPUTED
+    reason: str | None = None  # why there is no current value (the missing rate, by name)
 
 
 def threshold_statuses(
-    thresholds: Iterable[Record], *, currency: str | None, pb_current_usd: Decimal | None
+    thresholds: Iterable[Record],
+    *,
+    currency: str | None,
+    pb_current_usd: Decimal | None = None,
+    book: HedgeBookUsd | None = None,
 ) -> list[ThresholdStatus]:
     """Every active threshold of the currency (and the general ones with no currency).
 
-    Only the PB deposit has a defined current value (USD of the currency's hedged total):
-    UNKNOWN when it could not be converted. DOMAIN.md defines no current value for the other
-    types, so they are listed with their levels as NOT_COMPUTED."""
+    The PB deposit's current value is the USD of its currency's hedged total: the asked
+    currency's from `pb_current_usd`, any other's from `book`; UNKNOWN, with the missing rate
+    named, when it could not be converted. A concentration limit's is the currency's share of
+    the hedged book in USD, known when the whole book was read and converted. DOMAIN.md
+    defines no current value for the other types: NOT_COMPUTED, with that reason."""
+    book = book or HedgeBookUsd()
+    if currency is not None and pb_current_usd is not None:
+        book = HedgeBookUsd({**book.usd, currency: pb_current_usd}, book.missing, book.complete)
     statuses = []
     for record in thresholds:
         row_currency = code_of(record, "currency_code")
         if currency and row_currency not in (None, currency):
             continue
-        statuses.append(_threshold_status(record, currency, pb_current_usd))
+        statuses.append(_threshold_status(record, row_currency or currency, book))
     return sorted(statuses, key=lambda status: (status.threshold_type, str(status.threshold_id)))
 
 
-def _threshold_status(
-    record: Record, currency: str | None, pb_current_usd: Decimal | None
-) -> ThresholdStatus:
+def _current_value(
+    threshold_type: str, currency: str | None, book: HedgeBookUsd
+) -> tuple[Decimal | None, str | None]:
+    """(current value, why there is none)."""
+    if currency is None:
+        return None, "applies to each currency without a limit of its own: name a currency"
+    if currency in book.missing:
+        return None, f"no SPOT rate converts {currency} to USD (missing {book.missing[currency]})"
+    if threshold_type == PB_DEPOSIT:
+        value = book.usd.get(currency)
+        return value, None if value is not None else f"the {currency} hedged total was not read"
+    if threshold_type == CONCENTRATION:
+        share = book.share_percent(currency)
+        return share, None if share is not None else "needs the hedge book of every currency"
+    return None, f"DOMAIN.md defines no current value for {threshold_type}"
+
+
+def _threshold_status(record: Record, currency: str | None, book: HedgeBookUsd) -> ThresholdStatus:
     threshold_type = text_of(record, "threshold_type") or ""
-    current, status = None, "NOT_COMPUTED"
-    if threshold_type == PB_DEPOSIT and currency:
-        current = pb_current_usd
-        status = "UNKNOWN" if current is None else pb_level_status(current, record)
+    current, reason = _current_value(threshold_type, currency, book)
+    if current is not None:
+        status = pb_level_status(current, record)
+    elif threshold_type == PB_DEPOSIT and currency in book.missing:
+        status = "UNKNOWN"
+    else:
+        status = "NOT_COMPUTED"
     return ThresholdStatus(
         threshold_id=record.get("threshold_id"),
         threshold_type=threshold_type,
@@ -69,6 +117,7 @@ def _threshold_status(
         unit_of_measure=text_of(record, "unit_of_measure"),
         current_value=current,
         status=status,
+        reason=reason,
     )
 
 

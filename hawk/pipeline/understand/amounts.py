@@ -13,9 +13,21 @@ from hawk.pipeline.vocabulary import ISO_4217_CODES, Vocabulary
 _NOT_AMOUNTS = (
     re.compile(r"\b\d+\s?(?:y|yrs?|years?|w|wks?|weeks?|d|days?|mos?|months?)\b", re.IGNORECASE),
     re.compile(r"\b\d+\s?m\s+tenor\b", re.IGNORECASE),
-    re.compile(r"\b(?:for|tenor(?:\s+of)?)\s+(?:[1-9]|1\d|2[0-4])\s?m\b", re.IGNORECASE),
+    # "for 3M" is a tenor unless a currency follows ("room for 8m twd"): see _SOFT_TENOR.
+    re.compile(r"\btenor(?:\s+of)?\s+(?:[1-9]|1\d|2[0-4])\s?m\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:[1-9]|1\d|2[0-4])\s?m\s+(?:fx\s+)?(?:forwards?|fwds?|swaps?|ndfs?)\b", re.IGNORECASE
+    ),
+    # A rollover's new tenor: "for another 3M", "another 1Y", "extend ... by 6M".
+    re.compile(r"\banother\s+(?:[1-9]|1\d|2[0-4])\s?m\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:roll|extend)\w*\b[^.?!]{0,40}?\bby\s+(?:[1-9]|1\d|2[0-4])\s?m\b", re.IGNORECASE
+    ),
     re.compile(r"\d+(?:\.\d+)?\s?(?:%|(?:percent|pct|bps?)\b)", re.IGNORECASE),
     re.compile(r"(?:\bat|\brate(?:\s+of)?|@)\s*\d{1,3}(?:,\d{3})*\.\d+", re.IGNORECASE),
+)
+_SOFT_TENOR = re.compile(
+    r"\bfor\s+(?:[1-9]|1\d|2[0-4])\s?m\b(?P<after>\s+[A-Za-z]+)?", re.IGNORECASE
 )
 _AMOUNT = re.compile(
     r"""(?:(?<![\w.,\-/])|(?-i:(?<=\b[A-Z]{3})))
@@ -44,6 +56,11 @@ def amount_candidates(prompt: str, reserved: list[Span], vocabulary: Vocabulary)
     """Numbers that may be amounts, outside ids, dates, tenors and percentages."""
     excluded = reserved + [
         Span(m.start(), m.end(), "") for p in _NOT_AMOUNTS for m in p.finditer(prompt)
+    ]
+    excluded += [
+        Span(m.start(), m.start("after") if m["after"] else m.end(), "")
+        for m in _SOFT_TENOR.finditer(prompt)
+        if not (m["after"] and m["after"].strip().lower() in vocabulary.currency_words)
     ]
     found = []
     for match in _AMOUNT.finditer(prompt):

@@ -13,6 +13,9 @@ from hawk.pipeline.vocabulary import (
 )
 
 _SYMBOL = re.compile(r"(?<![A-Za-z])(?:US|HK|NT|NZ|S|A|C)\$|[€£₩₹₱₫฿]")
+# Ambiguous words that name their currency in any case after "in" ("utilisation in won"):
+# unlike "in all" or "in top", "in won" is not ordinary English.
+_NAMES_AFTER_IN = frozenset({"won"})
 _IN_BEFORE = re.compile(r"\bin\s+$", re.IGNORECASE)
 
 
@@ -42,7 +45,8 @@ def _is_currency(prompt: str, phrase: Span, amounts: Sequence[Span]) -> bool:
         return True
     if any(amount.firm and next_to(prompt, phrase, amount) for amount in amounts):
         return True
-    return phrase.text.isupper() and _IN_BEFORE.search(prompt, 0, phrase.start) is not None
+    after_in = _IN_BEFORE.search(prompt, 0, phrase.start) is not None
+    return after_in and (phrase.text.isupper() or phrase.key in _NAMES_AFTER_IN)
 
 
 def main_currency(prompt: str, mentions: Sequence[Span], amount: Span | None) -> Span | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from hawk.pipeline.understand.amounts import amount_candidates, main_amount
 from hawk.pipeline.understand.currencies import currency_mentions, main_currency
-from hawk.pipeline.understand.dates import date_spans
+from hawk.pipeline.understand.dates import as_of_date, date_spans
 from hawk.pipeline.understand.identifiers import ENTITY_ID, ORDER_ID, split_orders
 from hawk.pipeline.understand.results import Parameters
 from hawk.pipeline.understand.spans import Span, next_to, phrases
@@ -19,7 +19,7 @@ _NAV_TYPES = (
     # "RE" only in upper case and not as an e-mail "RE:"; lower case only before a NAV word,
     # since "re" is also "regarding".
     (re.compile(r"\bRE\b(?![:\-'])"), "RE"),
-    (re.compile(r"\bre(?=\s+(?:nav|positions?|exposures?|bucket)\b)", re.IGNORECASE), "RE"),
+    (re.compile(r"\bre(?=\s+(?:nav|positions?|exposures?|bucket|hedges?)\b)", re.IGNORECASE), "RE"),
 )
 _INSTRUMENTS = (
     (re.compile(r"\bNDFs?\b", re.IGNORECASE), "NDF"),
@@ -53,12 +53,37 @@ def prompt_parameters(
         "previous_order_id": previous,
         "entity_id": next(iter(entity_ids or entity_names), None),
         "date": next((found for found in dates if found.value is not None), None),
+        "as_of": as_of_date(prompt, dates, today),
         "instrument": _first_of(_INSTRUMENTS, prompt),
+        "unknown_currency": None if currency else _unknown_code(prompt, vocabulary, reserved),
     }
     values: dict[str, Any] = {name: span.value for name, span in chosen.items() if span}
     evidence = {name: span.text for name, span in chosen.items() if span}
     values["amounts"] = tuple(a.value for a in amounts)
     return Parameters(**values), evidence
+
+
+# Upper-case words of three letters that are not currencies: they are never "unknown".
+_NOT_CODES = frozenset(
+    {
+        "COI", "NAV", "NDF", "CAR", "SFX", "ORD", "PNL", "VAR", "FYI", "EOD", "EOM", "YTD",
+        "MTD", "OTC", "API", "CEO", "CFO", "PLS", "THE", "AND", "FOR", "ANY", "HOW", "WHY",
+        "WHO", "CAN", "MAY", "NEW", "OLD", "NOW", "ALL", "ARE", "YOU", "OUR",
+    }
+)  # fmt: skip
+_CODE_LIKE = re.compile(r"(?<![\w-])[A-Z]{3}(?![\w-])")
+
+
+def _unknown_code(prompt: str, vocabulary: Vocabulary, reserved: list[Span]) -> Span | None:
+    """A three-letter upper-case word that looks like a currency code but is none ("XYZ")."""
+    for match in _CODE_LIKE.finditer(prompt):
+        code = match.group()
+        if code in _NOT_CODES or code.lower() in vocabulary.currency_words:
+            continue
+        if any(span.start <= match.start() < span.end for span in reserved):
+            continue
+        return Span(match.start(), match.end(), code, code)
+    return None
 
 
 def _amount_and_currency(

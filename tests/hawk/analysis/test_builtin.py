@@ -251,9 +251,11 @@ async def test_pass_shows_the_decision_allocations_capacity_and_pb_deposit():
     assert "| ENTITY0001 | Branch | RE | 150,000.00 |" in text
     assert "| **Allocated** | | | **150,000.00** |" in text
     assert (
-        "| ENTITY0001 | Branch | COI | 1,000,000.00 | 250,000.00 | 700,000.00 | 26.32% "
-        "| Partially_Hedged |"
+        "| ENTITY0001 | Branch | COI | 1,000,000.00 | 0.00 | 0.00 | 50,000.00 | 950,000.00 "
+        "| 250,000.00 | 700,000.00 | 26.32% | Partially_Hedged |"
     ) in text
+    # Each row adds up on the page: SFX - CAR + overlay - buffer = hedgeable; - hedged = available.
+    assert "hedgeable = SFX - CAR + overlay - buffer" in text
     assert "available **3,740,000.00** CNY" in text
     assert "### USD PB deposit: WITHIN" in text
     assert "| Projected after this request | 56,000.00 |" in text
@@ -401,9 +403,9 @@ async def test_inquiry_groups_instructions_by_status_and_follows_up_pending_ones
     text = (await report_of("inquiry")).text
 
     assert text.startswith("## CNY instructions: 4 in total\n")
-    assert "| Received | 1 | 450,000.00 |" in text
+    assert "| Received | 1 | 450,000.00 CNY |" in text
     assert "| 31 | ORD-2026-031 | U (Utilisation) | 2026-11-20 | CNY |" in text
-    assert "Follow up the 1 Received instruction (450,000.00 in notional)" in text
+    assert "Follow up the 1 Received instruction (450,000.00 CNY in notional)" in text
     assert "Review the 1 rejected instruction and the reasons for failure." in text
 
 

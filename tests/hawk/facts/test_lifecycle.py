@@ -260,10 +260,30 @@ def test_inquiry_groups_the_currencys_instructions_by_status():
 
     assert inquiry["total"] == 6
     assert inquiry["by_status"] == [
-        {"status": "Received", "count": 2, "notional": "110000.00"},
-        {"status": "Approved", "count": 2, "notional": "500000.00"},
-        {"status": "Executed", "count": 1, "notional": "25000.00"},
-        {"status": "Rejected", "count": 1, "notional": "50000.00"},
+        {
+            "status": "Received",
+            "count": 2,
+            "notional": "110000.00",
+            "notional_by_currency": [{"currency": "CNY", "notional": "110000.00"}],
+        },
+        {
+            "status": "Approved",
+            "count": 2,
+            "notional": "500000.00",
+            "notional_by_currency": [{"currency": "CNY", "notional": "500000.00"}],
+        },
+        {
+            "status": "Executed",
+            "count": 1,
+            "notional": "25000.00",
+            "notional_by_currency": [{"currency": "CNY", "notional": "25000.00"}],
+        },
+        {
+            "status": "Rejected",
+            "count": 1,
+            "notional": "50000.00",
+            "notional_by_currency": [{"currency": "CNY", "notional": "50000.00"}],
+        },
     ]
     assert [line["order_id"] for line in inquiry["latest"]] == [
         "ORD-6",

@@ -81,7 +81,12 @@ def test_rate_warnings_say_no_rate_or_stale_rate():
     stale = usd_conversion("CNY", rate_quotes([rate("CNYUSD", "0.14", hours_old=100)]))
 
     assert [w.as_dict() for w in rate_warnings("CNY", None, now=NOW, max_age_hours=72)] == [
-        {"code": "NO_RATE", "severity": "warning", "message": "No SPOT rate converts CNY to USD."}
+        {
+            "code": "NO_RATE",
+            "severity": "warning",
+            "message": "No SPOT rate converts CNY to USD: missing CNYUSD or USDCNY; "
+            "CNYSGD/SGDCNY with SGDUSD/USDSGD.",
+        }
     ]
     assert [w.as_dict() for w in rate_warnings("CNY", stale, now=NOW, max_age_hours=72)] == [
         {

@@ -183,7 +183,43 @@ def test_thresholds_show_every_active_threshold_with_the_pb_deposit_standing():
         "unit_of_measure": "USD",
         "current_value": "175000.00",
         "status": "WARN",
+        "reason": None,
     }
+    reasons = {t["threshold_type"]: t["reason"] for t in thresholds}
+    assert reasons["HEDGE_DEVIATION"] == "DOMAIN.md defines no current value for HEDGE_DEVIATION"
+    assert reasons["CONCENTRATION_LIMIT"] == "needs the hedge book of every currency"
+
+
+def test_without_a_currency_every_currencys_pb_deposit_is_measured_through_any_rate_path():
+    records = {
+        "currencies": [currency(), currency("HKD"), currency("KRW")],
+        "thresholds": [
+            threshold(1, "100000", "200000", "300000"),
+            threshold(4, "100", "200", "300", code="HKD"),
+            threshold(5, "1", "2", "3", code="KRW"),
+            threshold(6, "40", "60", "80", threshold_type="CONCENTRATION_LIMIT", code="CNY"),
+        ],
+        "hedged": [
+            {**hedged("E1", "COI", "700000"), "currency_code": "CNY"},
+            {**hedged("E2", "RE", "1000"), "currency_code": "HKD"},
+            {**hedged("E3", "RE", "5000"), "currency_code": "KRW"},
+        ],
+        # CNY direct; HKD across SGD (HKDSGD, then USDSGD inverted); KRW has no rate at all.
+        "rates": [rate("CNYUSD", "0.25"), rate("HKDSGD", "0.2"), rate("USDSGD", "1.25")],
+    }
+    facts = facts_of(records, "monitoring", currency=None)
+
+    found = {(t["threshold_type"], t["currency"]): t for t in facts["thresholds"]}
+    assert found["USD_PB_DEPOSIT", "CNY"]["current_value"] == "175000.00"
+    assert found["USD_PB_DEPOSIT", "HKD"]["current_value"] == "160.00"  # 1000 * 0.2 / 1.25
+    assert found["USD_PB_DEPOSIT", "HKD"]["status"] == "WARN"
+    assert found["USD_PB_DEPOSIT", "KRW"]["status"] == "UNKNOWN"
+    assert found["USD_PB_DEPOSIT", "KRW"]["reason"] == (
+        "no SPOT rate converts KRW to USD (missing KRWUSD or USDKRW; "
+        "KRWSGD/SGDKRW with SGDUSD/USDSGD)"
+    )
+    # The KRW book could not be converted, so no share of the whole book is known.
+    assert found["CONCENTRATION_LIMIT", "CNY"]["status"] == "NOT_COMPUTED"
 
 
 def test_pb_deposit_threshold_is_unknown_without_a_rate():
@@ -197,7 +233,7 @@ def test_pb_deposit_threshold_is_unknown_without_a_rate():
 def test_review_shows_a_section_for_each_source_its_plan_read():
     facts = facts_of({"currencies": [currency()], "thresholds": []}, "general")
 
-    assert sorted(facts) == ["business_date", "currency", "thresholds", "warnings"]
+    assert sorted(facts) == ["as_of", "business_date", "currency", "thresholds", "warnings"]
 
 
 def test_compliance_review_shows_capacity_thresholds_and_effectiveness_without_a_check():
@@ -209,6 +245,7 @@ def test_compliance_review_shows_capacity_thresholds_and_effectiveness_without_a
     facts = facts_of(records, "compliance", amount="1000")
 
     assert sorted(facts) == [
+        "as_of",
         "business_date",
         "capacity",
         "currency",
@@ -217,3 +254,20 @@ def test_compliance_review_shows_capacity_thresholds_and_effectiveness_without_a
         "warnings",
     ]
     assert [warning["code"] for warning in facts["warnings"]] == ["NO_POSITIONS"]
+
+
+def test_a_concentration_limit_is_the_currencys_share_of_the_whole_book_in_usd():
+    records = {
+        "currencies": [currency(), currency("HKD")],
+        "thresholds": [
+            threshold(6, "40", "60", "80", threshold_type="CONCENTRATION_LIMIT", code="CNY")
+        ],
+        "hedged": [
+            {**hedged("E1", "COI", "700000"), "currency_code": "CNY"},  # USD 175,000
+            {**hedged("E2", "RE", "125000"), "currency_code": "HKD"},  # USD 25,000 (via SGD)
+        ],
+        "rates": [rate("CNYUSD", "0.25"), rate("HKDSGD", "0.25"), rate("SGDUSD", "0.8")],
+    }
+    (row,) = facts_of(records, "monitoring", currency=None)["thresholds"]
+
+    assert (row["current_value"], row["status"]) == ("87.50", "BREACH")  # 175 / 200

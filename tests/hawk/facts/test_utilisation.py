@@ -224,7 +224,7 @@ def test_entity_restricts_the_candidates():
 def test_utilisation_without_an_amount_shows_capacity_only():
     facts = facts_of(dataset(), None)
 
-    assert sorted(facts) == ["business_date", "capacity", "currency", "warnings"]
+    assert sorted(facts) == ["as_of", "business_date", "capacity", "currency", "warnings"]
 
 
 def test_inception_with_an_amount_is_checked_and_shows_its_booking_model():

@@ -67,3 +67,28 @@ def test_a_bad_currency_option_is_a_command_error_naming_currency(db):
 def test_an_unknown_user_is_a_command_error(db):
     with pytest.raises(CommandError, match="no user 'nobody'"):
         ask(PROMPT, user="nobody")
+
+
+@pytest.mark.usefixtures("committed_demo")
+def test_an_unclear_prompt_streams_a_notice_and_an_answer_that_asks():
+    events = [json.loads(line) for line in ask("CNY 150k", json=True).splitlines()]
+    names = [event["event"] for event in events]
+    assert names[:2] == ["hawk_plan", "hawk_notice"]
+    assert events[0]["clarification"]["question"] == events[1]["message"]
+    assert events[1]["code"] == "unclear_request"
+    answer = "".join(event["answer"] for event in events if event["event"] == "message")
+    assert answer.startswith("## Your request is unclear")
+    assert "HAWK understood: 150,000.00 CNY." in answer
+    assert "Check if I can hedge 150,000.00 CNY today" in answer
+
+
+@pytest.mark.usefixtures("committed_demo")
+def test_a_date_without_positions_streams_an_as_of_notice_and_names_the_date():
+    events = [
+        json.loads(line) for line in ask("CNY capacity as of 2026-10-01", json=True).splitlines()
+    ]
+    notices = [event for event in events if event["event"] == "hawk_notice"]
+    assert [notice["code"] for notice in notices] == ["as_of_not_available"]
+    answer = "".join(event["answer"] for event in events if event["event"] == "message")
+    assert "Figures as of 2026-10-01" in answer
+    assert "the nearest earlier ones, of 2026-09-30, are used" in answer

@@ -1,0 +1,1 @@
+"""Evaluation of the agent: labelled prompts and the golden set of `manage.py hawk_eval`."""

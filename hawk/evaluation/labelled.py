@@ -1,0 +1,112 @@
+"""Labelled prompts: intent, parameters and unclear flag per prompt, and how well the
+understanding stage reads them."""
+
+import datetime
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hawk.pipeline.understand import Understanding
+
+# The parameters scored; one not labelled must be read as None (never a default).
+SCORED_PARAMETERS = ("currency", "amount", "nav_type", "order_id", "entity_id", "date")
+
+
+@dataclass(frozen=True)
+class LabelledPrompt:
+    prompt: str
+    intent: str
+    parameters: dict[str, str]
+    unclear: bool
+    split: str  # "tuning" | "held_out"
+
+
+@dataclass
+class UnderstandingScore:
+    total: int = 0
+    intent_right: int = 0
+    parameters_right: int = 0
+    unclear_total: int = 0
+    unclear_asked: int = 0  # unclear prompts that got a clarification
+    clear_asked: int = 0  # clear prompts that got one anyway
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def intent_accuracy(self) -> float:
+        return self.intent_right / self.total if self.total else 1.0
+
+    @property
+    def parameter_accuracy(self) -> float:
+        return self.parameters_right / self.total if self.total else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "prompts": self.total,
+            "intent_accuracy": round(self.intent_accuracy, 4),
+            "parameter_accuracy": round(self.parameter_accuracy, 4),
+            "unclear": self.unclear_total,
+            "unclear_asked": self.unclear_asked,
+            "clear_asked": self.clear_asked,
+            "misses": self.misses,
+        }
+
+
+def load_labelled(paths: Iterable[Path]) -> list[LabelledPrompt]:
+    rows = []
+    for path in paths:
+        for line in path.read_text().splitlines():
+            if line.strip():
+                data = json.loads(line)
+                rows.append(
+                    LabelledPrompt(
+                        data["prompt"], data["intent"], data["parameters"], data["unclear"],
+                        data["split"],
+                    )
+                )  # fmt: skip
+    return rows
+
+
+def score_understanding(
+    rows: Iterable[LabelledPrompt], read: Callable[[str], Understanding]
+) -> UnderstandingScore:
+    score = UnderstandingScore()
+    for row in rows:
+        understood = read(row.prompt)
+        score.total += 1
+        wrong = parameter_differences(row, understood)
+        score.intent_right += understood.intent == row.intent
+        score.parameters_right += not wrong
+        asked = understood.clarification is not None
+        score.unclear_total += row.unclear
+        score.unclear_asked += row.unclear and asked
+        score.clear_asked += (not row.unclear) and asked
+        if understood.intent != row.intent or wrong or asked != row.unclear:
+            score.misses.append(
+                f"{row.prompt!r}: intent {understood.intent} (want {row.intent}), asked {asked}"
+                + (f", {'; '.join(wrong)}" if wrong else "")
+            )
+    return score
+
+
+def parameter_differences(row: LabelledPrompt, understood: Understanding) -> list[str]:
+    found = understood.parameters
+    differences = []
+    for name in SCORED_PARAMETERS:
+        want = _expected(name, row.parameters.get(name))
+        got = getattr(found, name)
+        if got != want:
+            differences.append(f"{name} {got} (want {want})")
+    return differences
+
+
+def _expected(name: str, value: str | None) -> object:
+    if value is None:
+        return None
+    if name == "amount":
+        return Decimal(value)
+    if name == "date":
+        return datetime.date.fromisoformat(value)
+    return value
