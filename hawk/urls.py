@@ -44,4 +44,5 @@ urlpatterns = [
         name="agent-run-feedback",
     ),
     path("cache/", include("cache_admin.urls")),
+    path("api/hedge/", include("hawk.api.hedge_urls")),
 ]
