@@ -45,4 +45,5 @@ urlpatterns = [
     ),
     path("cache/", include("cache_admin.urls")),
     path("api/hedge/", include("hawk.api.hedge_urls")),
+    path("api/analytics/", include("analytics.urls")),
 ]

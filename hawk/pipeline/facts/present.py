@@ -256,6 +256,7 @@ def thresholds_section(statuses: Iterable[ThresholdStatus]) -> list[dict[str, An
             "unit_of_measure": status.unit_of_measure,
             "current_value": money(status.current_value),
             "status": status.status,
+            "reason": status.reason,
         }
         for status in statuses
     ]

@@ -31,6 +31,7 @@ class ThresholdStatus:
     unit_of_measure: str | None
     current_value: Decimal | None
     status: str  # WITHIN | WARN | CRITICAL | BREACH | UNKNOWN | NOT_COMPUTED
+    reason: str | None = None  # why there is no current value (UNKNOWN, NOT_COMPUTED)
 
 
 def threshold_statuses(
@@ -55,9 +56,13 @@ def _threshold_status(
 ) -> ThresholdStatus:
     threshold_type = text_of(record, "threshold_type") or ""
     current, status = None, "NOT_COMPUTED"
+    reason: str | None = f"no current value is defined for {threshold_type or 'this type'}"
+    if threshold_type == PB_DEPOSIT and not currency:
+        reason = "a PB deposit is measured per currency; none was given"
     if threshold_type == PB_DEPOSIT and currency:
         current = pb_current_usd
         status = "UNKNOWN" if current is None else pb_level_status(current, record)
+        reason = "no FX rate converts the hedged total to USD" if current is None else None
     return ThresholdStatus(
         threshold_id=record.get("threshold_id"),
         threshold_type=threshold_type,
@@ -69,6 +74,7 @@ def _threshold_status(
         unit_of_measure=text_of(record, "unit_of_measure"),
         current_value=current,
         status=status,
+        reason=reason,
     )
 
 

@@ -183,6 +183,7 @@ def test_thresholds_show_every_active_threshold_with_the_pb_deposit_standing():
         "unit_of_measure": "USD",
         "current_value": "175000.00",
         "status": "WARN",
+        "reason": None,
     }
 
 
