@@ -114,7 +114,8 @@ def test_usage_counts_runs_and_only_operations_see_users(
 ):
     AgentRun.objects.create(
         user=user, prompt="p", intent="utilisation", backend="builtin", status="completed",
-        cache_status="hit", answer_cache="miss", timings={"total_ms": 120.0, "first_token_ms": 40.0},
+        cache_status="hit", answer_cache="miss",
+        timings={"total_ms": 120.0, "first_token_ms": 40.0},
         total_price="0.0100000", prompt_tokens=10, completion_tokens=5, feedback_rating="like",
     )  # fmt: skip
     AgentRun.objects.create(
