@@ -16,8 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = cache_warm(limit=options["limit"])
         for entry in result["warmed"]:
+            plan = f"{entry['intent']} {entry['currency'] or '-'}"
+            template = entry["template_id"] or "-"
+            sources = len(entry["sources"])
             self.stdout.write(
-                f"{entry['intent']} {entry['currency'] or '-'}"
-                f" template={entry['template_id'] or '-'} ({entry['runs']} runs): {len(entry['sources'])} sources, was {entry['cache']}"
+                f"{plan} template={template} ({entry['runs']} runs): "
+                f"{sources} sources, was {entry['cache']}"
             )
         self.stdout.write(f"warmed {len(result['warmed'])} plan(s)")
