@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cache_admin.warming import cache_warm
 from hawk.datacache.report import cache_report, invalidate
 from hawk.pipeline.sources import SOURCES
 from hawk.roles import CanOperate, RolePermission
@@ -59,3 +60,26 @@ class CacheInvalidateApi(APIView):
         body = InvalidateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(invalidate(source=body.validated_data.get("source")))
+
+
+class WarmSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=200)
+
+
+class CacheWarmApi(APIView):
+    permission_classes = [CanOperate]
+
+    @extend_schema(
+        summary="Warm the data of the most used templates and currencies (prompt history)",
+        request=WarmSerializer,
+        responses={
+            200: inline_serializer(
+                "Warmed",
+                {"business_date": serializers.DateField(), "warmed": serializers.ListField()},
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = WarmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(cache_warm(limit=body.validated_data["limit"]))

@@ -13,6 +13,7 @@ from hawk.api.run_views import (
     RunListApi,
     RunStopApi,
 )
+from hawk.api.status_views import SystemStatusApi
 from hawk.health import HealthView
 from hawk.metrics_view import metrics
 
@@ -44,4 +45,7 @@ urlpatterns = [
         name="agent-run-feedback",
     ),
     path("cache/", include("cache_admin.urls")),
+    path("api/hedge/", include("hawk.api.hedge_urls")),
+    path("api/analytics/", include("analytics.urls")),
+    path("system/status", SystemStatusApi.as_view(), name="system-status"),
 ]

@@ -42,10 +42,10 @@ def _bundle_header() -> dict[str, str]:
     return header
 
 
-def _json_formatter(field: models.Field) -> Formatter:
+def json_formatter(field: models.Field) -> Formatter:
     """A stored value (never None) as row_to_json writes it."""
     if isinstance(field, models.ForeignKey):
-        return _json_formatter(field.target_field)
+        return json_formatter(field.target_field)
     if isinstance(field, models.DecimalField):
         return lambda value: f"{value:.{field.decimal_places}f}"
     if isinstance(field, models.DateTimeField):
@@ -63,7 +63,7 @@ def _csv_formatter(field: models.Field) -> Formatter:
         return lambda value: "t" if value else "f"
     if isinstance(field, models.DateTimeField):
         return lambda value: _timestamp(value, " ")
-    as_json = _json_formatter(field)
+    as_json = json_formatter(field)
     return lambda value: str(as_json(value))
 
 
@@ -107,7 +107,7 @@ def _write_json(path: Path, header: dict[str, str]) -> dict[str, int]:
 
 def _write_json_rows(out: IO[str], model: type[models.Model]) -> int:
     columns = columns_of(model)
-    formatters = [_json_formatter(field) for field in columns.values()]
+    formatters = [json_formatter(field) for field in columns.values()]
     count = 0
     for values in _table_rows(model, formatters):
         row = json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)

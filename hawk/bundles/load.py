@@ -1,6 +1,7 @@
 """Write a validated bundle in one transaction: all of it or, on any database error, none."""
 
 import re
+from typing import Any
 
 from django.db import DatabaseError, connection, models, transaction
 
@@ -13,16 +14,20 @@ from hawk.models.fields import HawkIdField
 BATCH_SIZE = 2000
 
 
-def load_bundle(bundle: TypedBundle, *, replace: bool) -> dict[str, int]:
+def load_bundle(
+    bundle: TypedBundle, *, replace: bool, user: Any = None, reason: str = "import"
+) -> dict[str, int]:
     """Rows written per table. With `replace` the bundle's tables are emptied first; without
     it rows are upserted by primary key (rows without an id are inserted with a new one).
     Bulk writes send no signals, so the cache generations are bumped here (now and after
-    commit, see datacache.invalidation)."""
+    commit, see datacache.invalidation), and the audit trail of the tables that keep one is
+    written here too (one history row per written row, by `user`, with `reason`)."""
     try:
         with transaction.atomic():
             if replace:
                 _empty_tables(bundle.tables)
-            counts = {table.name: _write_named(table) for table in bundle.tables}
+            audit = Audit(user, reason)
+            counts = {table.name: _write_named(table, audit) for table in bundle.tables}
             if bundle.business_date is not None:
                 BusinessDate.set(bundle.business_date)
             # Foreign keys are checked at commit; check now so a failure names this load.
@@ -47,22 +52,52 @@ def _empty_tables(tables: list[TypedTable]) -> None:
         table.model._base_manager.all()._raw_delete(connection.alias)
 
 
-def _write_named(table: TypedTable) -> int:
+def _write_named(table: TypedTable, audit: "Audit") -> int:
     """Write one table; a database error names the table (and rolls everything back)."""
     try:
-        return _write_table(table)
+        return _write_table(table, audit)
     except DatabaseError as exc:
         error = BundleError(table.name, None, None, f"rejected by the database: {_first_line(exc)}")
         raise BundleRejected([error]) from exc
 
 
-def _write_table(table: TypedTable) -> int:
+class Audit:
+    """Who writes, and why: the history rows of a load (simple_history's bulk helper, since
+    bulk writes send no signals)."""
+
+    def __init__(self, user: Any, reason: str) -> None:
+        self.user = user if user is not None and user.is_authenticated else None
+        self.reason = reason
+
+    def record(self, model: type[models.Model], rows: list[models.Model], *, update: bool) -> None:
+        history = getattr(model, "history", None)
+        if history is None or not rows:
+            return
+        history.bulk_history_create(
+            rows,
+            batch_size=BATCH_SIZE,
+            update=update,
+            default_user=self.user,
+            default_change_reason=self.reason,
+        )
+
+
+def _stored_keys(model: type[models.Model], rows: list[models.Model]) -> set[Any]:
+    """Keys of these rows already stored (they are updated, not created): audited tables only."""
+    if not hasattr(model, "history") or not rows:
+        return set()
+    keys = [row.pk for row in rows]
+    return set(model._base_manager.filter(pk__in=keys).values_list("pk", flat=True))
+
+
+def _write_table(table: TypedTable, audit: Audit) -> int:
     model = table.model
     pk = model._meta.pk
     assert pk is not None
     rows = table.rows
     keyed = _instances(model, [row for row in rows if row.values.get(pk.attname) is not None])
     unkeyed = _instances(model, [row for row in rows if row.values.get(pk.attname) is None])
+    stored = _stored_keys(model, keyed)
     if keyed:
         model._base_manager.bulk_create(
             keyed,
@@ -74,6 +109,8 @@ def _write_table(table: TypedTable) -> int:
         _sequence_past_loaded_ids(model, keyed)
     # bulk_create asks HawkIdField for each row's id (get_pk_value_on_save): the table's next.
     model._base_manager.bulk_create(unkeyed, batch_size=BATCH_SIZE)
+    audit.record(model, [row for row in keyed if row.pk in stored], update=True)
+    audit.record(model, [row for row in keyed if row.pk not in stored] + unkeyed, update=False)
     return len(rows)
 
 

@@ -28,9 +28,22 @@ def _split(counters: dict[str, int], kind: str) -> dict[str, dict[str, int]]:
     return dict(sorted(grouped.items()))
 
 
+def _local_footprint() -> dict[str, Any]:
+    """The local-memory cache of this process: its data entries and their pickled size."""
+    from django.core.cache import cache
+
+    stored = getattr(cache, "_cache", {})
+    # Keys are made as ":<version>:<key>"; fill locks ("fill:data:...") are not entries.
+    entries = [
+        value for key, value in list(stored.items()) if key.split(":", 2)[-1].startswith("data:")
+    ]
+    sizes = [len(value) for value in entries]
+    return {"keys": len(sizes), "memory_bytes": sum(sizes), "backend": "local-memory"}
+
+
 def _redis_footprint() -> dict[str, Any]:
     if not settings.REDIS_URL:
-        return {"keys": None, "memory_bytes": None, "backend": "local-memory"}
+        return _local_footprint()
     from django_redis import get_redis_connection
 
     client = get_redis_connection("default")

@@ -165,8 +165,12 @@ _SHAPES = {"rows": _read_rows, "sum": _read_sum, "latest": _read_latest}
 
 def read_source(read: SourceRead) -> list[dict[str, Any]]:
     """The records of one source: a list of dicts keyed by column name."""
-    spec = source_spec(read.name)
-    return list(_SHAPES[spec.shape](spec, _queryset(spec, read.filters)))
+    return read_spec(source_spec(read.name), read.filters)
+
+
+def read_spec(spec: SourceSpec, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of a source spec (also a variant of a registered one, see analytics)."""
+    return list(_SHAPES[spec.shape](spec, _queryset(spec, filters)))
 
 
 # --- reading a plan -------------------------------------------------------------------------

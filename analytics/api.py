@@ -1,0 +1,166 @@
+"""`/api/analytics/...`: thin views over analytics.selectors, one class per endpoint, each
+with its own small query serializer."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics import selectors
+from hawk.api.hedge_schema import ErrorSerializer
+from hawk.errors import HawkError
+from hawk.roles import ADMIN, OPERATIONS, has_role
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
+
+
+def _query(serializer: type[serializers.Serializer], request: Request) -> dict:
+    query = serializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+class CurrencyField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_length=3, max_length=3, required=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return super().to_internal_value(data).upper()
+
+
+class CapacityApi(APIView):
+    class Query(serializers.Serializer):
+        currency = CurrencyField()
+        as_of = serializers.DateField(required=False)
+
+    @extend_schema(
+        summary="Capacity per currency and entity/NAV: the agent's capacity facts",
+        parameters=[Query],
+        responses={
+            200: inline_serializer(
+                "CapacityOverview",
+                {
+                    "business_date": serializers.DateField(),
+                    "currencies": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(self.Query, request)
+        overview = selectors.capacity_overview(
+            currency=query.get("currency"), as_of=query.get("as_of")
+        )
+        return Response(overview)
+
+
+class ThresholdsApi(APIView):
+    class Query(serializers.Serializer):
+        as_of = serializers.DateField(required=False)
+
+    @extend_schema(
+        summary="Every active threshold with its current value and status",
+        parameters=[Query],
+        responses={
+            200: inline_serializer(
+                "ThresholdOverview",
+                {
+                    "business_date": serializers.DateField(),
+                    "thresholds": serializers.ListField(child=serializers.DictField()),
+                    "warnings": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(selectors.threshold_overview(**_query(self.Query, request)))
+
+
+class EffectivenessApi(APIView):
+    class Query(serializers.Serializer):
+        currency = CurrencyField()
+        # "from" is a keyword: declared below under its query name.
+
+    Query._declared_fields["from"] = serializers.DateField(required=False)
+    Query._declared_fields["to"] = serializers.DateField(required=False)
+
+    @extend_schema(
+        summary="Hedge effectiveness tests by result, ratios and failures",
+        parameters=[Query],
+        responses={
+            200: inline_serializer(
+                "EffectivenessOverview",
+                {
+                    "summary": serializers.DictField(),
+                    "tests": serializers.ListField(child=serializers.DictField()),
+                    "failures": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(self.Query, request)
+        return Response(
+            selectors.effectiveness_overview(
+                date_from=query.get("from"), date_to=query.get("to"), currency=query.get("currency")
+            )
+        )
+
+
+class ExceptionsApi(APIView):
+    @extend_schema(
+        summary="Failed or partial checks, breaches, data quality, rates, stuck instructions",
+        responses={
+            200: inline_serializer(
+                "ExceptionsOverview",
+                {
+                    "business_date": serializers.DateField(),
+                    "failed_checks": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response(selectors.exceptions_overview())
+
+
+class UsageApi(APIView):
+    class Query(serializers.Serializer):
+        granularity = serializers.ChoiceField(["hour", "day"], required=False, default="day")
+        user = serializers.CharField(required=False, max_length=150)
+        group_by = serializers.ChoiceField(["user"], required=False)
+
+    Query._declared_fields["from"] = serializers.DateTimeField(required=False)
+    Query._declared_fields["to"] = serializers.DateTimeField(required=False)
+
+    @extend_schema(
+        summary="Agent usage: runs by group, latency, cache, tokens, cost, quality, feedback",
+        parameters=[Query],
+        responses={
+            200: inline_serializer(
+                "UsageOverview",
+                {
+                    "totals": serializers.DictField(),
+                    "series": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(self.Query, request)
+        runs = selectors.usage_runs(
+            date_from=query.get("from"), date_to=query.get("to"), user=query.get("user")
+        )
+        if query.get("group_by") == "user":
+            if not has_role(request.user, OPERATIONS, ADMIN):
+                raise HawkError("forbidden", "group_by=user is for operations and admin")
+            return Response(selectors.usage_by_user(runs=runs))
+        return Response(selectors.usage_overview(runs=runs, granularity=query["granularity"]))

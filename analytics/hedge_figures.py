@@ -1,0 +1,119 @@
+"""Capacity and threshold figures for every currency, from the agent's own fact functions.
+
+Each source of the agent's plan is read once for all currencies (one query per source, the
+plan's filters without the currency); each currency then gets exactly the records its own plan
+would have read (the plan's filters, applied in memory) and goes through `compute_facts`, the
+function that computes the agent's facts. There is no second implementation of a figure.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from hawk.models import Currency
+from hawk.pipeline.business_date import current_business_date
+from hawk.pipeline.extract import read_spec
+from hawk.pipeline.facts import FactsInput, compute_facts
+from hawk.pipeline.plan import INTENT_SOURCES, bindings, make_plan, source_filters
+from hawk.pipeline.sources import source_spec
+
+Records = dict[str, list[dict[str, Any]]]
+
+
+def all_currency_records(
+    intent: str, business_date: datetime.date, skip: Iterable[str] = ()
+) -> Records:
+    """Every source of the intent's plan, read once without a currency filter. Summed sources
+    are also grouped by currency so that each currency's share can be told apart."""
+    unbound = bindings({}, business_date, settings.HAWK_ROLLOVER_WINDOW_DAYS)
+    records = {}
+    for name in INTENT_SOURCES[intent]:
+        if name in skip:
+            continue
+        spec = source_spec(name)
+        if spec.shape == "sum":
+            spec = dataclasses.replace(spec, group_by=("currency_code", *spec.group_by))
+        records[name] = read_spec(spec, source_filters(intent, name, unbound))
+    return records
+
+
+def currency_records(
+    intent: str, currency: str | None, business_date: datetime.date, records: Records
+) -> Records:
+    """The records the agent's plan for this currency reads, picked from all currencies'."""
+    plan = make_plan(
+        intent=intent,
+        template_category=intent,
+        parameters={"currency": currency},
+        business_date=business_date,
+        rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
+    )
+    return {
+        read.name: [row for row in records[read.name] if _matches(row, read.filters)]
+        for read in plan.sources
+        if read.name in records
+    }
+
+
+def _matches(row: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
+    return all(_holds(row, key, expected) for key, expected in filters.items())
+
+
+def _holds(row: Mapping[str, Any], key: str, expected: Any) -> bool:
+    """A plan filter (sources.LOOKUPS) evaluated on one record."""
+    column, _, lookup = key.partition("__")
+    value = row.get(column)
+    if isinstance(value, datetime.date):
+        value = value.isoformat()  # plan filters carry dates as ISO text
+    if lookup in ("", "exact"):
+        return value == expected
+    if lookup == "in":
+        return value in expected
+    if lookup == "in_or_null":
+        return value is None or value in expected
+    if value is None:
+        return False
+    comparisons = {
+        "lt": lambda: value < expected,
+        "lte": lambda: value <= expected,
+        "gte": lambda: value >= expected,
+        "range": lambda: expected[0] <= value <= expected[1],
+    }
+    return comparisons[lookup]()
+
+
+def facts_for(
+    intent: str, currency: str | None, business_date: datetime.date, records: Records
+) -> dict[str, Any]:
+    """The agent's facts (compute_facts) for one currency and no requested amount."""
+    facts = compute_facts(
+        FactsInput(
+            intent=intent,
+            currency=currency,
+            amount=None,
+            nav_type=None,
+            entity_id=None,
+            order_id=None,
+            business_date=business_date,
+            records=currency_records(intent, currency, business_date, records),
+            now=timezone.now(),
+            rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
+            rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
+            effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
+        )
+    )
+    return facts.facts
+
+
+def analysis_date(as_of: datetime.date | None) -> datetime.date:
+    return as_of or current_business_date(None)
+
+
+def currency_codes(currency: str | None) -> list[str]:
+    codes = Currency.objects.order_by("currency_code").values_list("currency_code", flat=True)
+    return [currency] if currency else list(codes)

@@ -1,0 +1,1 @@
+"""The hedge tables as REST resources: a registry (data), reads, validated writes, history."""
