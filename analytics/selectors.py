@@ -196,6 +196,15 @@ def _rates(counts: dict[str, int]) -> dict[str, Any]:
     return {**counts, "hit_rate": round(counts.get("hit", 0) / looked_up, 4) if looked_up else None}
 
 
+# AgentRun.total_price has 7 places; SQLite sums decimals as floats ("0.0100000000000000"), so
+# every cost is shown at the column's own places whatever the database.
+COST_PLACES = Decimal("0.0000001")
+
+
+def usd_text(value: Decimal | float | None) -> str:
+    return str(Decimal(str(value or 0)).quantize(COST_PLACES))
+
+
 def _totals(runs: QuerySet[AgentRun]) -> dict[str, Any]:
     totals = runs.aggregate(
         runs=Count("pk"),
@@ -210,7 +219,7 @@ def _totals(runs: QuerySet[AgentRun]) -> dict[str, Any]:
         **totals,
         "prompt_tokens": totals["prompt_tokens"] or 0,
         "completion_tokens": totals["completion_tokens"] or 0,
-        "cost": str(totals["cost"] or Decimal(0)),
+        "cost": usd_text(totals["cost"]),
         "quality_mean": str(round(totals["quality_mean"], 4))
         if totals["quality_mean"] is not None
         else None,
@@ -251,7 +260,7 @@ def usage_by_user(*, runs: QuerySet[AgentRun], limit: int = 20) -> dict[str, Any
                 "user": row["user__username"],
                 "runs": row["runs"],
                 "tokens": row["tokens"] or 0,
-                "cost": str(row["cost"] or 0),
+                "cost": usd_text(row["cost"]),
             }
             for row in rows
         ]

@@ -51,6 +51,7 @@ def test_the_warm_cache_command_says_what_it_warmed(user, demo_data):
     assert "utilisation CNY" in out.getvalue() and "warmed 1 plan(s)" in out.getvalue()
 
 
+@pytest.mark.redis
 def test_system_status_reports_every_component(ops_client, demo_data):
     body = ops_client.get("/system/status").json()
     assert body["status"] == "healthy"
@@ -63,6 +64,7 @@ def test_system_status_reports_every_component(ops_client, demo_data):
     assert body["budget"]["llm_cost_today"] == "0"
 
 
+@pytest.mark.redis
 def test_system_status_says_when_redis_is_down(ops_client, redis_proxy, db):
     assert ops_client.get("/system/status").json()["components"]["redis"] == "connected"
     redis_proxy.stop()
