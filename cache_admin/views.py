@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cache_admin.snapshots import record_snapshot
 from cache_admin.warming import cache_warm
 from hawk.datacache.report import cache_report, invalidate
 from hawk.pipeline.sources import SOURCES
@@ -29,6 +30,7 @@ class CacheStatsApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        record_snapshot()
         return Response(cache_report())
 
 

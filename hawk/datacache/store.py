@@ -146,9 +146,9 @@ def fill(
         return CacheRead(lookup.loader(), "bypass")
     if not use_cache:
         value = lookup.loader()
-        _store(key, value, lookup.ttl, lookup.source, tally)
+        _store(key, value, lookup, tally)
         return CacheRead(value, "bypass")
-    return _fill(key, lookup.source, lookup.loader, lookup.ttl, tally, intent)
+    return _fill(key, lookup, tally, intent)
 
 
 def cached_read(
@@ -170,31 +170,24 @@ def cached_read(
     return fill(lookup, found.to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
 
 
-def _fill(
-    key: str, source: str, loader: Callable[[], Any], ttl: int, tally: stats.Tally, intent: str
-) -> CacheRead:
+def _fill(key: str, lookup: Lookup, tally: stats.Tally, intent: str) -> CacheRead:
     """A miss: one thread per process and one worker across processes reads the database."""
     lock = _lock_for(key)
     contended = not lock.acquire(blocking=False)
     if contended:
         lock.acquire()
     try:
-        return _fill_holding_lock(key, source, loader, ttl, tally, intent, contended)
+        return _fill_holding_lock(key, lookup, tally, intent, contended)
     finally:
         lock.release()
 
 
 def _fill_holding_lock(
-    key: str,
-    source: str,
-    loader: Callable[[], Any],
-    ttl: int,
-    tally: stats.Tally,
-    intent: str,
-    contended: bool,
+    key: str, lookup: Lookup, tally: stats.Tally, intent: str, contended: bool
 ) -> CacheRead:
     """The cross-worker fill lock is not deleted after the fill: it expires within seconds,
     and any later reader finds the value (or, after a write, a different key) first."""
+    source, loader = lookup.source, lookup.loader
     try:
         if contended and (found := cache.get(key)) is not None:  # filled while we waited
             _count(tally, "hit", source, intent)
@@ -208,7 +201,7 @@ def _fill_holding_lock(
         return CacheRead(loader(), "degraded")
     _count(tally, "miss", source, intent)
     value = loader()
-    _store(key, value, ttl, source, tally)
+    _store(key, value, lookup, tally)
     return CacheRead(value, "miss")
 
 
@@ -222,15 +215,27 @@ def _wait_for_fill(key: str) -> tuple[Any] | None:
     return None
 
 
-def _store(key: str, value: Any, ttl: int, source: str, tally: stats.Tally) -> None:
-    # Wrapped in a 1-tuple so that a cached empty result is told apart from a missing key.
+def entry_info(lookup: Lookup) -> dict[str, Any]:
+    """What an entry holds, stored beside its rows for the cache admin pages."""
+    return {
+        "source": lookup.source,
+        "table": lookup.table,
+        "filters": lookup.filters,
+        "ttl": lookup.ttl,
+        "stored_at": time.time(),
+    }
+
+
+def _store(key: str, value: Any, lookup: Lookup, tally: stats.Tally) -> None:
+    # A tuple, so that a cached empty result is told apart from a missing key; readers take
+    # element 0 (the rows), element 1 describes the entry.
     try:
-        cache.set(key, (value,), timeout=ttl)
+        cache.set(key, (value, entry_info(lookup)), timeout=lookup.ttl)
     except Exception as exc:
-        _Down.mark(source, exc)
+        _Down.mark(lookup.source, exc)
         return
-    metrics.CACHE_OPERATIONS.labels(source, "write").inc()
-    tally.add("write", source)
+    metrics.CACHE_OPERATIONS.labels(lookup.source, "write").inc()
+    tally.add("write", lookup.source)
 
 
 def _count(tally: stats.Tally, result: str, source: str, intent: str) -> None:

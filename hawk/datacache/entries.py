@@ -1,0 +1,101 @@
+"""The entries the data cache holds, for the operators' cache pages: what, how big, how old.
+
+Listing walks the keys (SCAN on Redis, the process's dict on the local-memory cache): fine for
+an admin page over a few thousand entries, never used on the request path. An entry is
+`current` while its key is the one a read would use now; after a write to its table it is
+superseded (never read again) and only waits for its TTL.
+"""
+
+import pickle
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from hawk.datacache.generations import current_generations
+from hawk.datacache.store import cache_key
+
+PREFIX = "data:"
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    key: str
+    source: str
+    table: str
+    filters: dict[str, Any]
+    records: int
+    size_bytes: int
+    age_seconds: float | None
+    expires_in_seconds: float | None
+    current: bool
+    rows: Any
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "source": self.source,
+            "table": self.table,
+            "filters": self.filters,
+            "records": self.records,
+            "size_bytes": self.size_bytes,
+            "age_seconds": self.age_seconds,
+            "expires_in_seconds": self.expires_in_seconds,
+            "current": self.current,
+        }
+
+
+def data_keys() -> list[str]:
+    """The keys of the data entries (as the cache API names them)."""
+    if settings.REDIS_URL:
+        return sorted(cache.iter_keys(f"{PREFIX}*"))  # type: ignore[attr-defined]
+    stored = getattr(cache, "_cache", {})
+    names = (full.split(":", 2)[-1] for full in list(stored))
+    return sorted(name for name in names if name.startswith(PREFIX))
+
+
+def cache_entries() -> list[CacheEntry]:
+    """Every data entry still in the cache, by source then age (newest first)."""
+    keys = data_keys()
+    found = cache.get_many(keys) if keys else {}
+    generations = current_generations({_info(v).get("table") for v in found.values()} - {None})
+    entries = [_entry(key, value, generations) for key, value in found.items()]
+    return sorted(entries, key=lambda entry: (entry.source, entry.age_seconds or 0))
+
+
+def cache_entry(key: str) -> CacheEntry | None:
+    if not key.startswith(PREFIX):
+        return None
+    value = cache.get(key)
+    if value is None:
+        return None
+    table = _info(value).get("table")
+    return _entry(key, value, current_generations({table}) if table else {})
+
+
+def _info(value: Any) -> dict[str, Any]:
+    """The entry's description (stored since it was added; older entries have none)."""
+    return value[1] if isinstance(value, tuple) and len(value) > 1 else {}
+
+
+def _entry(key: str, value: Any, generations: dict[str, int]) -> CacheEntry:
+    info, rows = _info(value), value[0]
+    source, table = info.get("source") or key.split(":")[1], info.get("table") or ""
+    filters = info.get("filters") or {}
+    age = time.time() - info["stored_at"] if "stored_at" in info else None
+    expires = info["ttl"] - age if age is not None and "ttl" in info else None
+    in_use = bool(table) and key == cache_key(source, filters, {table: generations.get(table)})
+    return CacheEntry(
+        key=key,
+        source=source,
+        table=table,
+        filters=filters,
+        records=len(rows) if isinstance(rows, list | tuple) else 1,
+        size_bytes=len(pickle.dumps(rows)),
+        age_seconds=None if age is None else round(age, 1),
+        expires_in_seconds=None if expires is None else round(max(expires, 0.0), 1),
+        current=in_use,
+        rows=rows,
+    )
