@@ -60,7 +60,8 @@ def cache_entries() -> list[CacheEntry]:
     """Every data entry still in the cache, by source then age (newest first)."""
     keys = data_keys()
     found = cache.get_many(keys) if keys else {}
-    generations = current_generations({_info(v).get("table") for v in found.values()} - {None})
+    tables = {str(_info(value)["table"]) for value in found.values() if _info(value).get("table")}
+    generations = current_generations(tables)
     entries = [_entry(key, value, generations) for key, value in found.items()]
     return sorted(entries, key=lambda entry: (entry.source, entry.age_seconds or 0))
 
@@ -86,7 +87,8 @@ def _entry(key: str, value: Any, generations: dict[str, int]) -> CacheEntry:
     filters = info.get("filters") or {}
     age = time.time() - info["stored_at"] if "stored_at" in info else None
     expires = info["ttl"] - age if age is not None and "ttl" in info else None
-    in_use = bool(table) and key == cache_key(source, filters, {table: generations.get(table)})
+    generation = generations.get(table)
+    in_use = generation is not None and key == cache_key(source, filters, {table: generation})
     return CacheEntry(
         key=key,
         source=source,
