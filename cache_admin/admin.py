@@ -19,7 +19,8 @@ from cache_admin.models import CacheEntry
 from cache_admin.snapshots import intervals, record_snapshot
 from cache_admin.warming import cache_warm
 from hawk.datacache.entries import cache_entries, cache_entry
-from hawk.datacache.report import cache_report, invalidate
+from hawk.datacache.report import cache_report, invalidate, invalidate_currency
+from hawk.models import Currency
 from hawk.pipeline.sources import SOURCES
 from hawk.roles import ADMIN, OPERATIONS, has_role
 
@@ -88,8 +89,14 @@ class CacheEntryAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
         source = request.POST.get("source") or None
+        currency = (request.POST.get("currency") or "").strip().upper() or None
         if source is not None and source not in SOURCES:
             messages.error(request, f"unknown source {source!r}")
+        elif currency and not Currency.objects.filter(pk=currency).exists():
+            messages.error(request, f"unknown currency {currency!r}")
+        elif currency:
+            done = invalidate_currency(currency=currency, source=source)
+            messages.success(request, f"dropped {done['entries_deleted']} entries of {currency}")
         else:
             done = invalidate(source=source)
             messages.success(request, f"invalidated {', '.join(done['invalidated_sources'])}")

@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 
 from cache_admin.snapshots import record_snapshot
 from cache_admin.warming import cache_warm
-from hawk.datacache.report import cache_report, invalidate
+from hawk.datacache.report import cache_report, invalidate, invalidate_currency
+from hawk.models import Currency
 from hawk.pipeline.sources import SOURCES
 from hawk.roles import CanOperate, RolePermission
 
@@ -39,29 +40,33 @@ class InvalidateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=sorted(SOURCES), required=False, allow_null=True
     )
-    # Refused, not ignored: generations are per table, so invalidating "one currency" would
-    # silently invalidate every currency of the table.
-    currency = serializers.CharField(required=False, allow_null=True)
+    # One currency: only the entries that may hold its rows are dropped (report.py).
+    currency = serializers.CharField(required=False, allow_null=True, max_length=3)
 
-    def validate_currency(self, value: str | None) -> None:
-        if value is not None:
-            raise serializers.ValidationError(
-                "not supported: the cache is invalidated per source (all currencies); omit it"
-            )
+    def validate_currency(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.upper()
+        if not Currency.objects.filter(pk=code).exists():
+            raise serializers.ValidationError(f"{value!r} is not a configured currency")
+        return code
 
 
 class CacheInvalidateApi(APIView):
     permission_classes = [CanOperate]
 
     @extend_schema(
-        summary="Invalidate cached data of one source (or all)",
+        summary="Invalidate cached data of one source (or all), or of one currency",
         request=InvalidateSerializer,
         responses={200: inline_serializer("Invalidated", {"tables": serializers.ListField()})},
     )
     def post(self, request: Request) -> Response:
         body = InvalidateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(invalidate(source=body.validated_data.get("source")))
+        source, currency = body.validated_data.get("source"), body.validated_data.get("currency")
+        if currency:
+            return Response(invalidate_currency(currency=currency, source=source))
+        return Response(invalidate(source=source))
 
 
 class WarmSerializer(serializers.Serializer):

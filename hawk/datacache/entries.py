@@ -101,3 +101,37 @@ def _entry(key: str, value: Any, generations: dict[str, int]) -> CacheEntry:
         current=in_use,
         rows=rows,
     )
+
+
+def holds_currency(entry: CacheEntry, currency: str) -> bool:
+    """Whether the entry may hold rows of the currency: its filters name it (a code, a list of
+    codes, a rate pair), or it is not narrowed to any currency at all (then it holds every
+    currency's rows)."""
+    named = [value for column, value in entry.filters.items() if _currency_filter(column)]
+    if not named:
+        return True
+    return any(_mentions(value, currency) for value in named)
+
+
+def _currency_filter(column: str) -> bool:
+    name = column.split("__", 1)[0]
+    return name in {"currency_code", "exposure_currency", "currency_pair"}
+
+
+def _mentions(value: Any, currency: str) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_mentions(item, currency) for item in value)
+    return currency in str(value).upper()
+
+
+def delete_currency_entries(currency: str, *, source: str | None = None) -> list[CacheEntry]:
+    """Deletes the entries (of one source, or all) that may hold rows of the currency; the
+    next read of them goes to the database. Entries of other currencies stay."""
+    doomed = [
+        entry
+        for entry in cache_entries()
+        if (source is None or entry.source == source) and holds_currency(entry, currency)
+    ]
+    if doomed:
+        cache.delete_many([entry.key for entry in doomed])
+    return doomed

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from analytics import metrics
 from hawk.datacache import stats
+from hawk.datacache.entries import delete_currency_entries
 from hawk.datacache.invalidation import tables_written
 from hawk.datacache.store import cache_degraded
 from hawk.pipeline.sources import SOURCES
@@ -91,3 +92,19 @@ def invalidate(*, source: str | None) -> dict[str, Any]:
         metrics.CACHE_OPERATIONS.labels(name, "invalidate").inc()
     tally.flush()
     return {"invalidated_sources": names, "tables": tables}
+
+
+def invalidate_currency(*, currency: str, source: str | None) -> dict[str, Any]:
+    """Make the next read of one currency's data fresh: the entries that may hold its rows
+    are deleted (those of other currencies stay), instead of bumping whole tables."""
+    deleted = delete_currency_entries(currency, source=source)
+    tally = stats.Tally()
+    for entry in deleted:
+        tally.add("invalidate", entry.source)
+        metrics.CACHE_OPERATIONS.labels(entry.source, "invalidate").inc()
+    tally.flush()
+    return {
+        "invalidated_sources": sorted({entry.source for entry in deleted}),
+        "currency": currency,
+        "entries_deleted": len(deleted),
+    }

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cache_admin.snapshots import record_snapshot
+from hawk.datacache.entries import cache_entries
 from hawk.models import AgentRun
 from hawk.pipeline.sources import SOURCES
 
@@ -129,3 +130,41 @@ def test_only_operations_and_admin_see_the_cache_pages(django_user_model, role, 
 
     assert page.status_code == 403
     assert invalidation.status_code == 403
+
+
+def test_invalidating_one_currency_drops_its_entries_and_keeps_the_others(
+    ops_api_client, api_client, demo_data
+):
+    for code in ("CNY", "HKD"):
+        api_client.post("/hawk-agent/context", {"user_prompt": f"Can I hedge 150K {code} today"},
+                        "json")  # fmt: skip
+
+    response = ops_api_client.post("/cache/invalidate", {"currency": "cny"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["currency"] == "CNY"
+    assert response.json()["entries_deleted"] > 0
+    left = cache_entries()
+    assert not any(entry.filters.get("currency_code") == "CNY" for entry in left)
+    assert any(entry.filters.get("currency_code") == "HKD" for entry in left)
+    again = api_client.post("/hawk-agent/context", {"user_prompt": "Can I hedge 150K CNY today"},
+                            "json").json()  # fmt: skip
+    assert again["by_source"]["positions"]["cache"] == "miss"
+    hkd = api_client.post("/hawk-agent/context", {"user_prompt": "Can I hedge 150K HKD today"},
+                          "json").json()  # fmt: skip
+    assert hkd["by_source"]["positions"]["cache"] == "hit"
+
+
+@pytest.fixture
+def ops_api_client(django_user_model):
+    from tests.roles import client_with_role
+
+    return client_with_role(django_user_model, "ops-api", "operations")
+
+
+def test_the_page_drops_one_currencys_entries(operator, cached_cny):
+    response = operator.post(reverse("admin:cache_invalidate"), {"currency": "cny"})
+
+    shown, entries = shown_after(operator, response)
+    assert shown[0].startswith("dropped ") and shown[0].endswith(" entries of CNY")
+    assert not any(entry.filters.get("currency_code") == "CNY" for entry in entries)
