@@ -231,6 +231,8 @@ def observe_thresholds(thresholds: list[dict[str, Any]]) -> None:
     for currency in {currency for currency, _ in counts}:
         for status in THRESHOLD_STATUSES:
             THRESHOLD_STATUS.labels(currency, status).set(counts.get((currency, status), 0))
+        for level in BREACH_LEVELS.values():
+            THRESHOLD_BREACHES.labels(currency, level)  # at 0 until a breach: rates see it
     for (currency, status), count in counts.items():
         if status in BREACH_LEVELS:
             THRESHOLD_BREACHES.labels(currency, BREACH_LEVELS[status]).inc(count)
@@ -261,6 +263,10 @@ def start_labels() -> None:
     for code in ("analysis_fallback", "budget_exceeded", "unclear_request"):
         NOTICES.labels(code)
     CIRCUIT_OPENINGS.labels("dify")
+    for code in ("analysis_failed", "unavailable", "internal"):
+        RUN_FAILURES.labels("unknown", code)
+    for severity in ("info", "warning", "critical"):
+        FACT_WARNINGS.labels(severity)
     set_circuit_state("dify", "closed")
 
 
