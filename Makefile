@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest eval serve bench bench-streaming bench-load demo-bundle clean
+.PHONY: run test lint typecheck pytest eval serve bench bench-streaming bench-load demo-bundle dashboards clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench-streaming: $(VENV)/.dev-installed
 ## LOAD_DATABASE_URL / LOAD_REDIS_URL choose its database; LOAD_ARGS e.g. "--duration 60".
 bench-load: $(VENV)/.dev-installed
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+## Rebuild the Grafana dashboards from their definition (docker/grafana/build_dashboards.py).
+## The rule checks (promtool) and the live Prometheus test are part of `make test`.
+dashboards: $(BIN)/python
+	$(BIN)/python docker/grafana/build_dashboards.py
 
 ## Regenerate the committed demo bundle from its deterministic generator.
 demo-bundle: $(VENV)/.base-installed

@@ -1,5 +1,11 @@
-"""The agent's own Prometheus metrics (`hawk_*`), with few label values: never users or prompts."""
+"""The agent's own Prometheus metrics (`hawk_*`), with few label values: never users or prompts.
 
+Every gauge names its multiprocess mode: with several workers (PROMETHEUS_MULTIPROC_DIR) a
+scrape combines the workers' values by it. Values measured at scrape time (budgets, cache
+size, circuit) are in analytics/scrape.py; the OpenTelemetry GenAI histograms in analytics/genai.py.
+"""
+
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections
@@ -13,6 +19,10 @@ BUILD_INFO = Gauge(
     "hawk_build_info", "Version of the running HAWK Agent", ["version"], multiprocess_mode="max"
 )
 BUILD_INFO.labels(hawk.__version__).set(1)
+
+# The statuses of hawk.pipeline.facts.reviews (DOMAIN.md); warning and worse are breaches.
+THRESHOLD_STATUSES = ("WITHIN", "WARN", "CRITICAL", "BREACH", "UNKNOWN", "NOT_COMPUTED")
+BREACH_LEVELS = {"WARN": "warning", "CRITICAL": "critical", "BREACH": "breach"}
 
 CACHE_OPERATIONS = Counter(
     "hawk_cache_operations_total",
@@ -73,6 +83,79 @@ ANSWER_CACHE_SAVINGS = Counter(
     "hawk_answer_cache_saved_tokens_total", "Tokens not spent thanks to answer-cache hits",
     ["backend"],
 )  # fmt: skip
+ANSWER_CACHE_SAVED_USD = Counter(
+    "hawk_answer_cache_saved_usd_total", "LLM cost in USD not spent thanks to answer-cache hits",
+    ["backend"],
+)  # fmt: skip
+ANSWER_CACHE_LOOKUPS = Counter(
+    "hawk_answer_cache_lookups_total", "Answer-cache lookups by result (hit, miss, bypass)",
+    ["result"],
+)  # fmt: skip
+RUN_COST_USD = Histogram(
+    "hawk_run_cost_usd", "LLM cost of one run in USD (Dify's price, else the price table)",
+    ["backend"], buckets=(0, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
+)  # fmt: skip
+COST_PRICED = Counter(
+    "hawk_cost_priced_runs_total", "Runs priced, by where the price came from (dify, table, free)",
+    ["source"],
+)  # fmt: skip
+ROUTED_RUNS = Counter(
+    "hawk_routed_runs_total", "Analyses by the backend chosen and the route that chose it",
+    ["route", "backend"],
+)  # fmt: skip
+ROUTER_SAVED_USD = Counter(
+    "hawk_router_saved_usd_total",
+    "Estimated LLM cost in USD not spent because the router sent a run to the built-in analyst",
+    ["route"],
+)  # fmt: skip
+BUDGET_EXCEEDED = Counter(
+    "hawk_budget_exceeded_runs_total",
+    "Runs answered by the built-in analyst because a budget was spent, by scope and period",
+    ["scope", "period"],
+)  # fmt: skip
+BUDGET_WARNINGS = Counter(
+    "hawk_budget_warning_runs_total",
+    "Runs started while a budget was past its warning ratio (80%), by scope and period",
+    ["scope", "period"],
+)  # fmt: skip
+NOTICES = Counter("hawk_notices_total", "hawk_notice events sent, by code", ["code"])
+RUN_FAILURES = Counter(
+    "hawk_run_failures_total", "Failed runs by intent and error code", ["intent", "code"]
+)
+RUNS_BY_TEMPLATE = Counter(
+    "hawk_template_runs_total",
+    "Runs by prompt template and A/B variant (none without a template or variant)",
+    ["template", "variant"],
+)  # fmt: skip
+CONTEXT_CHARS = Histogram(
+    "hawk_context_chars", "Characters of the analysis context of a run", ["intent"],
+    buckets=(500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000),
+)  # fmt: skip
+FACT_WARNINGS = Counter(
+    "hawk_fact_warnings_total", "Warnings of the computed facts by severity", ["severity"]
+)
+UNVERIFIED_NUMBERS = Counter(
+    "hawk_answer_unverified_numbers_total", "Numbers in answers not found in their context",
+    ["backend"],
+)  # fmt: skip
+THRESHOLD_STATUS = Gauge(
+    "hawk_threshold_statuses",
+    "Thresholds by currency and status, as last computed for a run's facts",
+    ["currency", "status"], multiprocess_mode="mostrecent",
+)  # fmt: skip
+THRESHOLD_BREACHES = Counter(
+    "hawk_threshold_breaches_total",
+    "Thresholds found at warning or critical level when facts were computed, by currency",
+    ["currency", "level"],
+)  # fmt: skip
+CIRCUIT_STATE = Gauge(
+    "hawk_circuit_state",
+    "1 for the analysis backend's circuit-breaker state (closed, half_open, open), else 0",
+    ["backend", "state"], multiprocess_mode="livemax",
+)  # fmt: skip
+CIRCUIT_OPENINGS = Counter(
+    "hawk_circuit_openings_total", "Times the circuit breaker of a backend opened", ["backend"]
+)
 ANALYSIS_FALLBACKS = Counter(
     "hawk_analysis_fallbacks_total", "Fallbacks to the built-in analyst by reason", ["reason"]
 )
@@ -113,11 +196,13 @@ def observe_analysis(backend: str, seconds: float, usage: dict) -> None:
     ANALYSIS_SECONDS.labels(backend).observe(seconds)
     TOKENS.labels(backend, "in").inc(int(usage.get("prompt_tokens") or 0))
     TOKENS.labels(backend, "out").inc(int(usage.get("completion_tokens") or 0))
-    try:
-        if str(usage.get("currency") or "USD").upper() == "USD":
-            COST.labels(backend).inc(float(usage.get("total_price") or 0))
-    except (TypeError, ValueError):
-        pass
+
+
+def observe_cost(backend: str, cost_usd: Decimal, source: str) -> None:
+    """A run's cost, once per analysed run (a replayed answer cost nothing)."""
+    COST.labels(backend).inc(float(cost_usd))
+    RUN_COST_USD.labels(backend).observe(float(cost_usd))
+    COST_PRICED.labels(source).inc()
 
 
 def observe_run(intent: str, channel: str, status: str, timings: dict, quality: dict) -> None:
@@ -125,3 +210,64 @@ def observe_run(intent: str, channel: str, status: str, timings: dict, quality: 
     if timings.get("total_ms") is not None:
         RUN_SECONDS.labels(intent).observe(timings["total_ms"] / 1000)
     QUALITY_SCORE.observe(float(quality.get("score", 1.0)))
+
+
+def observe_failure(intent: str, channel: str, code: str) -> None:
+    RUNS.labels(intent, channel, "failed").inc()
+    RUN_FAILURES.labels(intent, code).inc()
+
+
+def observe_thresholds(thresholds: list[dict[str, Any]]) -> None:
+    """The statuses of a run's thresholds section (facts), per currency: the gauge holds the
+    latest count of each status; warning and critical levels also count as breaches."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in thresholds:
+        status = str(row.get("status") or "UNKNOWN")
+        labels = (
+            row.get("currency") or "ALL",
+            status if status in THRESHOLD_STATUSES else "UNKNOWN",
+        )
+        counts[labels] = counts.get(labels, 0) + 1
+    for currency in {currency for currency, _ in counts}:
+        for status in THRESHOLD_STATUSES:
+            THRESHOLD_STATUS.labels(currency, status).set(counts.get((currency, status), 0))
+        for level in BREACH_LEVELS.values():
+            THRESHOLD_BREACHES.labels(currency, level)  # at 0 until a breach: rates see it
+    for (currency, status), count in counts.items():
+        if status in BREACH_LEVELS:
+            THRESHOLD_BREACHES.labels(currency, BREACH_LEVELS[status]).inc(count)
+
+
+def set_circuit_state(backend: str, state: str) -> None:
+    for known in ("closed", "half_open", "open"):
+        CIRCUIT_STATE.labels(backend, known).set(1 if known == state else 0)
+
+
+def start_labels() -> None:
+    """The bounded label values known in advance, so that their series exist (at 0) from the
+    first scrape: rates and alerts then see a 0, not an absent series."""
+    for backend in ("builtin", "dify"):
+        ANSWER_CACHE_SAVED_USD.labels(backend)
+        ANSWER_CACHE_SAVINGS.labels(backend)
+        COST.labels(backend)
+        for status in ("ok", "error"):
+            ANALYSIS_CALLS.labels(backend, status)
+    for result in ("hit", "miss", "bypass"):
+        ANSWER_CACHE_LOOKUPS.labels(result)
+    for source in ("dify", "table", "free"):
+        COST_PRICED.labels(source)
+    for scope in ("overall", "user"):
+        for period in ("daily", "monthly"):
+            BUDGET_EXCEEDED.labels(scope, period)
+            BUDGET_WARNINGS.labels(scope, period)
+    for code in ("analysis_fallback", "budget_exceeded", "unclear_request"):
+        NOTICES.labels(code)
+    CIRCUIT_OPENINGS.labels("dify")
+    for code in ("analysis_failed", "unavailable", "internal"):
+        RUN_FAILURES.labels("unknown", code)
+    for severity in ("info", "warning", "critical"):
+        FACT_WARNINGS.labels(severity)
+    set_circuit_state("dify", "closed")
+
+
+start_labels()

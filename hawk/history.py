@@ -61,18 +61,21 @@ def run_finish(
     usage: dict[str, Any] | None = None,
     quality: dict[str, Any] | None = None,
     error: dict[str, Any] | None = None,
+    cost_usd: Decimal | None = None,
     **fields: Any,
 ) -> None:
-    """The final state of a run: what was answered (also a partial answer), usage, quality."""
+    """The final state of a run: what was answered (also a partial answer), usage, quality.
+    `cost_usd` is the run's cost (analytics.cost); without it, Dify's price as given."""
     usage = usage or {}
+    price, currency = (cost_usd, "USD") if cost_usd is not None else (_price(usage), "")
     AgentRun.objects.filter(run_id=run_id).update(
         status=status,
         answer=answer,
         usage=usage,
         prompt_tokens=int(usage.get("prompt_tokens") or 0),
         completion_tokens=int(usage.get("completion_tokens") or 0),
-        total_price=_price(usage),
-        price_currency=str(usage.get("currency") or "")[:3],
+        total_price=price,
+        price_currency=currency or str(usage.get("currency") or "")[:3],
         quality=quality or {},
         quality_score=Decimal(str(quality["score"])) if quality else None,
         error=error or {},

@@ -8,6 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from analytics.metrics import record_pool_stats
+from analytics.scrape import ScrapeTimeCollector
 from hawk.errors import json_error
 
 
@@ -28,9 +29,13 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 def exposition() -> bytes:
     """This process's metrics; with several workers, every worker's (summed per metric type
-    by the files they write), whichever worker the scrape reached."""
+    by the files they write), whichever worker the scrape reached. The values measured at
+    scrape time come first: they also update this worker's circuit-state gauge."""
+    at_scrape = CollectorRegistry()
+    at_scrape.register(ScrapeTimeCollector())
+    measured = generate_latest(at_scrape)
     if not settings.PROMETHEUS_MULTIPROC_DIR:
-        return generate_latest(REGISTRY)
+        return measured + generate_latest(REGISTRY)
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)
-    return generate_latest(registry)
+    return measured + generate_latest(registry)

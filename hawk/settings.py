@@ -6,6 +6,7 @@ names the variable (ImproperlyConfigured), so a typo never turns into a silent d
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -87,6 +88,54 @@ def env_url(name: str, *, schemes: set[str]) -> str:
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(f"{name} must be a URL with scheme {allowed}, not {raw!r}")
     return raw
+
+
+def env_usd(name: str, default: str = "0") -> Decimal:
+    """An amount of US dollars, 0 or more (0 means "no budget")."""
+    raw = env_str(name, default) or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be an amount in USD, not {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {raw!r}")
+    return value
+
+
+def env_prices(name: str, default: str) -> dict[str, tuple[Decimal, Decimal]]:
+    """A price table "model=in/out,...": USD per million input and output tokens."""
+    raw, table = env_str(name, default), {}
+    for entry in filter(None, (item.strip() for item in raw.split(","))):
+        model, _, prices = entry.partition("=")
+        given, _, taken = prices.partition("/")
+        try:
+            table[model.strip()] = (Decimal(given), Decimal(taken))
+        except InvalidOperation:
+            raise ImproperlyConfigured(
+                f"{name} must look like gpt-4o=2.5/10, not {entry!r}"
+            ) from None
+        if not model.strip() or min(table[model.strip()]) < 0:
+            raise ImproperlyConfigured(f"{name} must look like gpt-4o=2.5/10, not {entry!r}")
+    return table
+
+
+def env_routes(name: str, default: str, *, keys: tuple[str, ...]) -> dict[str, str]:
+    """Analysis routes "key=backend,...": key an intent or template category, backend `builtin`,
+    `dify` (the app of DIFY_API_KEY / DIFY_API_KEY_<CATEGORY>) or `dify:<category>` (the app
+    of DIFY_API_KEY_<CATEGORY>, e.g. a cheaper one)."""
+    raw, routes = env_str(name, default), {}
+    for entry in filter(None, (item.strip() for item in raw.split(","))):
+        key, _, backend = (part.strip().lower() for part in entry.partition("="))
+        app = backend.removeprefix("dify:")
+        valid_backend = backend in {"builtin", "dify"} or (
+            backend.startswith("dify:") and app in keys
+        )
+        if key not in keys or not valid_backend:
+            raise ImproperlyConfigured(
+                f"{name} must look like inquiry=builtin,risk_analysis=dify, not {entry!r}"
+            )
+        routes[key] = backend
+    return routes
 
 
 # --- Core -----------------------------------------------------------------------------------
@@ -260,6 +309,24 @@ DIFY_RETRY_AFTER_MAX = env_float("DIFY_RETRY_AFTER_MAX", 10.0)  # cap on a 429's
 DIFY_CIRCUIT_FAILURES = env_int("DIFY_CIRCUIT_FAILURES", 5, minimum=1)
 DIFY_CIRCUIT_COOLDOWN = env_float("DIFY_CIRCUIT_COOLDOWN", 30.0)
 DIFY_MAX_CONNECTIONS = env_int("DIFY_MAX_CONNECTIONS", 200, minimum=1)
+
+# --- Analysis routing, cost and budgets (docs/operations.md) -----------------------------------
+# Which backend answers an intent or template category (the category wins when both match).
+# Pure look-ups go to the built-in analyst at no LLM cost; everything else to Dify when set.
+HAWK_ANALYSIS_ROUTES = env_routes(
+    "HAWK_ANALYSIS_ROUTES", "inquiry=builtin,monitoring=builtin", keys=DIFY_CATEGORIES
+)
+# The model the Dify apps run: the price table's row and the gen_ai_request_model label.
+HAWK_LLM_MODEL = env_str("HAWK_LLM_MODEL", "gpt-4o-mini")
+# USD per million input / output tokens, used when Dify's usage gives no USD price.
+HAWK_LLM_PRICES = env_prices("HAWK_LLM_PRICES", "gpt-4o-mini=0.15/0.60,gpt-4o=2.50/10.00")
+# Budgets in USD (0: none). Spent: runs are answered by the built-in analyst until the period
+# (UTC day or month) turns. At HAWK_BUDGET_WARNING_RATIO a warning is logged and counted.
+HAWK_BUDGET_DAILY_USD = env_usd("HAWK_BUDGET_DAILY_USD")
+HAWK_BUDGET_MONTHLY_USD = env_usd("HAWK_BUDGET_MONTHLY_USD")
+HAWK_BUDGET_USER_DAILY_USD = env_usd("HAWK_BUDGET_USER_DAILY_USD")
+HAWK_BUDGET_USER_MONTHLY_USD = env_usd("HAWK_BUDGET_USER_MONTHLY_USD")
+HAWK_BUDGET_WARNING_RATIO = env_float("HAWK_BUDGET_WARNING_RATIO", 0.8, minimum=0.01)
 # --- end Dify client ------------------------------------------------------------------------
 
 # --- Auth, sessions, security ---------------------------------------------------------------

@@ -1,23 +1,57 @@
-"""Which backend answers: Dify when configured and its circuit is not open, else the built-in
-analyst (the embedded default)."""
+"""Which backend answers a run: the router's choice (analysis/router.py), then Dify only when
+it is configured, the LLM budget is not spent and its circuit is not open; else the built-in
+analyst (the embedded default), with a notice saying why."""
 
+from dataclasses import dataclass
+
+from analytics import metrics
+from analytics.budgets import budget_spent, spent_message
+from analytics.cost import estimated_llm_cost
 from hawk.analysis.base import AnalysisBackend
 from hawk.analysis.builtin import BuiltinAnalyst
 from hawk.analysis.dify import dify_circuit_state, get_dify_backend
+from hawk.analysis.router import route_for
+
+
+@dataclass(frozen=True)
+class Choice:
+    backend: AnalysisBackend
+    notice_code: str = ""  # a hawk_notice code (API.md) when the run does not get what it asked
+    notice: str = ""
 
 
 def fallback_backend() -> AnalysisBackend:
     return BuiltinAnalyst()
 
 
-def choose_backend(category: str | None) -> tuple[AnalysisBackend, str]:
-    """The backend, and a notice for the client when Dify is configured but cannot be used."""
-    dify = get_dify_backend(category)
+def choose_backend(
+    *, intent: str, category: str | None, user_id: int | None, context_chars: int = 0
+) -> Choice:
+    """Reads the budgets from prompt history: call it on a database thread."""
+    route = route_for(intent=intent, category=category)
+    dify = get_dify_backend(route.dify_app) if route.backend == "dify" else None
+    if route.backend == "builtin" and get_dify_backend(category) is not None:
+        saved = estimated_llm_cost(context_chars)
+        metrics.ROUTER_SAVED_USD.labels(route.key).inc(float(saved))
+    chosen = _usable(dify, user_id)
+    metrics.ROUTED_RUNS.labels(route.key, chosen.backend.name).inc()
+    if chosen.notice_code:
+        metrics.NOTICES.labels(chosen.notice_code).inc()
+    return chosen
+
+
+def _usable(dify: AnalysisBackend | None, user_id: int | None) -> Choice:
     if dify is None:
-        return fallback_backend(), ""
-    if dify_circuit_state() == "open":
-        return (
-            fallback_backend(),
-            "Dify is failing (circuit open); answering with the built-in analyst",
-        )
-    return dify, ""
+        return Choice(fallback_backend())
+    spent = budget_spent(user_id=user_id)
+    if spent is not None:
+        return Choice(fallback_backend(), "budget_exceeded", spent_message(spent))
+    state = dify_circuit_state()
+    metrics.set_circuit_state("dify", state)
+    if state == "open":
+        message = "Dify is failing (circuit open); answering with the built-in analyst"
+        return Choice(fallback_backend(), "analysis_fallback", message)
+    return Choice(dify)
+
+
+__all__ = ["Choice", "choose_backend", "fallback_backend"]

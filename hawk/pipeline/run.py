@@ -16,18 +16,20 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from analytics import metrics
+from analytics.cost import ZERO, run_cost
 from hawk.analysis.answer_cache import answer_get, answer_key, answer_put, replay_chunks
 from hawk.analysis.base import AnalysisBackend, AnalysisChunk, AnalysisError, AnalysisRequest
-from hawk.analysis.choice import choose_backend, fallback_backend
+from hawk.analysis.choice import Choice, choose_backend, fallback_backend
 from hawk.analysis.quality import check_numbers
 from hawk.api.pipeline_views import plan_body
 from hawk.dbthreads import in_db_thread
 from hawk.errors import STATUS_OF_CODE, describe_exception
 from hawk.history import run_create, run_finish
-from hawk.pipeline import run_control
+from hawk.pipeline import run_control, run_metrics
 from hawk.pipeline.prepare import (
     Prepared,
     PromptInput,
@@ -88,6 +90,7 @@ class _Answer:
     first_token_ms: float | None = None
     answer_cache: str = "miss"
     recorded: bool = False
+    intent: str = "unknown"  # a metric label until the plan names the intent
 
     @property
     def text(self) -> str:
@@ -128,6 +131,7 @@ async def run_events(run: RunRequest) -> AsyncIterator[dict[str, Any]]:
     except Exception as exc:
         code, message, status = _describe_failure(exc)
         await _record_failed(run, answer, code, message)
+        metrics.observe_failure(answer.intent, run.channel, code)
         yield error_event(run, code, message, status)
     finally:
         metrics.ACTIVE_RUNS.dec()
@@ -147,6 +151,8 @@ def _describe_failure(exc: Exception) -> tuple[str, str, int]:
 
 async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, Any]]:
     prepared = await in_db_thread(understand_and_plan, run.request)
+    answer.intent = prepared.plan.intent
+    run_metrics.count_template(run.request.template)
     yield _event("hawk_plan", run, **plan_body(prepared))
     clarification = prepared.understanding.clarification
     if clarification is not None:
@@ -158,6 +164,7 @@ async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, A
     await in_db_thread(_facts_and_context, prepared)
     yield _context_event(run, prepared)
     assert prepared.facts is not None
+    run_metrics.observe_facts(prepared)
     yield _event("hawk_facts", run, facts=prepared.facts.facts, warnings=prepared.facts.warnings)
     for warning in prepared.facts.warnings:
         if warning["code"] == "AS_OF_NOT_AVAILABLE":
@@ -225,10 +232,13 @@ def _clarification(prepared: Prepared) -> dict[str, Any] | None:
 async def _answer_events(
     run: RunRequest, prepared: Prepared, answer: _Answer
 ) -> AsyncIterator[dict[str, Any]]:
-    backend, notice = choose_backend(prepared.plan.template_category or prepared.plan.intent)
-    if notice:
-        yield _event("hawk_notice", run, code="analysis_fallback", message=notice)
+    choice = await in_db_thread(_choose, run, prepared)
+    backend = choice.backend
+    if choice.notice_code:
+        yield _event("hawk_notice", run, code=choice.notice_code, message=choice.notice)
     key, cached = await in_db_thread(_cached_answer, run, prepared, backend.name)
+    lookup = "bypass" if key is None or not run.request.use_cache else "miss"
+    metrics.ANSWER_CACHE_LOOKUPS.labels("hit" if cached is not None else lookup).inc()
     if cached is not None:
         async for event in _replay(run, cached, answer):
             yield event
@@ -237,6 +247,15 @@ async def _answer_events(
             yield event
     # A fallback answer is not stored under the key of the backend that was asked for.
     yield await _finish(run, prepared, answer, key if answer.backend == backend.name else None)
+
+
+def _choose(run: RunRequest, prepared: Prepared) -> Choice:
+    """The router's backend, unless the budget is spent or Dify's circuit is open."""
+    assert prepared.context is not None
+    return choose_backend(
+        intent=prepared.plan.intent, category=prepared.plan.template_category,
+        user_id=run.user_id, context_chars=prepared.context.chars,
+    )  # fmt: skip
 
 
 def _cached_answer(
@@ -271,10 +290,11 @@ async def _replay(
     for piece in replay_chunks(cached["answer"]):
         answer.take(AnalysisChunk("answer", piece, message_id=message_id))
         yield _message(run, answer, piece)
-    answer.take(AnalysisChunk("end", usage=cached.get("usage") or {}))
-    metrics.ANSWER_CACHE_SAVINGS.labels(cached["backend"]).inc(
-        int((cached.get("usage") or {}).get("total_tokens") or 0)
-    )
+    usage = cached.get("usage") or {}
+    answer.take(AnalysisChunk("end", usage=usage))
+    metrics.ANSWER_CACHE_SAVINGS.labels(cached["backend"]).inc(int(usage.get("total_tokens") or 0))
+    saved = run_cost(cached["backend"], usage).usd
+    metrics.ANSWER_CACHE_SAVED_USD.labels(cached["backend"]).inc(float(saved))
 
 
 def _message(run: RunRequest, answer: _Answer, delta: str) -> dict[str, Any]:
@@ -301,6 +321,7 @@ async def _live_answer(
         logger.warning("analysis by %s failed before answering (%s): falling back", backend.name,
                        exc.code)  # fmt: skip
         metrics.ANALYSIS_FALLBACKS.labels(exc.code).inc()
+        metrics.NOTICES.labels("analysis_fallback").inc()
         message = f"{backend.name} is unavailable ({exc.code}); answering with the built-in analyst"
         yield _event("hawk_notice", run, code="analysis_fallback", message=message)
         async for event in _stream_backend(run, fallback_backend(), request, answer):
@@ -312,6 +333,22 @@ async def _stream_backend(
 ) -> AsyncIterator[dict[str, Any]]:
     answer.backend, answer.source = backend.name, backend
     started = time.perf_counter()
+    try:
+        async for event in _relay(run, backend, request, answer):
+            yield event
+    except AnalysisError as exc:
+        run_metrics.observe_llm_call(
+            backend.name, time.perf_counter() - started, {}, error_type=exc.code
+        )
+        raise
+    seconds = time.perf_counter() - started
+    metrics.observe_analysis(backend.name, seconds, answer.usage)
+    run_metrics.observe_llm_call(backend.name, seconds, answer.usage)
+
+
+async def _relay(
+    run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: _Answer
+) -> AsyncIterator[dict[str, Any]]:
     # aclosing: a cancelled run closes the backend's stream at once (Dify's client then stops
     # its task), instead of whenever the generator is garbage-collected.
     async with contextlib.aclosing(backend.stream(request)) as chunks:
@@ -328,7 +365,6 @@ async def _stream_backend(
                     conversation_id=answer.conversation_id,
                     answer=chunk.text,
                 )
-    metrics.observe_analysis(backend.name, time.perf_counter() - started, answer.usage)
 
 
 async def _finish(
@@ -339,6 +375,8 @@ async def _finish(
         metrics.FIRST_TOKEN_SECONDS.labels(answer.backend).observe(answer.first_token_ms / 1000)
     quality = await in_db_thread(_complete, run, prepared, answer, key, timings)
     metrics.observe_run(prepared.plan.intent, run.channel, "completed", timings, quality)
+    unverified = len(quality.get("unverified_numbers") or [])
+    metrics.UNVERIFIED_NUMBERS.labels(answer.backend).inc(unverified)
     return _event(
         "message_end",
         run,
@@ -370,19 +408,31 @@ def _complete(
     quality = check_numbers(answer.text, prepared.context.text).as_dict()
     if answer.answer_cache == "miss":
         answer_put(key, {"answer": answer.text, "usage": answer.usage, "backend": answer.backend})
-    _record_completed(run, prepared, answer, quality, timings)
+    cost = _cost(answer)
+    _record_completed(run, prepared, answer, quality, timings, cost)
     return quality
 
 
+def _cost(answer: _Answer) -> Decimal:
+    """What this run spent: nothing when its answer was replayed from the cache."""
+    if answer.answer_cache == "hit":
+        return ZERO
+    cost = run_cost(answer.backend, answer.usage)
+    metrics.observe_cost(answer.backend, cost.usd, cost.source)
+    return cost.usd
+
+
 def _record_completed(
-    run: RunRequest, prepared: Prepared, answer: _Answer, quality: dict, timings: dict
-) -> None:
+    run: RunRequest, prepared: Prepared, answer: _Answer, quality: dict, timings: dict,
+    cost_usd: Decimal,
+) -> None:  # fmt: skip
     assert prepared.extraction is not None
     run_finish(
         run_id=run.run_id,
         status="completed",
         answer=answer.text,
         usage=answer.usage,
+        cost_usd=cost_usd,
         quality=quality,
         backend=answer.backend,
         answer_cache=answer.answer_cache,
@@ -399,7 +449,7 @@ def _record_completed(
 
 async def _record_cancelled(run: RunRequest, answer: _Answer) -> None:
     await through_cancellation(_end_cancelled(run, answer))
-    metrics.RUNS.labels("-", run.channel, "cancelled").inc()
+    metrics.RUNS.labels(answer.intent, run.channel, "cancelled").inc()
 
 
 async def _end_cancelled(run: RunRequest, answer: _Answer) -> None:
@@ -415,7 +465,6 @@ async def _record_failed(run: RunRequest, answer: _Answer, code: str, message: s
     logger.warning("run %s failed (%s): %s", run.run_id, code, message)
     error = {"code": code, "message": message}
     await through_cancellation(record_ending(_ending(run, answer, "failed", error)))
-    metrics.RUNS.labels("-", run.channel, "failed").inc()
 
 
 def _ending(run: RunRequest, answer: _Answer, status: str, error: dict) -> Ending:

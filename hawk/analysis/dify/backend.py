@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
+from analytics import metrics
 from hawk.analysis.base import AnalysisChunk, AnalysisError, AnalysisRequest
 from hawk.analysis.circuit import CircuitBreaker, CircuitState
 from hawk.analysis.dify.client import DifyClient, Rating
@@ -147,7 +148,12 @@ class DifyBackend:
         )
 
     def _record(self, error: AnalysisError) -> None:
-        if is_outage(error):
-            self.circuit.record_failure()
-        else:
+        if not is_outage(error):
             self.circuit.record_success()
+            return
+        was = self.circuit.state
+        self.circuit.record_failure()
+        now = self.circuit.state
+        metrics.set_circuit_state(self.name, now)
+        if now == "open" and was != "open":
+            metrics.CIRCUIT_OPENINGS.labels(self.name).inc()

@@ -1,0 +1,58 @@
+"""The cost of a run in USD: Dify's price when its usage gives one in USD, else the price
+table (HAWK_LLM_PRICES, USD per million tokens, for the model of HAWK_LLM_MODEL)."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.conf import settings
+
+MILLION = Decimal(1_000_000)
+ZERO = Decimal(0)
+# A look-up sent to the built-in analyst would have cost about this much Dify output.
+ESTIMATED_ANSWER_TOKENS = 600
+CHARS_PER_TOKEN = 4
+
+PriceSource = Literal["dify", "table", "free"]
+
+
+@dataclass(frozen=True)
+class RunCost:
+    usd: Decimal  # full precision; rounded only when presented
+    source: PriceSource
+
+
+def _dify_price(usage: dict[str, Any]) -> Decimal | None:
+    if str(usage.get("currency") or "").upper() != "USD" or usage.get("total_price") is None:
+        return None
+    try:
+        price = Decimal(str(usage["total_price"]))
+    except InvalidOperation:
+        return None
+    return price if price.is_finite() and price > 0 else None
+
+
+def table_price(prompt_tokens: int, completion_tokens: int, model: str | None = None) -> Decimal:
+    """The price table's cost of the tokens; 0 for a model the table does not list."""
+    prices = settings.HAWK_LLM_PRICES.get(model or settings.HAWK_LLM_MODEL)
+    if prices is None:
+        return ZERO
+    per_input, per_output = prices
+    return (prompt_tokens * per_input + completion_tokens * per_output) / MILLION
+
+
+def run_cost(backend: str, usage: dict[str, Any]) -> RunCost:
+    """What a backend's answer cost. The built-in analyst is free."""
+    if backend != "dify":
+        return RunCost(ZERO, "free")
+    price = _dify_price(usage)
+    if price is not None:
+        return RunCost(price, "dify")
+    tokens_in = int(usage.get("prompt_tokens") or 0)
+    tokens_out = int(usage.get("completion_tokens") or 0)
+    return RunCost(table_price(tokens_in, tokens_out), "table")
+
+
+def estimated_llm_cost(context_chars: int) -> Decimal:
+    """About what Dify would have charged for a context of this size (saved by routing)."""
+    return table_price(context_chars // CHARS_PER_TOKEN, ESTIMATED_ANSWER_TOKENS)
