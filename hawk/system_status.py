@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 import hawk
+from analytics.budgets import budget_status
 from hawk.datacache.report import cache_report
 from hawk.health import database_status, dify_status, overall_status, redis_status
 from hawk.models import AgentRun, Entity, PositionNav
@@ -83,6 +84,9 @@ def system_status() -> dict[str, Any]:
             )
         },
         "analysis_backend": "dify" if dify["status"] != "not_configured" else "builtin",
-        # Budgets (HAWK_BUDGET_*) come with issue 12; until then the LLM spend of today.
-        "budget": {"llm_cost_today": str(cost["cost"] or Decimal(0)), "limit": None},
+        "budget": {
+            "llm_cost_today": str(cost["cost"] or Decimal(0)),
+            # The overall daily and monthly budgets (HAWK_BUDGET_*): limit, used, remaining.
+            "budgets": [budget.as_dict() for budget in budget_status()],
+        },
     }

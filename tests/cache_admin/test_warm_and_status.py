@@ -1,6 +1,8 @@
+
 """POST /cache/warm, manage.py warm_cache, GET /system/status, and local-memory counts."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -62,6 +64,27 @@ def test_system_status_reports_every_component(ops_client, demo_data):
     assert body["counts"]["entities"] == 44
     assert body["analysis_backend"] == "builtin"
     assert body["budget"]["llm_cost_today"] == "0"
+    budgets = {(b["scope"], b["period"]): b for b in body["budget"]["budgets"]}
+    assert set(budgets) == {("overall", "daily"), ("overall", "monthly")}
+    assert budgets["overall", "daily"]["used_usd"] == "0.000000"
+
+
+def test_system_status_shows_the_budget_used_and_remaining(ops_client, db, settings):
+    settings.HAWK_BUDGET_DAILY_USD = Decimal("2")
+    AgentRun.objects.create(prompt="q", intent="inquiry", status="completed",
+                            total_price=Decimal("0.5"), backend="dify")  # fmt: skip
+
+    daily = next(
+        budget
+        for budget in ops_client.get("/system/status").json()["budget"]["budgets"]
+        if budget["period"] == "daily"
+    )
+
+    assert (daily["limit_usd"], daily["used_usd"], daily["remaining_usd"]) == (
+        "2.000000",
+        "0.500000",
+        "1.500000",
+    )
 
 
 @pytest.mark.redis
