@@ -1,4 +1,3 @@
-
 """POST /cache/warm, manage.py warm_cache, GET /system/status, and local-memory counts."""
 
 import io
