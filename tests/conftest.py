@@ -38,6 +38,14 @@ def _service_problems() -> list[str]:
     return problems
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--write-examples",
+        action="store_true",
+        help="rewrite hawk/api/examples/hedge.json from real responses of the demo data",
+    )
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     problems = _service_problems()
     if IN_CI and problems:
