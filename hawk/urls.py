@@ -44,4 +44,5 @@ urlpatterns = [
         name="agent-run-feedback",
     ),
     path("cache/", include("cache_admin.urls")),
+    path("api/", include("templates_app.urls")),
 ]

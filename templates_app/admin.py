@@ -20,11 +20,9 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
         "version",
         "usage_count",
         "display_order",
-        "variant_group",
-        "variant_label",
         "updated_at",
     )
-    list_filter = ("family_type", "template_category", "status", "variant_group", "updated_at")
+    list_filter = ("family_type", "template_category", "status", "updated_at")
     search_fields = ("name", "description", "prompt_text")
     date_hierarchy = "created_at"
     readonly_fields = ("version", "usage_count", "created_at", "updated_at")
@@ -52,7 +50,6 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
-        ("A/B testing", {"fields": ("variant_group", "variant_label")}),
         ("Audit", {"fields": (("version", "usage_count"), ("created_at", "updated_at"))}),
     )
 

@@ -1,6 +1,6 @@
 """Cached answers (30 minutes), keyed so that an answer is never replayed over changed data.
 
-The key holds the normalised prompt, the template and its version, the backend, the plan
+The key holds the normalised prompt, the template (version, A/B variant), the backend, the plan
 (intent, parameters, filters, business date) and the generations of every table the plan
 read: any write to one of them makes a different key.
 """
@@ -26,9 +26,11 @@ def normalise_prompt(prompt: str) -> str:
 
 
 def answer_key(
-    *, prompt: str, plan: Plan, backend: str, template_id: int | None, template_version: int | None
+    *, prompt: str, plan: Plan, backend: str, template: dict[str, Any] | None
 ) -> str | None:
-    """None when the cache cannot be asked (then nothing is cached or replayed)."""
+    """None when the cache cannot be asked (then nothing is cached or replayed). `template`
+    is {id, version, experiment_id, variant}: an edited template or another variant never
+    replays an answer."""
     tables = sorted({source_spec(read.name).table for read in plan.sources})
     try:
         generations = current_generations(tables)
@@ -36,8 +38,7 @@ def answer_key(
         logger.warning("answer cache unavailable: %s", exc)
         return None
     material = json.dumps(
-        [normalise_prompt(prompt), template_id, template_version, backend, plan.as_dict(),
-         generations],
+        [normalise_prompt(prompt), template, backend, plan.as_dict(), generations],
         sort_keys=True, default=str,
     )  # fmt: skip
     return "answer:" + hashlib.blake2b(material.encode(), digest_size=16).hexdigest()

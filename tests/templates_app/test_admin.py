@@ -64,8 +64,6 @@ def form_data(template: PromptTemplate, **changes: str) -> dict[str, str]:
         "data_requirements": "{}",
         "initial-data_requirements": "{}",
         "analysis_instructions": template.analysis_instructions,
-        "variant_group": "",
-        "variant_label": "",
         "_save": "Save",
     }
     return data | changes
