@@ -286,7 +286,7 @@ class ExperimentInput(serializers.Serializer):
 
 
 def _variants(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"template": v["template_id"], "label": v["label"], "weight": v["weight"]}
+    return [{"template": v["template_id"], "label": v["label"], "weight": v.get("weight", 1)}
             for v in data]  # fmt: skip
 
 

@@ -89,6 +89,7 @@ def user(db, django_user_model):
     """An analyst: may run prompts and edit templates."""
     from django.contrib.auth.models import Group
 
+    restore_roles()  # also after a transactional test's flush in a reused database
     analyst = django_user_model.objects.create_user(username="analyst1", password="not-used-1")
     analyst.groups.add(Group.objects.get(name="analyst"))
     return analyst

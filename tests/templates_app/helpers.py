@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from templates_app.services import template_create
+from tests.conftest import restore_roles
 
 CAPACITY = {
     "name": "Capacity check",
@@ -29,6 +30,7 @@ def make_template(**changes: Any):
 
 def role_client(django_user_model, role: str | None, username: str = "") -> APIClient:
     """A token-authenticated client of a user in `role` (None: not logged in)."""
+    restore_roles()
     client = APIClient()
     if role is None:
         return client
