@@ -12,12 +12,6 @@ from templates_app.experiments import variant_for_user
 from templates_app.models import Experiment, PromptTemplate, Variant
 from templates_app.results import two_proportion_p_value
 from tests.hawk.factories import CurrencyFactory
-from tests.hawk.streaming.conftest import (  # noqa: F401  (fixtures)
-    _builtin_unless_dify_server,
-    _fast_password_hashing,
-    committed_demo,
-    make_user,
-)
 from tests.templates_app.helpers import make_template
 
 VARIABLES = {"amount": "150K", "currency": "CNY"}
@@ -99,8 +93,12 @@ def test_the_plan_names_the_users_variant_and_version(api_client, user, pair):
 
     plan = api_client.post("/hawk-agent/plan", body, format="json").json()
 
-    assert plan["template"] == {"id": expected.template_id, "version": 1,
-                                "experiment_id": experiment.pk, "variant": expected.label}  # fmt: skip
+    assert plan["template"] == {
+        "id": expected.template_id,
+        "version": 1,
+        "experiment_id": experiment.pk,
+        "variant": expected.label,
+    }
 
 
 def test_a_stopped_experiment_no_longer_assigns(api_client, pair):
