@@ -75,14 +75,6 @@ class TemplateFilters(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=200)
 
 
-class InputFieldSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
-    label = serializers.CharField(max_length=120, required=False)
-    type = serializers.CharField(max_length=20)
-    required = serializers.BooleanField(required=False)
-    choices = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
-
-
 class TemplateInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     family_type = serializers.ChoiceField(choices=Family.choices)
@@ -189,7 +181,9 @@ class TemplateDetailApi(TemplatesApi):
 
 
 class VersionOutput(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = TemplateVersion
@@ -275,7 +269,7 @@ class TemplateRenderApi(TemplatesApi):
 
 class VariantInput(serializers.Serializer):
     template_id = serializers.PrimaryKeyRelatedField(queryset=PromptTemplate.objects.all())
-    label = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=40)  # type: ignore[assignment]
     weight = serializers.IntegerField(min_value=1, max_value=1000, default=1)
 
 
@@ -294,7 +288,7 @@ class VariantOutput(serializers.Serializer):
     template_id = serializers.IntegerField()
     template_name = serializers.CharField(source="template.name")
     template_version = serializers.IntegerField(source="template.version")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     weight = serializers.IntegerField()
 
 

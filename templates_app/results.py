@@ -35,7 +35,7 @@ def two_proportion_p_value(likes_a: int, n_a: int, likes_b: int, n_b: int) -> fl
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def _timing(runs: list[dict[str, Any]], name: str) -> list[float]:
+def _timing(runs: list[Any], name: str) -> list[float]:
     values = [(run["timings"] or {}).get(name) for run in runs]
     return [float(value) for value in values if isinstance(value, (int, float))]
 
