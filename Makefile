@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest serve bench bench-streaming demo-bundle clean
+.PHONY: run test lint typecheck pytest serve bench bench-streaming bench-load demo-bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: $(VENV)/.dev-installed
 ## Streaming over HTTP: first event, relay overhead per Dify chunk, 50 concurrent streams.
 bench-streaming: $(VENV)/.dev-installed
 	$(BIN)/python bench/streaming.py
+
+## Load: 30 users back to back for 3 minutes over SSE and WebSocket, with writes interleaved.
+## LOAD_DATABASE_URL / LOAD_REDIS_URL choose its database; LOAD_ARGS e.g. "--duration 60".
+bench-load: $(VENV)/.dev-installed
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 ## Regenerate the committed demo bundle from its deterministic generator.
 demo-bundle: $(VENV)/.base-installed

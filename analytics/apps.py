@@ -1,5 +1,11 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 
 
 class AnalyticsConfig(AppConfig):
     name = "analytics"
+
+    def ready(self) -> None:
+        from analytics.metrics import record_pool_stats
+
+        request_finished.connect(record_pool_stats, dispatch_uid="hawk-record-pool-stats")

@@ -1,11 +1,18 @@
 """The agent's own Prometheus metrics (`hawk_*`), with few label values: never users or prompts."""
 
-from prometheus_client import Counter, Gauge, Histogram, Info
+from typing import Any
+
+from django.db import connections
+from prometheus_client import Counter, Gauge, Histogram
 
 import hawk
 
-BUILD_INFO = Info("hawk_build", "Version of the running HAWK Agent")
-BUILD_INFO.info({"version": hawk.__version__})
+# A gauge rather than an Info: Info metrics are not exported in multiprocess mode. The series
+# is the same (hawk_build_info{version="..."} 1).
+BUILD_INFO = Gauge(
+    "hawk_build_info", "Version of the running HAWK Agent", ["version"], multiprocess_mode="max"
+)
+BUILD_INFO.labels(hawk.__version__).set(1)
 
 CACHE_OPERATIONS = Counter(
     "hawk_cache_operations_total",
@@ -30,8 +37,9 @@ RECORDS_PER_RUN = Histogram(
     buckets=(0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000),
 )
 CACHE_DEGRADED = Gauge(
-    "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed"
-)
+    "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed",
+    multiprocess_mode="livemax",
+)  # fmt: skip
 
 RUNS = Counter(
     "hawk_runs_total", "Agent runs by intent, channel (http, ws, cli) and status",
@@ -72,6 +80,32 @@ QUALITY_SCORE = Histogram(
     "hawk_answer_quality_score", "Share of an answer's numbers found in its context",
     buckets=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
 )  # fmt: skip
+
+DB_POOL_WAITS = Counter(
+    "hawk_db_pool_waits_total",
+    "Database connection requests that had to wait because the pool had none free",
+)
+DB_POOL_WAIT_SECONDS = Counter(
+    "hawk_db_pool_wait_seconds_total", "Time spent waiting for a pooled database connection"
+)
+DB_POOL_ERRORS = Counter(
+    "hawk_db_pool_errors_total",
+    "Database connection requests that failed, e.g. after the pool timeout (answered 503)",
+)
+
+
+def record_pool_stats(**_signal: Any) -> None:
+    """Move what the connection pools counted since the last call into the metrics. psycopg's
+    pool keeps its counters in process memory, so this runs after every request and before a
+    scrape (a run streamed after its request is counted at the next one)."""
+    for alias in connections:
+        pool = getattr(connections[alias], "pool", None)
+        if pool is None:
+            continue
+        counted = pool.pop_stats()
+        DB_POOL_WAITS.inc(counted.get("requests_queued", 0))
+        DB_POOL_WAIT_SECONDS.inc(counted.get("requests_wait_ms", 0) / 1000)
+        DB_POOL_ERRORS.inc(counted.get("requests_errors", 0))
 
 
 def observe_analysis(backend: str, seconds: float, usage: dict) -> None:

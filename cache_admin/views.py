@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from hawk.datacache.report import cache_report, invalidate
 from hawk.pipeline.sources import SOURCES
-from hawk.pipeline.vocabulary import ISO_4217_CODES
 from hawk.roles import CanOperate, RolePermission
 
 
@@ -21,7 +20,12 @@ class CacheStatsApi(APIView):
 
     @extend_schema(
         summary="Data cache statistics shared by all workers",
-        responses={200: inline_serializer("CacheStats", {"hit_rate": serializers.FloatField()})},
+        # hit_rate is null until the cache has answered a lookup (no division by zero).
+        responses={
+            200: inline_serializer(
+                "CacheStats", {"hit_rate": serializers.FloatField(allow_null=True)}
+            )
+        },
     )
     def get(self, request: Request) -> Response:
         return Response(cache_report())
@@ -32,12 +36,15 @@ class InvalidateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=sorted(SOURCES), required=False, allow_null=True
     )
-    currency = serializers.CharField(required=False, allow_null=True, min_length=3, max_length=3)
+    # Refused, not ignored: generations are per table, so invalidating "one currency" would
+    # silently invalidate every currency of the table.
+    currency = serializers.CharField(required=False, allow_null=True)
 
-    def validate_currency(self, value: str | None) -> str | None:
-        if value is not None and value.upper() not in ISO_4217_CODES:
-            raise serializers.ValidationError(f"unknown currency code {value!r}")
-        return value.upper() if value else None
+    def validate_currency(self, value: str | None) -> None:
+        if value is not None:
+            raise serializers.ValidationError(
+                "not supported: the cache is invalidated per source (all currencies); omit it"
+            )
 
 
 class CacheInvalidateApi(APIView):
@@ -51,4 +58,4 @@ class CacheInvalidateApi(APIView):
     def post(self, request: Request) -> Response:
         body = InvalidateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return Response(invalidate(**{"source": None, "currency": None, **body.validated_data}))
+        return Response(invalidate(source=body.validated_data.get("source")))

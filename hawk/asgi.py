@@ -9,21 +9,24 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from hawk.lifespan import lifespan  # noqa: E402
 from hawk.routing import websocket_urlpatterns  # noqa: E402
+from hawk.websocket_origin import BrowserOriginValidator  # noqa: E402
 
 # Static files (admin and Swagger UI assets) are served by the app itself: about 30 users do
 # not need a separate static server, and the embedded set-up then works with no collectstatic.
 application = ProtocolTypeRouter(
     {
         "http": ASGIStaticFilesHandler(django_asgi_app),
-        # Browsers send Origin: only this service's hosts and the Angular app's origins.
-        "websocket": OriginValidator(
+        # A browser's Origin must be this service's host or the Angular app's; a server-side
+        # client sends none and must then authenticate with a token.
+        "websocket": BrowserOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
             [*settings.ALLOWED_HOSTS, *settings.CORS_ALLOWED_ORIGINS],
         ),
+        "lifespan": lifespan,
     }
 )

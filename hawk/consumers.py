@@ -1,26 +1,34 @@
 """WebSocket /ws/hawk-agent/: the same run events as the SSE stream, one JSON per message.
 
-Auth: the session cookie (AuthMiddlewareStack), or a DRF token in a first message
-{"type": "auth", "token": "..."}. Then {"type": "prompt", ...process-prompt fields...} starts a
-run (several may be in flight, each its own task; every event carries its run_id) and
-{"type": "stop", "run_id": "..."} stops one. Closing the socket cancels its runs.
+Auth: the session cookie (AuthMiddlewareStack; not for clients that send no Origin, see
+hawk.websocket_origin), or a DRF token in a first message {"type": "auth", "token": "..."}.
+Then {"type": "prompt", ...process-prompt fields...} starts a run (up to HAWK_WS_MAX_RUNS in
+flight, each its own task; every event carries its run_id; AGENT_RATE_LIMIT applies) and
+{"type": "stop", "run_id": "..."} stops one. Closing the socket cancels its runs. A bad frame
+gets an `error` event; the socket and its runs go on.
 """
 
 import asyncio
+import json
 import logging
+import math
 import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 
 from hawk.api.serializers import validated_prompt_request
 from hawk.api.sse import run_as_events
+from hawk.dbthreads import in_db_thread
 from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.pipeline import run_control
 from hawk.pipeline.run import RunRequest
 from hawk.roles import RUN_PROMPTS
+from hawk.throttling import websocket_prompt_wait
+from hawk.websocket_origin import WITHOUT_ORIGIN
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +56,14 @@ def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
+    # No channel layer: nothing is ever sent to a socket's channel (a stop from another
+    # worker travels by the shared stop flag), and listening on it would drop every socket
+    # whenever Redis is down. get_channel_layer() is None for an alias that is not configured.
+    channel_layer_alias = "none"
+
     async def connect(self) -> None:
-        self.user = self.scope.get("user")
+        # Without Origin (not a browser) a cookie proves nothing about who opened the socket.
+        self.user = None if self.scope.get(WITHOUT_ORIGIN) else self.scope.get("user")
         self.runs: dict[uuid.UUID, asyncio.Task] = {}
         self.auth_deadline: asyncio.TimerHandle | None = None
         await self.accept()
@@ -65,6 +79,21 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             task.cancel()
         if self.runs:
             await asyncio.wait(list(self.runs.values()), timeout=10)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
+                      **kwargs: Any) -> None:  # fmt: skip
+        """One message, which must be JSON; any failure answers this message only."""
+        try:
+            content = json.loads(text_data if text_data is not None else bytes_data or b"")
+        except ValueError:  # not JSON, or bytes that are no text at all
+            await self._error("invalid_json", "a message must be one JSON object")
+            return
+        try:
+            await self.receive_json(content)
+        except Exception as exc:
+            if describe_exception(exc)[0] == "internal":
+                logger.error("WebSocket message failed", exc_info=exc)
+            await self._send_exception(exc)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -100,6 +129,14 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         if not await may_run_prompts(self.user):
             await self._error("forbidden", "your role does not allow running prompts")
             return
+        if len(self.runs) >= settings.HAWK_WS_MAX_RUNS:
+            await self._error("rate_limited", f"at most {settings.HAWK_WS_MAX_RUNS} run(s) in "
+                              "flight on one socket: wait for one to end, or stop one")  # fmt: skip
+            return
+        if (wait := await in_db_thread(websocket_prompt_wait, self.user)) is not None:
+            await self._error("rate_limited", "too many requests, try again later",
+                              retry_after=math.ceil(wait))  # fmt: skip
+            return
         try:
             run = await validated_run(self.user, message)
         except Exception as exc:
@@ -125,13 +162,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         if run_id not in self.runs:
             await self._error("not_found", f"no run {run_id} on this socket")
             return
-        run_control.request_stop(run_id)
+        run_control.cancel_here(run_id)  # a run of this socket always runs in this process
 
     async def _send_exception(self, exc: Exception) -> None:
         code, message, fields = describe_exception(exc)
         await self._error(code, message, fields=fields)
 
-    async def _error(self, code: str, message: str, *, fields: dict | None = None) -> None:
+    async def _error(
+        self, code: str, message: str, *, fields: dict | None = None, **extra: Any
+    ) -> None:
         """The error shape of API.md, as an `error` event (the socket stays open)."""
         body = error_body(code, message, fields=fields)["error"]
-        await self.send_json({"event": "error", "status": STATUS_OF_CODE.get(code, 400), **body})
+        status = STATUS_OF_CODE.get(code, 400)
+        await self.send_json({"event": "error", "status": status, **body, **extra})

@@ -38,6 +38,13 @@ def release_connection() -> None:
         close_old_connections()
 
 
+def hold_connection() -> None:
+    """Take this thread's connection now, before any cache fill lock (hawk.datacache.store):
+    a thread that holds a fill lock then never waits for the pool while another thread waits
+    for that lock holding a connection of its own (a cycle only the pool timeout would break)."""
+    connection.ensure_connection()
+
+
 def call_and_release(function: Callable[..., T], *args: Any) -> T:
     try:
         return function(*args)

@@ -6,11 +6,14 @@ No stack trace ever reaches a client; a 500 carries the request id that is also 
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 
 from hawk.request_id import current_request_id
@@ -26,6 +29,7 @@ STATUS_OF_CODE = {
     "method_not_allowed": 405,
     "not_acceptable": 406,
     "conflict": 409,
+    "payload_too_large": 413,
     "rate_limited": 429,
     "cancelled": 499,  # the run was stopped (nginx's "client closed request")
     "internal": 500,
@@ -81,6 +85,8 @@ def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] |
     """Map an exception to (code, message, fields)."""
     if isinstance(exc, HawkError):
         return exc.code, exc.message, exc.fields
+    if isinstance(exc, RequestDataTooBig):
+        return "payload_too_large", _too_large_message(), None
     if isinstance(exc, (OperationalError, InterfaceError)) or _is_pool_timeout(exc):
         return "unavailable", "the database is unavailable; nothing was changed, try again", None
     if isinstance(exc, drf_exceptions.ParseError):
@@ -104,6 +110,11 @@ def describe_exception(exc: Exception) -> tuple[str, str, dict[str, list[str]] |
     if isinstance(exc, drf_exceptions.UnsupportedMediaType):
         return "invalid_json", str(exc.detail), None
     return "internal", "internal error; quote the request id when reporting it", None
+
+
+def _too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"the request body is larger than the limit of {limit} bytes"
 
 
 def _is_pool_timeout(exc: Exception) -> bool:
@@ -150,4 +161,38 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Json
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django sends an oversized body here too (RequestDataTooBig is a SuspiciousOperation).
+    if isinstance(exception, RequestDataTooBig):
+        return json_error("payload_too_large", _too_large_message())
     return json_error("invalid_field", "bad request")
+
+
+class JsonNotFoundMiddleware:
+    """An unmatched path as the JSON 404, also with DEBUG on, when Django would answer with
+    its HTML page listing every URL pattern (handler404 only applies with DEBUG off). Placed
+    outside CommonMiddleware, so a missing slash still redirects."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        return self._as_json(request, self.get_response(request))
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        return self._as_json(request, await self.get_response(request))
+
+    @staticmethod
+    def _as_json(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if response.status_code != 404 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        return handler404(request)

@@ -4,8 +4,10 @@ import hmac
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
+from analytics.metrics import record_pool_stats
 from hawk.errors import json_error
 
 
@@ -20,4 +22,15 @@ def scraper_allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not scraper_allowed(request):
         return json_error("forbidden", "metrics are open to the configured scrapers only")
-    return ExportToDjangoView(request)
+    record_pool_stats()
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+def exposition() -> bytes:
+    """This process's metrics; with several workers, every worker's (summed per metric type
+    by the files they write), whichever worker the scrape reached."""
+    if not settings.PROMETHEUS_MULTIPROC_DIR:
+        return generate_latest(REGISTRY)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)
+    return generate_latest(registry)

@@ -68,6 +68,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF spells it: "<count>/<period>", the period starting with s, m, h or d."""
+    raw = env_str(name, default)
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/min, not {raw!r}")
+    return raw
+
+
 def env_url(name: str, *, schemes: set[str]) -> str:
     """A URL whose scheme must be one of `schemes`; empty when the variable is unset."""
     raw = env_str(name)
@@ -93,7 +102,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", ["http://localhost:4200"])
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+# Headers the Angular app reads: the request id of an error report, a 429's wait, and the run
+# id of a stream (to stop it) before its first event arrives.
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After", "X-Run-ID"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,6 +131,7 @@ MIDDLEWARE = [
     "hawk.request_id.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "hawk.errors.JsonNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,10 +201,17 @@ if REDIS_URL:
             },
         }
     }
+    # Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
+    # default read timeout is 5 s too, so under load the pop's answer came after the timeout and
+    # the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
+    CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hawk-asgi"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT}],
+                "prefix": "hawk-asgi",
+            },
         }
     }
 else:
@@ -276,6 +295,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 
+# Per user, over HTTP and WebSocket together (hawk.throttling).
+AGENT_RATE_LIMIT = env_rate("AGENT_RATE_LIMIT", "120/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -286,7 +308,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hawk.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"agent": env_str("AGENT_RATE_LIMIT", "120/min")},
+    "DEFAULT_THROTTLE_RATES": {"agent": AGENT_RATE_LIMIT},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HAWK Agent API",
@@ -339,6 +361,22 @@ HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
 # concurrently (each with its own pooled connection while it works).
 HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 
+# Seconds for which the end of a run (cancelled or failed) is retried in the background while
+# the database is down, so that the run does not stay `running` in history.
+HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0)
+
+# Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
+# until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.
+HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)
+
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Several worker processes (uvicorn --workers): each writes its metrics to files here and a
+# scrape of any worker sums them all (prometheus_client multiprocess mode, which reads the
+# same variable itself). The directory must exist and be emptied before the workers start.
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR must be an existing directory, not {PROMETHEUS_MULTIPROC_DIR!r}"
+    )

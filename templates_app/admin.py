@@ -55,11 +55,10 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, obj: PromptTemplate, form: ModelForm, change: bool
     ) -> None:
         assert isinstance(form, PromptTemplateForm)
-        requirements = form.data_requirements()
         changed = list(form.changed_data)
-        if requirements != (form.initial.get("data_requirements") or obj.data_requirements):
+        if {"requirement_sources", "requirement_scope"} & set(changed):
             changed.append("data_requirements")
-        obj.data_requirements = requirements
+        obj.data_requirements = form.data_requirements()
         note = form.cleaned_data.get("change_note", "")
         if change:
             template_save(template=obj, changed=changed, user=request.user, change_note=note)

@@ -119,6 +119,11 @@ class PromptTemplateForm(forms.ModelForm):
                 self.add_error("prompt_text", problem)
         return data
 
+    def _post_clean(self) -> None:
+        # The model's clean() checks data_requirements: give it the edited ones.
+        self.instance.data_requirements = self.data_requirements()
+        super()._post_clean()  # type: ignore[misc]  # not in django-stubs
+
     def data_requirements(self) -> dict[str, Any]:
         requirements: dict[str, Any] = {}
         if self.cleaned_data.get("requirement_sources"):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hawk.api.openapi import error_responses
+from hawk.api.openapi import paginated as paginated_schema
 from hawk.pagination import Pagination
 from templates_app import experiments, selectors, services
 from templates_app.models import Category, Experiment, Family, PromptTemplate, TemplateVersion
@@ -121,12 +122,16 @@ class TemplateListApi(TemplatesApi):
 
     @extend_schema(
         summary="Prompt templates, filtered and paginated",
+        operation_id="api_templates_list",
         parameters=[
             TemplateFilters,
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int, description="at most 200"),
         ],
-        responses={200: TemplateListOutput(many=True), **error_responses(400)},
+        responses={
+            200: paginated_schema("TemplatePage", TemplateListOutput),
+            **error_responses(400),
+        },
     )
     def get(self, request: Request) -> Response:
         filters = TemplateFilters(data=request.query_params)
@@ -195,8 +200,14 @@ class VersionOutput(serializers.ModelSerializer):
 class TemplateVersionListApi(TemplatesApi):
     method_permissions = {"GET": VIEW_TEMPLATES}
 
-    @extend_schema(summary="A template's versions, newest first",
-                   responses={200: VersionOutput(many=True), **error_responses(404)})  # fmt: skip
+    @extend_schema(
+        summary="A template's versions, newest first",
+        operation_id="api_templates_versions_list",
+        responses={
+            200: paginated_schema("TemplateVersionPage", VersionOutput),
+            **error_responses(404),
+        },
+    )
     def get(self, request: Request, template_id: int) -> Response:
         template = get_object_or_404(PromptTemplate, pk=template_id)
         return paginated(request, self, selectors.template_versions(template=template),
@@ -304,8 +315,11 @@ class ExperimentOutput(serializers.ModelSerializer):
 class ExperimentListApi(TemplatesApi):
     method_permissions = {"GET": VIEW_EXPERIMENTS, "POST": ADD_EXPERIMENTS}
 
-    @extend_schema(summary="A/B experiments, newest first",
-                   responses={200: ExperimentOutput(many=True), **error_responses()})  # fmt: skip
+    @extend_schema(
+        summary="A/B experiments, newest first",
+        operation_id="api_experiments_list",
+        responses={200: paginated_schema("ExperimentPage", ExperimentOutput), **error_responses()},
+    )
     def get(self, request: Request) -> Response:
         return paginated(request, self, selectors.experiment_list(), ExperimentOutput)
 

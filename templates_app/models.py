@@ -4,8 +4,11 @@ experiments that compare variants of a template."""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from templates_app.requirements import requirement_problems
 
 
 class Family(models.TextChoices):
@@ -73,6 +76,11 @@ class PromptTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The admin validates here; a bad requirement must never reach a run.
+        if problems := requirement_problems(self.data_requirements):
+            raise ValidationError({"data_requirements": problems})
 
 
 class TemplateVersion(models.Model):

@@ -4,9 +4,8 @@ bad template is refused when saved, never discovered by a failing run later."""
 
 from typing import Any
 
-from hawk.pipeline.plan import SCOPES
-from hawk.pipeline.sources import SOURCES
 from templates_app.rendering import PLACEHOLDER
+from templates_app.requirements import requirement_problems
 
 # `entity_id` is the older spelling of `entity` (the demo templates use it); both mean an
 # entity that must exist.
@@ -54,22 +53,6 @@ def placeholder_problems(prompt_text: str, fields: list[Any]) -> list[str]:
     ]
     duplicates = sorted({name for name in names if names.count(name) > 1}, key=str)
     problems += [f"input field {name!r} is declared more than once" for name in duplicates]
-    return problems
-
-
-def requirement_problems(requirements: Any) -> list[str]:
-    if not isinstance(requirements, dict):
-        return ["data_requirements must be an object"]
-    problems = [f"unknown key {key!r}" for key in sorted(set(requirements) - {"sources", "scope"})]
-    sources = requirements.get("sources", [])
-    if not isinstance(sources, list):
-        return [*problems, "data_requirements.sources must be a list"]
-    unknown = sorted({str(source) for source in sources} - set(SOURCES))
-    if unknown:
-        problems.append(f"unknown data source(s) {', '.join(unknown)}")
-    scope = requirements.get("scope")
-    if scope is not None and scope not in SCOPES:
-        problems.append(f"data_requirements.scope {scope!r} is not one of {sorted(SCOPES)}")
     return problems
 
 

@@ -124,6 +124,37 @@ def redis_proxy(settings):
     }
     yield proxy
     proxy.stop()
+    forget_redis_outage()
+
+
+def forget_redis_outage() -> None:
+    """The next test starts with Redis up: no process memory of this one's outage."""
+    from hawk.datacache.store import _Down
+    from hawk.throttling import _Outage
+
+    _Down.until = 0.0
+    _Outage.down = False
+
+
+@pytest.fixture
+def hanging_redis(settings):
+    """Returns a function that points the cache at a server that accepts connections and never
+    answers (a hung Redis): every cache call then takes the socket timeout, 3 s."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # the kernel completes handshakes; nothing ever reads or answers
+
+    def hang() -> None:
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        options = {"SOCKET_CONNECT_TIMEOUT": 3.0, "SOCKET_TIMEOUT": 3.0}
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url,
+                                       "OPTIONS": options}}  # fmt: skip
+
+    yield hang
+    silent.close()
+    forget_redis_outage()
 
 
 @pytest.fixture

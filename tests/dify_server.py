@@ -1,7 +1,8 @@
 """A stand-in for Dify's Service API on 127.0.0.1: real HTTP, Dify's protocol (design/DIFY.md).
 
-Tests choose its behaviour with `server.scenario` (and the knobs next to it) and assert on what
-it recorded: `requests` (headers without Authorization), `stopped_tasks`, `aborted_streams`.
+Tests choose its behaviour with `server.scenario` (and the knobs next to it; `stop_delay` makes
+POST .../stop answer that many seconds late, as a busy Dify does) and assert on what it
+recorded: `requests` (headers without Authorization), `stopped_tasks`, `aborted_streams`.
 
 Scenarios of POST /v1/chat-messages:
   normal            answers with pings between them, then message_end
@@ -15,6 +16,7 @@ Scenarios of POST /v1/chat-messages:
   error_first       an `error` event before any answer
   no_end            answers, then the end of the stream without message_end
   drop              answers, then the socket is cut mid-body
+  stall             answers, then nothing more (the connection stays open, silent)
   slow              a chunk every `delay` (default 0.05) seconds, up to 2,000; ends with
                     message_end once the task is stopped, or when the client leaves
   hang              reads the request and never answers
@@ -51,6 +53,7 @@ USAGE = {
     "latency": 0.768,
 }
 DROP = "drop"  # a frame marker: cut the connection here
+STALL = "stall"  # a frame marker: send nothing more until the stand-in stops
 PING = "ping"
 BAD_JSON = "bad_json"
 Frame = dict[str, Any] | str
@@ -71,6 +74,7 @@ class DifyStandIn:
         self.scenario = "normal"
         self.answers = ["Capacity ", "for USD ", "is 1,347,500.00."]
         self.delay = 0.0
+        self.stop_delay = 0.0
         self.failures = 1
         self.end_first = False
         self.requests: list[RecordedRequest] = []
@@ -178,6 +182,8 @@ def _scenario_tail(scenario: str, frames: _Frames) -> Iterator[Frame]:
         yield frames.error("[models] Error: upstream model unavailable")
     elif scenario == "drop":
         yield DROP
+    elif scenario == "stall":
+        yield STALL
     elif scenario == "replace":
         yield frames.chunk("message_replace", answer="[redacted by moderation]", reason="")
         yield frames.end()
@@ -230,6 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
         if match := re.fullmatch(r"/v1/chat-messages/([^/]+)/stop", self.path):
             with self.standin.lock:
                 self.standin.stopped_tasks.append((match[1], body["user"]))
+            self.standin.closing.wait(self.standin.stop_delay)
             return self._send_json(200, {"result": "success"})
         if match := re.fullmatch(r"/v1/messages/([^/]+)/feedbacks", self.path):
             if match[1] not in self.standin.message_ids:
@@ -282,6 +289,10 @@ class _Handler(BaseHTTPRequestHandler):
             for frame in frames:
                 if frame == DROP:
                     self.connection.shutdown(socket.SHUT_RDWR)  # no final chunk: a cut body
+                    self.close_connection = True
+                    return
+                if frame == STALL:
+                    self.standin.closing.wait(10)
                     self.close_connection = True
                     return
                 self._write_chunk(_encode(frame))

@@ -2,7 +2,8 @@
 
 The key holds the normalised prompt, the template (version, A/B variant), the backend, the plan
 (intent, parameters, filters, business date) and the generations of every table the plan
-read: any write to one of them makes a different key.
+read, as they were before its rows were read (Extraction.generations): any write to one of
+them makes a different key, also a write that commits while the answer is being written.
 """
 
 import hashlib
@@ -12,9 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from hawk.datacache.generations import current_generations
 from hawk.pipeline.plan import Plan
-from hawk.pipeline.sources import source_spec
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +25,17 @@ def normalise_prompt(prompt: str) -> str:
 
 
 def answer_key(
-    *, prompt: str, plan: Plan, backend: str, template: dict[str, Any] | None
+    *,
+    prompt: str,
+    plan: Plan,
+    backend: str,
+    template: dict[str, Any] | None,
+    generations: dict[str, int] | None,
 ) -> str | None:
-    """None when the cache cannot be asked (then nothing is cached or replayed). `template`
-    is {id, version, experiment_id, variant}: an edited template or another variant never
-    replays an answer."""
-    tables = sorted({source_spec(read.name).table for read in plan.sources})
-    try:
-        generations = current_generations(tables)
-    except Exception as exc:
-        logger.warning("answer cache unavailable: %s", exc)
+    """None when the generations are unknown (the cache was down when the data was read):
+    then nothing is cached or replayed. `template` is {id, version, experiment_id, variant}:
+    an edited template or another variant never replays an answer."""
+    if generations is None:
         return None
     material = json.dumps(
         [normalise_prompt(prompt), template, backend, plan.as_dict(), generations],

@@ -34,3 +34,17 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     wanted = sorted({401, 403, *statuses})
     return {status: OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[status])
             for status in wanted}  # fmt: skip
+
+
+def paginated(name: str, item: type[serializers.BaseSerializer]) -> serializers.Serializer:
+    """The schema of a page of `item` (hawk.pagination.Pagination): count, next, previous,
+    results."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )

@@ -6,12 +6,12 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializ
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.pipeline.prepare import Prepared, PromptInput, prepare, understand_and_plan
 from hawk.roles import CanRunPrompts
+from hawk.throttling import AgentRateThrottle
 
 EXAMPLE = OpenApiExample(
     "Capacity check", value={"user_prompt": "Check if I can hedge 150K CNY today"}
@@ -48,8 +48,7 @@ def context_body(prepared: Prepared) -> dict[str, Any]:
 
 class AgentApi(APIView):
     permission_classes = [CanRunPrompts]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "agent"
+    throttle_classes = [AgentRateThrottle]
 
     def prompt_input(self, request: Request) -> PromptInput:
         return PromptInput.from_validated(

@@ -1,6 +1,7 @@
 """POST /hawk-agent/process-prompt (streaming or not) and the prompt-history endpoints."""
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hawk.analysis.base import AnalysisError
 from hawk.analysis.dify import Rating
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
@@ -30,12 +32,27 @@ from hawk.pipeline import run_control
 from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.roles import ADMIN, OPERATIONS, has_role
 
+logger = logging.getLogger(__name__)
+
 SSE_DESCRIPTION = (
     "With `stream: true` (the default) the response is `text/event-stream`: one "
     "`data: {json}` frame per event, in order hawk_plan, hawk_context, hawk_facts, "
     "[hawk_notice], message (repeated, Dify-compatible), message_end; or error. A `: ping` "
     "comment is sent at least every 15 s while waiting. With `stream: false`, one JSON object."
 )
+
+# Before OpenAPI 3.2 the schema of text/event-stream describes one event (SSE's fields), not the
+# whole stream; our events carry their JSON in `data` and no `event:` field of SSE's own.
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string", "description": "the event as JSON: {event, run_id, ...}"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
 
 
 def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
@@ -46,22 +63,35 @@ def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bo
 
 
 async def collect_run(run: RunRequest) -> dict[str, Any]:
-    """The whole run as one JSON body (stream: false)."""
-    events = [event async for event in run_events(run)]
+    """The whole run as one JSON body (stream: false). A run stopped meanwhile (the stop
+    endpoint) answers with what it had, as `status: cancelled`; a failed run is an error."""
+    events: list[dict[str, Any]] = []
+    try:
+        async for event in run_events(run):
+            events.append(event)
+    except run_control.RunStopped:
+        return run_body(run, events, "cancelled")
+    for event in events:
+        if event["event"] == "error":
+            code = event["code"] if event["code"] in STATUS_OF_CODE else "internal"
+            raise HawkError(code, event["message"])
+    return run_body(run, events, "completed")
+
+
+def run_body(run: RunRequest, events: list[dict[str, Any]], status: str) -> dict[str, Any]:
+    """The run's events as one object; what a stopped run never reached is null."""
     by_name = {event["event"]: event for event in events}
-    if "error" in by_name:
-        error = by_name["error"]
-        code = error["code"] if error["code"] in STATUS_OF_CODE else "internal"
-        raise HawkError(code, error["message"])
-    plan, end = by_name["hawk_plan"], by_name["message_end"]
-    context = by_name["hawk_context"]
+    plan, context = by_name.get("hawk_plan", {}), by_name.get("hawk_context", {})
+    facts, end = by_name.get("hawk_facts", {}), by_name.get("message_end", {})
     return {
-        "run_id": str(run.run_id), "intent": plan["intent"], "parameters": plan["parameters"],
-        "facts": by_name["hawk_facts"]["facts"], "warnings": by_name["hawk_facts"]["warnings"],
+        "run_id": str(run.run_id), "status": status, "intent": plan.get("intent"),
+        "parameters": plan.get("parameters"), "facts": facts.get("facts"),
+        "warnings": facts.get("warnings", []),
         "answer": "".join(e["answer"] for e in events if e["event"] == "message"),
-        "backend": end["backend"], "usage": end["metadata"]["usage"], "timings": end["timings"],
-        "quality": end["quality"], "records": context["records"], "cache": context["cache"],
-        "answer_cache": end["answer_cache"],
+        "backend": end.get("backend"), "usage": end.get("metadata", {}).get("usage"),
+        "timings": end.get("timings"), "quality": end.get("quality"),
+        "records": context.get("records"), "cache": context.get("cache"),
+        "answer_cache": end.get("answer_cache"),
         "notices": [e for e in events if e["event"] == "hawk_notice"],
     }  # fmt: skip
 
@@ -87,7 +117,7 @@ class ProcessPromptApi(AgentApi):
         request=PromptRequestSerializer,
         responses={
             (200, "text/event-stream"): OpenApiResponse(
-                OpenApiTypes.STR, description="the event stream (stream: true)"
+                SSE_EVENT_SCHEMA, description="the event stream (stream: true), one event each"
             ),
             (200, "application/json"): OpenApiResponse(
                 OpenApiTypes.OBJECT, description="the whole run (stream: false)"
@@ -185,27 +215,45 @@ class FeedbackSerializer(serializers.Serializer):
 
 
 class RunFeedbackApi(APIView):
-    @extend_schema(summary="Rate an answer; forwarded to Dify when Dify answered",
+    @extend_schema(summary="Rate your own answer; forwarded to Dify when Dify answered",
                    request=FeedbackSerializer, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
     def post(self, request: Request, run_id: uuid.UUID) -> Response:
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         run = own_run(request, run_id)
+        if run.user_id != request.user.pk:  # operations see every run; a rating is the asker's
+            raise HawkError("forbidden", "only the user who asked may rate a run")
         rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
-        forwarded = async_to_sync(forward_feedback)(run, rating, comment)
+        # Stored first: the rating is ours and must not depend on Dify being up.
         AgentRun.objects.filter(pk=run.pk).update(feedback_rating=rating or "",
                                                   feedback_comment=comment)  # fmt: skip
-        return Response({"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded})
+        forwarded, error = async_to_sync(forward_feedback)(run, rating, comment)
+        answer = {"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded}
+        if error:
+            answer["forward_error"] = error
+        return Response(answer)
 
 
-async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> bool:
-    if run.backend != "dify" or not run.message_id:
-        return False
+def forwards_to_dify(run: AgentRun) -> bool:
+    """Dify answered this run itself: a replay from the answer cache has a message id that
+    Dify never issued, and the built-in analyst has none."""
+    return run.backend == "dify" and bool(run.message_id) and run.answer_cache != "hit"
+
+
+async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> tuple[bool, str]:
+    """(forwarded, error code): best effort, a failure of Dify's is logged, never raised."""
     from hawk.analysis.dify import get_dify_backend
 
     backend = get_dify_backend(run.template_category or run.intent)
-    if backend is None:
-        return False
-    user = dify_user(run.user_id)
-    return await backend.feedback(message_id=run.message_id, rating=rating, user=user,
-                                  content=comment or None)  # fmt: skip
+    if backend is None or not forwards_to_dify(run):
+        return False, ""
+    user, content = dify_user(run.user_id), comment or None
+    try:
+        accepted = await backend.feedback(
+            message_id=run.message_id, rating=rating, user=user, content=content
+        )
+    except AnalysisError as exc:
+        logger.warning("feedback on run %s stored, not forwarded to Dify (%s): %s", run.run_id,
+                       exc.code, exc.message)  # fmt: skip
+        return False, exc.code
+    return accepted, ""

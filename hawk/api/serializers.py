@@ -6,12 +6,16 @@ from typing import Any
 
 from rest_framework import serializers
 
+from hawk.errors import HawkError
 from hawk.models import Entity
+from hawk.pipeline.understand.amounts import LARGEST_AMOUNT
 from hawk.pipeline.vocabulary import ISO_4217_CODES
 from templates_app.models import Category, PromptTemplate
+from templates_app.requirements import requirement_problems
 
-# Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request.
-MAX_AMOUNT = Decimal("1000000000000000")
+# Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request. The
+# same bound as for amounts written in a prompt.
+MAX_AMOUNT = LARGEST_AMOUNT
 ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
 
 
@@ -61,8 +65,19 @@ class PromptRequestSerializer(serializers.Serializer):
         return value.upper()
 
     def validate_template_id(self, value: int | None) -> int | None:
-        if value is not None and not PromptTemplate.objects.filter(pk=value).exists():
+        if value is None:
+            return None
+        template = PromptTemplate.objects.filter(pk=value).first()
+        if template is None:
             raise serializers.ValidationError(f"no prompt template with id {value}")
+        if template.status == PromptTemplate.Status.ARCHIVED:
+            # API.md: archived templates cannot be run (409), whichever transport asks.
+            raise HawkError("conflict", f"template_id: template {value} is archived",
+                            fields={"template_id": ["the template is archived"]})  # fmt: skip
+        if problems := requirement_problems(template.data_requirements):
+            raise serializers.ValidationError(
+                f"template {value} has invalid data_requirements: {'; '.join(problems)}"
+            )
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -5,22 +5,56 @@ bulk_update, delete) through TrackedQuerySet, which every HAWK model's manager u
 call `tables_written` themselves. Raw SQL writes are not seen: do not write HAWK tables with
 raw SQL, or call `tables_written` after.
 
-The bump happens twice: at once, so reads later in the same transaction are not served from
-the cache, and again after commit, so an entry cached by another reader between the first
-bump and the commit (which saw the old rows) is never used.
+The bump happens twice: at once, and again after commit, so an entry cached by another reader
+between the first bump and the commit (which saw the old rows) is never used. Until the
+transaction ends, its connection neither reads nor fills the cache for the tables it wrote
+(`uncommitted_tables`): it must see its own rows, and no other connection may, under any
+generation, least of all after a rollback (which bumps nothing).
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models, transaction
 
 from hawk.datacache.generations import bump_tables
 
 
+class _BumpAfterCommit:
+    """The after-commit bump of the tables a transaction wrote. While it waits in Django's
+    on-commit queue (emptied on commit and on rollback, trimmed on a savepoint rollback),
+    those tables hold rows that only this transaction sees."""
+
+    def __init__(self, tables: list[str]) -> None:
+        self.tables = tables
+
+    def __call__(self) -> None:
+        bump_tables(self.tables)
+
+
 def tables_written(tables: Iterable[str]) -> None:
     names = sorted(set(tables))
     bump_tables(names)
-    transaction.on_commit(lambda: bump_tables(names))
+    transaction.on_commit(_BumpAfterCommit(names))
+
+
+def uncommitted_tables() -> set[str]:
+    """Tables this thread's connection wrote in a transaction that has not ended."""
+    connection = transaction.get_connection()
+    if not _in_transaction(connection):
+        return set()
+    return {
+        table
+        for _, callback, *_ in connection.run_on_commit
+        if isinstance(callback, _BumpAfterCommit)
+        for table in callback.tables
+    }
+
+
+def _in_transaction(connection: Any) -> bool:
+    # A TestCase wraps each test in atomic blocks that never commit; as in Django's own check
+    # of durable blocks, they do not count as a transaction of the application.
+    return any(not block._from_testcase for block in connection.atomic_blocks)
 
 
 def model_saved_or_deleted(sender: type[models.Model], **kwargs: object) -> None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.invalidation import tables_written
-from hawk.datacache.store import cache_degraded, local_error_count
+from hawk.datacache.store import cache_degraded
 from hawk.pipeline.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ def _redis_footprint() -> dict[str, Any]:
 
 def cache_report() -> dict[str, Any]:
     try:
+        stats.share_errors()
         counters = stats.read_counters()
         footprint = _redis_footprint()
         shared_error = None
@@ -55,7 +56,8 @@ def cache_report() -> dict[str, Any]:
         "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
         "writes": counters.get("write", 0),
         "invalidations": counters.get("invalidate", 0),
-        "errors": counters.get("error", 0) + local_error_count(),
+        # Shared errors, plus this worker's that could not be shared yet (Redis down).
+        "errors": counters.get("error", 0) + stats.unshared_error_count(),
         "degraded": cache_degraded() or shared_error is not None,
         "shared_counters_error": shared_error,
         "by_source": _split(counters, "source"),
@@ -64,9 +66,9 @@ def cache_report() -> dict[str, Any]:
     }
 
 
-def invalidate(*, source: str | None, currency: str | None) -> dict[str, Any]:
-    """Make the next read of these sources fresh. Generations are per table, so a currency
-    narrows nothing today: all rows of the tables are re-read (correct, if coarser)."""
+def invalidate(*, source: str | None) -> dict[str, Any]:
+    """Make the next read of these sources (all when None) fresh: their tables' generations
+    are bumped, exactly as a write would."""
     names = [source] if source else sorted(SOURCES)
     tables = sorted({SOURCES[name].table for name in names})
     tables_written(tables)
@@ -75,4 +77,4 @@ def invalidate(*, source: str | None, currency: str | None) -> dict[str, Any]:
         tally.add("invalidate", name)
         metrics.CACHE_OPERATIONS.labels(name, "invalidate").inc()
     tally.flush()
-    return {"invalidated_sources": names, "tables": tables, "currency": currency}
+    return {"invalidated_sources": names, "tables": tables}

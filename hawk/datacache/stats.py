@@ -16,6 +16,11 @@ logger = logging.getLogger(__name__)
 _HASH = "hawk:cache-stats"
 _local_lock = threading.Lock()
 
+# Cache errors not yet in the shared hash: an error mostly means the hash cannot be reached
+# now, so they wait here and go with the next flush that reaches it.
+_unshared_errors: Counter[str] = Counter()
+_errors_lock = threading.Lock()
+
 
 class Tally:
     """Counts of one extraction (or one write), flushed together."""
@@ -38,14 +43,36 @@ class Tally:
             _add_counts(counts)
 
 
+def count_error(source: str) -> None:
+    with _errors_lock:
+        _unshared_errors["error"] += 1
+        _unshared_errors[f"error:source:{source}"] += 1
+
+
+def unshared_error_count() -> int:
+    """Errors of this process that the shared hash does not hold yet."""
+    return _unshared_errors["error"]
+
+
+def share_errors() -> None:
+    """Flush this process's waiting error counts, if any (and if the hash can be reached)."""
+    if _unshared_errors:
+        _add_counts(Counter())
+
+
 def _add_counts(counts: Counter[str]) -> None:
+    with _errors_lock:
+        errors = _unshared_errors.copy()
+        _unshared_errors.clear()
     try:
         if settings.REDIS_URL:
-            _add_counts_redis(counts)
+            _add_counts_redis(counts + errors)
         else:
-            _add_counts_local(counts)
+            _add_counts_local(counts + errors)
     except Exception as exc:  # statistics must never break a request
         logger.debug("cache statistics not updated: %s", exc)
+        with _errors_lock:
+            _unshared_errors.update(errors)
 
 
 def _add_counts_redis(counts: Counter[str]) -> None:

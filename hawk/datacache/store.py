@@ -21,6 +21,7 @@ from django.core.cache import cache
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.generations import current_generations
+from hawk.datacache.invalidation import uncommitted_tables
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,11 @@ class _Down:
     """Process-local memory of a cache failure (the shared cache is what failed)."""
 
     until = 0.0
-    errors = 0
 
     @classmethod
     def mark(cls, source: str, exc: Exception) -> None:
         cls.until = time.monotonic() + DOWN_SECONDS
-        cls.errors += 1
+        stats.count_error(source)
         metrics.CACHE_DEGRADED.set(1)
         metrics.CACHE_OPERATIONS.labels(source, "error").inc()
         logger.warning("data cache unavailable, reading %s from the database: %s", source, exc)
@@ -81,10 +81,6 @@ def cache_degraded() -> bool:
     return _Down.active()
 
 
-def local_error_count() -> int:
-    return _Down.errors
-
-
 @dataclass(frozen=True)
 class Lookup:
     """One source read through the cache: what to key on and how to load it on a miss."""
@@ -96,15 +92,26 @@ class Lookup:
     ttl: int
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """The cache round of a set of sources."""
+
+    hits: dict[str, CacheRead]
+    # The sources to read from the database, each with the key to fill (None: cache down).
+    to_fill: dict[str, str | None]
+    # The generations the keys were built on, read before any row: what was read is at least
+    # as new as they say. None when the cache is down.
+    generations: dict[str, int] | None
+
+
 def lookup_many(
     lookups: Sequence[Lookup], *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
-) -> tuple[dict[str, CacheRead], dict[str, str | None]]:
-    """Look every source up in two round trips (generations, then values).
-
-    Returns the hits by source, and for each other source the key to fill, or None when the
-    cache is down (the source is then read from the database, marked degraded)."""
+) -> Lookups:
+    """Look every source up in two round trips (generations, then values); a source that
+    is not a hit is to be filled, or read from the database only (marked degraded) when the
+    cache is down."""
     if _Down.active():
-        return {}, {lookup.source: None for lookup in lookups}
+        return Lookups({}, {lookup.source: None for lookup in lookups}, None)
     try:
         generations = current_generations({lookup.table for lookup in lookups})
         keys = {
@@ -113,24 +120,30 @@ def lookup_many(
             )
             for lookup in lookups
         }
-        found = cache.get_many(list(keys.values())) if use_cache else {}
+        pending = uncommitted_tables()
+        wanted = [keys[lookup.source] for lookup in lookups if lookup.table not in pending]
+        found = cache.get_many(wanted) if use_cache else {}
     except Exception as exc:
         _Down.mark(lookups[0].source if lookups else "-", exc)
-        return {}, {lookup.source: None for lookup in lookups}
+        return Lookups({}, {lookup.source: None for lookup in lookups}, None)
     hits = {}
     for source, key in keys.items():
         if (value := found.get(key)) is not None:
             _count(tally, "hit", source, intent)
             hits[source] = CacheRead(value[0], "hit")
-    return hits, {source: key for source, key in keys.items() if source not in hits}
+    to_fill: dict[str, str | None] = {s: key for s, key in keys.items() if s not in hits}
+    return Lookups(hits, to_fill, generations)
 
 
 def fill(
     lookup: Lookup, key: str | None, *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
 ) -> CacheRead:
-    """Read a source that was not a hit: from the database, then into the cache."""
+    """Read a source that was not a hit: from the database, then into the cache (not when
+    this connection has uncommitted writes to its table: others must not see those rows)."""
     if key is None:
         return CacheRead(lookup.loader(), "degraded")
+    if lookup.table in uncommitted_tables():
+        return CacheRead(lookup.loader(), "bypass")
     if not use_cache:
         value = lookup.loader()
         _store(key, value, lookup.ttl, lookup.source, tally)
@@ -151,10 +164,10 @@ def cached_read(
 ) -> CacheRead:
     """Read one source through the cache (the single-source form of lookup_many + fill)."""
     lookup = Lookup(source, table, filters, loader, ttl)
-    hits, to_fill = lookup_many([lookup], tally=tally, use_cache=use_cache, intent=intent)
-    if source in hits:
-        return hits[source]
-    return fill(lookup, to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
+    found = lookup_many([lookup], tally=tally, use_cache=use_cache, intent=intent)
+    if source in found.hits:
+        return found.hits[source]
+    return fill(lookup, found.to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
 
 
 def _fill(

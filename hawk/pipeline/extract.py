@@ -6,6 +6,18 @@ async ORM methods would run one after another on a single thread, which is what 
 When the caller is inside a transaction, the reads run on the caller's thread instead, so they
 see the caller's own uncommitted writes (other connections could not).
 
+Connections: a thread never waits for other threads' reads while it holds a connection of the
+same pool. The caller (a request thread of the plan or context endpoint) hands its connection
+back before it fans out, and takes one again only if it queries afterwards. When it kept its
+connection, 30 users on a pool of 20 held all 20 in request threads waiting on workers that
+waited 10 s for a connection (issue 8: 503s, p95 30 s; 30 users x 5 uncached context requests
+measured 59 pool timeouts). Released, the same load gives 150 of 150 answered, p95 1.3 s on
+2 cores, at a pool of 20 and of 2 alike. Reading every source on the request's own connection
+measured the same on the demo data (p95 1.27 s) but gives up the concurrency that pays on
+large tables (docs/benchmarks.md); a second pool for the workers would only move the limit
+(two pools to size, twice the connections). Fill locks of the cache are taken with the
+connection already in hand (hold_connection), so no cycle goes through them either.
+
 One generic function reads any source; what a source is lives in sources.py, what to read in
 the plan. No query code per intent.
 """
@@ -22,7 +34,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
-from hawk.dbthreads import call_and_release, db_executor
+from hawk.dbthreads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.pipeline.sources import SourceSpec, source_spec
 
@@ -42,6 +54,9 @@ class SourceResult:
 class Extraction:
     results: dict[str, SourceResult] = field(default_factory=dict)
     extraction_ms: float = 0.0
+    # The generations of the tables read, as they were before the first row was read (None
+    # when the cache was down): what anything built from these records may be cached under.
+    generations: dict[str, int] | None = None
 
     @property
     def records(self) -> dict[str, list[dict[str, Any]]]:
@@ -170,11 +185,18 @@ def _timed_fill(
     return SourceResult(lookup.source, outcome.value, ms, outcome.status)
 
 
+def _connected_fill(
+    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+) -> SourceResult:
+    hold_connection()
+    return _timed_fill(lookup, key, tally, use_cache, intent)
+
+
 def _worker_fill(
     lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     """On a pool thread, which gives its connection back afterwards."""
-    return call_and_release(_timed_fill, lookup, key, tally, use_cache, intent)
+    return call_and_release(_connected_fill, lookup, key, tally, use_cache, intent)
 
 
 @dataclass
@@ -184,6 +206,7 @@ class _Round:
     lookups: list[Lookup]
     hits: dict[str, SourceResult]
     to_fill: dict[str, str | None]
+    generations: dict[str, int] | None
     tally: stats.Tally
     started: float
 
@@ -191,19 +214,20 @@ class _Round:
 def _cache_round(plan: Plan, use_cache: bool) -> _Round:
     started, tally = time.perf_counter(), stats.Tally()
     lookups = [_lookup(read) for read in plan.sources]
-    hits, to_fill = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
+    found = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
     ms = (time.perf_counter() - started) * 1000
-    for name in hits:
+    for name in found.hits:
         metrics.SOURCE_SECONDS.labels(name, "hit").observe(ms / 1000)
-    results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in hits.items()}
-    return _Round(lookups, results, to_fill, tally, started)
+    results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in found.hits.items()}
+    return _Round(lookups, results, found.to_fill, found.generations, tally, started)
 
 
 def _finish(plan: Plan, cache_round: _Round, filled: list[SourceResult]) -> Extraction:
     cache_round.tally.flush()
     by_name = {**cache_round.hits, **{result.name: result for result in filled}}
     results = {read.name: by_name[read.name] for read in plan.sources}
-    extraction = Extraction(results, (time.perf_counter() - cache_round.started) * 1000)
+    ms = (time.perf_counter() - cache_round.started) * 1000
+    extraction = Extraction(results, ms, cache_round.generations)
     metrics.EXTRACTION_SECONDS.labels(plan.data_scope, extraction.cache).observe(
         extraction.extraction_ms / 1000
     )
@@ -225,8 +249,11 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
     cache_round = _cache_round(plan, use_cache)
     misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
     if connection.in_atomic_block or len(misses) < 2:
-        filled = [_timed_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
+        filled = [_connected_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
     else:
+        # This thread is about to wait for workers that each need a connection of the pool:
+        # holding one itself while it waits is how concurrent requests drained the pool.
+        release_connection()
         futures = [
             db_executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
             for lookup, key in misses

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from hawk.datacache.generations import current_generations
+from hawk.dbthreads import hold_connection
 from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context
@@ -97,7 +98,10 @@ def _reference_generations() -> dict[str, int] | None:
 
 
 def understand_and_plan(request: PromptInput) -> Prepared:
+    """The vocabulary and business date come through the cache, whose fill locks are taken
+    with a connection in hand (see hold_connection)."""
     started = time.perf_counter()
+    hold_connection()
     generations = _reference_generations()
     business_date = current_business_date(generations[BUSINESS_DATE_TABLE] if generations else None)
     understanding = understand(

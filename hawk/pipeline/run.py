@@ -36,6 +36,7 @@ from hawk.pipeline.prepare import (
     run_facts,
     understand_and_plan,
 )
+from hawk.pipeline.run_ending import Ending, record_ending, through_cancellation
 
 logger = logging.getLogger(__name__)
 
@@ -239,11 +240,13 @@ def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None
     if run.conversation_id:  # a conversation's answer depends on what came before it
         return None
     choice = run.request.choice
+    assert prepared.extraction is not None
     return answer_key(
         prompt=run.request.prompt,
         plan=prepared.plan,
         backend=backend,
         template=choice.as_dict() if choice else None,
+        generations=prepared.extraction.generations,
     )
 
 
@@ -382,41 +385,30 @@ def _record_completed(
 
 
 async def _record_cancelled(run: RunRequest, answer: _Answer) -> None:
-    if answer.task_id and answer.source is not None:  # the backend's own app key stops it
-        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
-    await _record_end(run, answer, "cancelled", {})
+    await through_cancellation(_end_cancelled(run, answer))
     metrics.RUNS.labels("-", run.channel, "cancelled").inc()
 
 
+async def _end_cancelled(run: RunRequest, answer: _Answer) -> None:
+    """Recorded first, then the backend's task stopped (with the backend's own app key): a
+    stop can take Dify seconds, and the record must not wait for it."""
+    await record_ending(_ending(run, answer, "cancelled", {}))
+    logger.info("run %s cancelled after %d answer characters", run.run_id, len(answer.text))
+    if answer.task_id and answer.source is not None:
+        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
+
+
 async def _record_failed(run: RunRequest, answer: _Answer, code: str, message: str) -> None:
-    await _record_end(run, answer, "failed", {"code": code, "message": message})
+    logger.warning("run %s failed (%s): %s", run.run_id, code, message)
+    error = {"code": code, "message": message}
+    await through_cancellation(record_ending(_ending(run, answer, "failed", error)))
     metrics.RUNS.labels("-", run.channel, "failed").inc()
 
 
-async def _record_end(run: RunRequest, answer: _Answer, status: str, error: dict) -> None:
-    """A run that ends early keeps what was streamed. A record may not exist yet (a failure
-    before the plan): then it is created with the prompt alone."""
-    try:
-        await asyncio.shield(in_db_thread(_write_end, run, answer, status, error))
-    except Exception:
-        logger.exception("run %s could not be recorded as %s", run.run_id, status)
-
-
-def _write_end(run: RunRequest, answer: _Answer, status: str, error: dict) -> None:
-    from hawk.models import AgentRun
-
-    AgentRun.objects.get_or_create(
-        run_id=run.run_id,
-        defaults={"user_id": run.user_id, "channel": run.channel, "prompt": run.request.prompt,
-                  "session_id": run.session_id},
-    )  # fmt: skip
-    run_finish(
-        run_id=run.run_id,
-        status=status,
-        answer=answer.text,
-        usage=answer.usage,
-        error=error,
-        backend=answer.backend,
-        message_id=answer.message_id,
+def _ending(run: RunRequest, answer: _Answer, status: str, error: dict) -> Ending:
+    return Ending(
+        run_id=run.run_id, user_id=run.user_id, channel=run.channel, prompt=run.request.prompt,
+        session_id=run.session_id, status=status, answer=answer.text, usage=answer.usage,
+        error=error, backend=answer.backend, message_id=answer.message_id,
         task_id=answer.task_id,
-    )
+    )  # fmt: skip

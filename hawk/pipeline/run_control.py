@@ -37,11 +37,18 @@ def unregister(run_id: uuid.UUID) -> None:
 
 
 def request_stop(run_id: uuid.UUID) -> bool:
-    """Stop the run; True when it was running in this process (cancelled at once)."""
+    """Stop the run, wherever it runs; True when it was running in this process (cancelled
+    at once). Writes the shared cache: not for the event loop."""
     try:
         cache.set(f"run-stop:{run_id}", 1, timeout=_FLAG_TTL)
     except Exception as exc:
         logger.warning("stop flag for run %s not shared: %s", run_id, exc)
+    return cancel_here(run_id)
+
+
+def cancel_here(run_id: uuid.UUID) -> bool:
+    """Cancel the run if it streams in this process; True when it does. No I/O: safe on the
+    event loop (a WebSocket stops only its own runs, which are always here)."""
     found = _tasks.get(run_id)
     if found is None:
         return False

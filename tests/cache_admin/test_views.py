@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -61,7 +62,12 @@ def test_only_operations_may_invalidate(api_client):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"source": "hedge_positions_v2"}, "source"), ({"currency": "XYZ"}, "currency")],
+    [
+        ({"source": "hedge_positions_v2"}, "source"),
+        ({"currency": "XYZ"}, "currency"),
+        # Generations are per table: a currency would narrow nothing, so it is refused.
+        ({"source": "positions", "currency": "CNY"}, "currency"),
+    ],
 )
 def test_a_bad_invalidation_names_the_field(ops_client, body, field):
     response = ops_client.post("/cache/invalidate", body, format="json")
@@ -90,3 +96,23 @@ def test_stats_say_degraded_when_redis_is_down(api_client, redis_proxy):
     assert response.status_code == 200
     assert response.json()["degraded"] is True
     assert response.json()["backend"] == "unreachable"
+
+
+@pytest.mark.redis
+def test_cache_errors_are_counted_in_the_shared_statistics(api_client, redis_proxy, demo_data):
+    from hawk.datacache import stats
+    from hawk.datacache.store import _Down
+
+    redis_proxy.stop()
+    degraded = api_client.post("/hawk-agent/context", CAPACITY_CHECK, format="json").json()
+    assert degraded["cache"] == "degraded"
+    redis_proxy.start()
+    _Down.until = 0.0  # Redis is tried again at once, not after the 5 s back-off
+    api_client.post("/hawk-agent/context", CAPACITY_CHECK, format="json")
+
+    shared = stats.read_counters()  # what every worker reads
+    assert shared["error"] == 1
+    assert sum(v for k, v in shared.items() if k.startswith("error:source:")) == 1
+    assert api_client.get("/cache/stats").json()["errors"] == 1  # not counted twice
+    cache.clear()
+    assert api_client.get("/cache/stats").json()["errors"] == 0  # nothing kept per process

@@ -5,13 +5,16 @@ import datetime
 import json
 import threading
 import time
+from contextlib import suppress
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from hawk.datacache import stats
 from hawk.datacache.store import _Down, cached_read
+from hawk.dbthreads import call_and_release, db_executor
 from hawk.models import OverlayConfiguration, PositionNav
 from hawk.pipeline.extract import extract
 from hawk.pipeline.plan import make_plan
@@ -32,12 +35,21 @@ def _cache_up():
     _Down.until = 0.0
 
 
-@pytest.fixture
-def book(db):
+def make_book() -> PositionNav:
     cny = CurrencyFactory(currency_code="CNY")
     entity = EntityFactory(entity_id="ENTITY0005", currency=cny, entity_type="Branch")
-    position = PositionNavFactory(entity=entity, as_of_date=DAY, current_position=Decimal(100))
-    return position
+    return PositionNavFactory(entity=entity, as_of_date=DAY, current_position=Decimal(100))
+
+
+@pytest.fixture
+def book(db):
+    return make_book()
+
+
+@pytest.fixture
+def committed_book(transactional_db):
+    """For tests of real transactions: the test's own (never committed) one is not there."""
+    return make_book()
 
 
 def capacity_plan():
@@ -173,3 +185,50 @@ def test_after_redis_returns_a_write_made_while_it_was_down_is_not_hidden(book, 
     redis_proxy.start()
     _Down.until = 0.0
     assert position_amount(extract(capacity_plan())) == Decimal(333)
+
+
+# --- transactions --------------------------------------------------------------------------
+
+
+class Rollback(Exception):
+    pass
+
+
+def amount_seen_elsewhere() -> Decimal:
+    """The position as another request (its own connection) reads it through the cache."""
+    return db_executor().submit(call_and_release, lambda: position_amount(
+        extract(capacity_plan()))).result()  # fmt: skip
+
+
+def set_position(book: PositionNav, amount: int) -> None:
+    PositionNav.objects.filter(pk=book.pk).update(current_position=Decimal(amount))
+
+
+def test_rows_of_a_transaction_that_rolls_back_are_never_served(committed_book):
+    extract(capacity_plan())
+    with suppress(Rollback), transaction.atomic():
+        set_position(committed_book, 999)
+        inside = extract(capacity_plan())
+        assert position_amount(inside) == Decimal(999)  # the transaction sees its own write
+        assert inside.results["positions"].cache == "bypass"
+        raise Rollback
+    assert position_amount(extract(capacity_plan())) == Decimal(100)
+    assert amount_seen_elsewhere() == Decimal(100)
+
+
+def test_other_requests_never_see_rows_that_are_not_committed(committed_book):
+    with transaction.atomic():
+        set_position(committed_book, 999)
+        extract(capacity_plan())
+        assert amount_seen_elsewhere() == Decimal(100)
+    assert amount_seen_elsewhere() == Decimal(999)
+    assert position_amount(extract(capacity_plan())) == Decimal(999)
+
+
+def test_tables_the_transaction_did_not_write_stay_cached_inside_it(committed_book):
+    extract(capacity_plan())
+    with transaction.atomic():
+        set_position(committed_book, 500)
+        inside = extract(capacity_plan())
+    assert inside.results["currencies"].cache == "hit"
+    assert inside.results["positions"].cache == "bypass"

@@ -57,3 +57,40 @@ def test_the_schema_requires_no_cdn_and_swagger_assets_are_local(admin_client):
     html = page.content.decode()
     assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+def test_a_body_over_the_upload_limit_is_a_413_in_the_error_shape(api_client, settings, caplog):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"user_prompt": "' + "x" * 2000 + '"}'
+    response = api_client.post("/hawk-agent/plan", body, content_type="application/json")
+    assert_error_shape(response, 413, "payload_too_large")
+    assert "1024" in response.json()["error"]["message"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_an_oversized_form_outside_the_api_is_a_413_too(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = admin_client.post("/admin/login/", {"username": "x" * 2000, "password": "y"})
+    assert_error_shape(response, 413, "payload_too_large")
+
+
+def test_an_unknown_path_is_a_json_404_with_debug_on(client, settings):
+    settings.DEBUG = True
+    response = client.get("/no/such/thing")
+    body = assert_error_shape(response, 404, "not_found")
+    assert "/no/such/thing" in body["error"]["message"]
+    assert b"hawk-agent/" not in response.content  # no list of the URL patterns
+
+
+def test_a_missing_slash_still_redirects(client, settings):
+    settings.DEBUG = True
+    response = client.get("/admin")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/"
+
+
+def test_browsers_may_read_the_run_id_header(client):
+    response = client.get("/health", HTTP_ORIGIN="http://localhost:4200")
+    header = response["Access-Control-Expose-Headers"]
+    exposed = {name.strip().lower() for name in header.split(",")}
+    assert {"x-run-id", "x-request-id", "retry-after"} <= exposed

@@ -239,3 +239,61 @@ def test_the_context_respects_a_small_budget_and_says_what_it_left_out(demo_data
     assert prepared.context.chars <= 3000
     assert prepared.context.truncated
     assert "## Left out (character budget 3000)" in prepared.context.text
+
+
+# --- templates that cannot be run --------------------------------------------------------------
+
+
+def saved_template(**fields):
+    """A template written straight to the table, as an old row or a script could have."""
+    from templates_app.models import PromptTemplate
+
+    values = {"name": "Broken", "family_type": "instructions_processing",
+              "template_category": "inquiry", "prompt_text": "Show CNY instructions"}  # fmt: skip
+    return PromptTemplate.objects.create(**(values | fields))
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    [
+        {"sources": ["positions", "murex"]},
+        {"sources": "positions"},
+        {"sources": [{"name": "positions"}]},
+        {"sources": ["positions"], "scope": "everything"},
+        ["positions"],
+    ],
+    ids=["unknown-source", "sources-not-a-list", "source-not-a-name", "bad-scope", "not-an-object"],
+)
+@pytest.mark.parametrize("path", ["/hawk-agent/plan", "/hawk-agent/process-prompt"])
+def test_a_template_with_bad_data_requirements_is_a_400_naming_template_id(
+    api_client, requirements, path
+):
+    template = saved_template(data_requirements=requirements)
+    body = {"user_prompt": "Show CNY instructions", "template_id": template.pk, "stream": False}
+    response = post(api_client, path, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_field"
+    assert list(error["fields"]) == ["template_id"]
+    assert "data_requirements" in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/hawk-agent/plan", "/hawk-agent/process-prompt"])
+def test_an_archived_template_cannot_be_run(api_client, path):
+    template = saved_template(status="archived")
+    body = {"user_prompt": "Show CNY instructions", "template_id": template.pk, "stream": False}
+    response = post(api_client, path, body)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict"
+    assert list(error["fields"]) == ["template_id"]
+    assert "archived" in error["message"]
+
+
+def test_a_number_too_large_for_any_amount_in_the_prompt_is_no_server_error(api_client):
+    # Found by fuzzing: 29 digits overflowed Decimal's precision when the plan was made (500).
+    response = post(
+        api_client, "/hawk-agent/plan", {"user_prompt": "hedge 99999999999999999999999999999 CNY"}
+    )
+    assert response.status_code == 200
+    assert response.json()["parameters"]["amount"] is None

@@ -46,6 +46,8 @@ def test_it_starts_with_embedded_defaults_and_nothing_set():
         ("DIFY_BASE_URL", "ftp://dify.example"),
         ("DATABASE_URL", "nonsense://nowhere"),
         ("HAWK_CONTEXT_MAX_CHARS", "10"),
+        ("AGENT_RATE_LIMIT", "lots"),
+        ("HAWK_WS_MAX_RUNS", "0"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
@@ -75,3 +77,18 @@ def test_env_int_enforces_its_minimum(monkeypatch):
     monkeypatch.setenv("HAWK_NUMBER", "-3")
     with pytest.raises(ImproperlyConfigured, match="HAWK_NUMBER must be at least 0"):
         hawk_settings.env_int("HAWK_NUMBER", 5)
+
+
+def test_a_missing_prometheus_multiprocess_directory_stops_start_up(tmp_path):
+    result = start_django({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "missing")})
+    assert result.returncode != 0
+    assert "PROMETHEUS_MULTIPROC_DIR must be an existing directory" in result.stderr
+
+
+@pytest.mark.redis
+def test_the_channel_layer_read_timeout_outlasts_its_blocking_pop(settings):
+    # Equal timeouts made idle WebSocket consumers die under load (issue 8 load benchmark).
+    from channels_redis.core import RedisChannelLayer
+
+    (host,) = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout + 5

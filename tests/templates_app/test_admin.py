@@ -300,3 +300,16 @@ def test_the_experiment_page_compares_its_variants(admin_client, template_rows):
 
     page = response.content.decode()
     assert "like_rate" in page and "winner: none yet" in page
+
+
+def test_unknown_data_sources_are_refused_on_save(admin_client, template):
+    # The structured editor offers only known sources; a forged post is refused all the same.
+    sources = ["positions", "murex"]
+    response = admin_client.post(change_url(template),
+                                 form_data(template, requirement_sources=sources))  # fmt: skip
+
+    template.refresh_from_db()
+    assert response.status_code == 200  # the form again, with the error
+    assert "murex is not one of the available choices" in response.content.decode()
+    assert template.data_requirements == {"sources": ["positions"], "scope": "targeted"}
+    assert template.version == 1

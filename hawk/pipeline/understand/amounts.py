@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from hawk.pipeline.understand.spans import Span, overlaps
 from hawk.pipeline.vocabulary import ISO_4217_CODES, Vocabulary
@@ -30,6 +30,12 @@ _MULTIPLIERS = {
     **dict.fromkeys(("m", "mm", "mn", "mln", "mio", "million"), Decimal(1000000)),
     **dict.fromkeys(("b", "bn", "billion"), Decimal(1000000000)),
 }
+# Beyond any real hedge (a quadrillion in any currency unit), or finer than a ten-thousandth:
+# such a number is a typo or not money. The bounds also keep every amount exact: Decimal rounds
+# results past 28 digits, and an amount must be the number the text wrote.
+LARGEST_AMOUNT = Decimal(10) ** 15
+_FINEST_EXPONENT = -4
+_MOST_DIGITS = 25
 # The new amount of an amendment follows "to" ("from 100M to 120M", "notional to USD 120M").
 _NEW_AMOUNT_CUE = re.compile(r"\bto\s+(?:[A-Z]{3}\s*)?$", re.IGNORECASE)
 
@@ -49,7 +55,8 @@ def amount_candidates(prompt: str, reserved: list[Span], vocabulary: Vocabulary)
             and not _glued_code(prompt, match.start(), vocabulary)
         ):
             continue
-        found.append(_amount_span(match))
+        if (span := _amount_span(match)) is not None:
+            found.append(span)
     return found
 
 
@@ -59,10 +66,25 @@ def _glued_code(prompt: str, start: int, vocabulary: Vocabulary) -> bool:
     return code.isupper() and (code in ISO_4217_CODES or code in vocabulary.known_currencies)
 
 
-def _amount_span(match: re.Match[str]) -> Span:
+def _amount_value(number: str, unit: str) -> Decimal | None:
+    """The amount a number and its unit write, exactly; None when it cannot be money."""
+    written = Decimal(number)
+    if len(written.as_tuple().digits) > _MOST_DIGITS:
+        return None
+    with localcontext(prec=_MOST_DIGITS + 10):  # exact for any number of _MOST_DIGITS
+        value = written * _MULTIPLIERS.get(unit, Decimal(1))
+        exponent = value.normalize().as_tuple().exponent  # 1.5M: 1500000.0 is whole
+    if value > LARGEST_AMOUNT or (isinstance(exponent, int) and exponent < _FINEST_EXPONENT):
+        return None
+    return value
+
+
+def _amount_span(match: re.Match[str]) -> Span | None:
     number = match["number"].replace(",", "")
     unit = (match["unit"] or "").lower()
-    value = Decimal(number) * _MULTIPLIERS.get(unit, Decimal(1))
+    value = _amount_value(number, unit)
+    if value is None:
+        return None
     plain = not (unit or match["symbol"] or "," in match["number"])
     # A plain number is money only from 1000 up and when it is not a year ("in 2025"); a
     # smaller one ("top 10") counts only next to a currency ("hedge 500 CNY").

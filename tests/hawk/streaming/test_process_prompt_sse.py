@@ -2,6 +2,7 @@
 httpx as a client would: frames split on blank lines, each `data: {json}` or a `: ping`."""
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from hawk.api import sse
+from hawk.dbthreads import release_connection
 from hawk.models import AgentRun
 from tests.hawk.streaming.conftest import PROMPT
 
@@ -217,3 +219,47 @@ def test_the_stop_endpoint_ends_a_streaming_run(live_server_url, analyst_token, 
     run = settled_run(run_id, "cancelled")
     assert run.answer == answer_of(received + rest)
     assert dify_server.stop_requested(run.task_id)
+
+
+def test_stopping_a_stream_false_run_answers_json_with_the_cancelled_run(
+    live_server_url, analyst_token, dify_server
+):
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    stopped: list[httpx.Response] = []
+
+    def stop_once_answering() -> None:
+        try:
+            run = settled_run_with_task(timeout=5)
+        finally:
+            release_connection()  # this thread's, or the test database cannot be dropped
+        stopped.append(httpx.post(f"{live_server_url}/hawk-agent/runs/{run.run_id}/stop",
+                                  headers=auth(analyst_token)))  # fmt: skip
+
+    stopper = threading.Thread(target=stop_once_answering)
+    stopper.start()
+    body = {"user_prompt": PROMPT, "stream": False}
+    response = httpx.post(live_server_url + PATH, json=body, headers=auth(analyst_token),
+                          timeout=10)  # fmt: skip
+    stopper.join(5)
+    assert stopped and stopped[0].status_code == 200
+    assert response.status_code == 200, response.text[:200]
+    assert response.headers["content-type"] == "application/json"
+    answered = response.json()
+    assert answered["status"] == "cancelled"
+    assert answered["intent"] == "utilisation"
+    assert answered["answer"].startswith("part 0 ")
+    run = settled_run(answered["run_id"], "cancelled")
+    assert run.answer == answered["answer"]
+    assert dify_server.stop_requested(run.task_id)
+
+
+def settled_run_with_task(timeout: float) -> AgentRun:
+    """The only run, once Dify has started answering it (its task id is known to Dify)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = AgentRun.objects.filter(status="running").first()
+        if run is not None:
+            time.sleep(0.2)  # a few answer chunks in
+            return run
+        time.sleep(0.02)
+    raise AssertionError("no run started")

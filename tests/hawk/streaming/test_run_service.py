@@ -15,13 +15,14 @@ import pytest
 from django.db.models import F
 
 from hawk.analysis.dify import dify_circuit_state, reset_dify_circuit
+from hawk.api.sse import run_as_events
 from hawk.dbthreads import in_db_thread
 from hawk.models import PositionNav
 from hawk.pipeline import run_control
 from hawk.pipeline.prepare import PromptInput, prepare
 from hawk.pipeline.run import RunRequest, run_events
 from tests.dify_server import USAGE
-from tests.hawk.streaming.conftest import PROMPT, stored_run
+from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
 
@@ -281,6 +282,25 @@ async def test_a_data_write_makes_the_next_run_a_miss(dify_server):
     assert len(dify_server.chat_requests()) == 2
 
 
+async def test_an_answer_read_before_a_write_is_not_replayed_after_it():
+    """A write that commits while the run is being answered (after its data was read) must
+    not let the old answer be replayed over the new data."""
+    run = run_events(make_run())
+    while (await anext(run))["event"] != "hawk_facts":
+        pass
+    await in_db_thread(
+        lambda: PositionNav.objects.filter(currency_id="CNY").update(
+            current_position=F("current_position") + 1_000_000
+        )
+    )
+    first = [event async for event in run]
+    assert first[-1]["event"] == "message_end"
+
+    after = await collect(make_run())
+    assert after[-1]["answer_cache"] == "miss"
+    assert after[1]["by_source"]["positions"]["cache"] == "miss"
+
+
 async def test_a_conversation_disables_the_answer_cache(dify_server):
     conversation = str(uuid.uuid4())
     first_run = make_run(conversation_id=conversation)
@@ -361,4 +381,31 @@ async def test_a_stop_request_for_a_run_of_this_process_cancels_it_at_once(dify_
     record = await stored_run(run.run_id)
     assert record.status == "cancelled"
     assert record.answer == answer_of(received)
+    assert dify_server.stop_requested(record.task_id)
+
+
+@pytest.mark.parametrize("closed_after", [0.05, 0.45], ids=["during-first-stop", "later"])
+async def test_stop_then_closing_the_stream_still_records_the_run(dify_server, closed_after):
+    """The UI's flow: "Stop" (the run is cancelled and starts stopping the Dify task, which
+    takes Dify a while), then the stream is closed, which cancels the run a second time."""
+    dify_server.scenario, dify_server.delay, dify_server.stop_delay = "slow", 0.02, 0.3
+    run, received = make_run(), []
+
+    async def stream() -> None:  # what the SSE view and the WebSocket consumer do
+        async for event in run_as_events(run):
+            if event is not None:
+                received.append(event)
+
+    client = asyncio.create_task(stream())
+    while len(deltas(received)) < 2:
+        await asyncio.sleep(0.01)
+    assert run_control.request_stop(run.run_id) is True
+    await asyncio.sleep(closed_after)
+    client.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await client
+
+    record = await wait_for_status(run.run_id, "cancelled")
+    assert record.answer.startswith(answer_of(received))
+    assert record.finished_at is not None
     assert dify_server.stop_requested(record.task_id)

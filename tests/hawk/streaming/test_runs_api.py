@@ -2,6 +2,7 @@
 /runs/<id>/feedback (forwarded to Dify only for Dify's answers)."""
 
 import datetime
+import logging
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -207,3 +208,57 @@ def test_feedback_on_a_dify_run_is_forwarded_to_dify(analyst, analyst_token, dif
                               "content": "clear"}  # fmt: skip
     run.refresh_from_db()
     assert (run.feedback_rating, run.feedback_comment) == ("like", "clear")
+
+
+def feedback(client: APIClient, run: AgentRun, rating: str = "like", comment: str = "") -> Any:
+    body = {"rating": rating, "comment": comment}
+    return client.post(f"{RUNS}/{run.run_id}/feedback", body, format="json")
+
+
+def test_feedback_on_a_replayed_answer_is_stored_and_not_forwarded(api_client, user, dify_server):
+    # A replay carries a message id made up for it: Dify never saw it.
+    run = make_run(user, backend="dify", answer_cache="hit")
+    response = feedback(api_client, run, "like", "useful")
+    assert response.status_code == 200
+    assert response.json()["forwarded_to_dify"] is False
+    run.refresh_from_db()
+    assert (run.feedback_rating, run.feedback_comment) == ("like", "useful")
+    assert dify_server.requests == []
+
+
+def test_feedback_is_stored_when_dify_does_not_know_the_message(api_client, user, dify_server,
+                                                                 caplog):  # fmt: skip
+    run = make_run(user, backend="dify")  # a message id the stand-in never issued: its 404
+    response = feedback(api_client, run, "dislike", "wrong buffer")
+    assert response.status_code == 200
+    assert response.json() == {
+        "run_id": str(run.run_id), "rating": "dislike", "forwarded_to_dify": False,
+        "forward_error": "not_found",
+    }  # fmt: skip
+    run.refresh_from_db()
+    assert (run.feedback_rating, run.feedback_comment) == ("dislike", "wrong buffer")
+    assert "feedback on run" in caplog.text and "not forwarded to Dify (not_found)" in caplog.text
+
+
+def test_feedback_is_stored_when_dify_is_down(api_client, user, dify_server, caplog):
+    dify_server.stop()
+    run = make_run(user, backend="dify")
+    with caplog.at_level(logging.WARNING, logger="hawk.api.run_views"):
+        response = feedback(api_client, run, "like")
+    assert response.status_code == 200
+    assert response.json()["forwarded_to_dify"] is False
+    assert response.json()["forward_error"] == "connection_error"
+    run.refresh_from_db()
+    assert run.feedback_rating == "like"
+    assert "not forwarded to Dify (connection_error)" in caplog.text
+
+
+def test_operations_may_not_rate_someone_elses_run(user, django_user_model):
+    operator = django_user_model.objects.create_user("ops2", password="not-used-4")
+    operator.groups.add(Group.objects.get(name="operations"))
+    theirs = make_run(user, feedback_rating="like", feedback_comment="mine")
+    response = feedback(client_for(operator), theirs, "dislike", "overwritten")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    theirs.refresh_from_db()
+    assert (theirs.feedback_rating, theirs.feedback_comment) == ("like", "mine")

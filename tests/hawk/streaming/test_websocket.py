@@ -9,10 +9,12 @@ only for its own channel, so nothing here needs Redis itself."""
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -39,7 +41,7 @@ def ws_url(live_server_url) -> str:
 
 @asynccontextmanager
 async def socket(
-    url: str, token: str | None = None, *, origin: str = ANGULAR_ORIGIN, cookie: str = ""
+    url: str, token: str | None = None, *, origin: str | None = ANGULAR_ORIGIN, cookie: str = ""
 ) -> AsyncIterator[ClientConnection]:
     """A connected socket, authenticated with `token` when given; closed on the way out."""
     headers = {"Cookie": cookie} if cookie else None
@@ -260,3 +262,109 @@ async def test_stopping_a_run_that_is_not_on_this_socket_is_not_found(ws_url, an
         await send(ws, {"type": "stop", "run_id": "not-a-uuid"})
         error = await receive(ws)
         assert (error["code"], list(error["fields"])) == ("invalid_field", ["run_id"])
+
+
+# --- odd frames, limits and server-side clients ---------------------------------------------
+
+
+@pytest.mark.parametrize("frame", ["{not json", b"\x00\x01binary"], ids=["text", "binary"])
+async def test_a_frame_that_is_not_json_is_an_error_and_runs_go_on(
+    ws_url, analyst_token, dify_server, frame, caplog
+):
+    dify_server.scenario, dify_server.delay = "answer", 0.05
+    dify_server.answers = ["one ", "two ", "three."]
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events = await receive_until(ws, answering(1))
+        await ws.send(frame)
+        events += await receive_until(ws, lambda seen: "message_end" in names(seen))
+        errors = [event for event in events if event["event"] == "error"]
+        assert [(e["code"], e["status"]) for e in errors] == [("invalid_json", 400)]
+        assert "run_id" not in errors[0]
+        assert events[-1]["event"] == "message_end"
+        assert answer_of(events) == "one two three."
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})  # the socket still works
+        assert_complete_run(await receive_until(ws, run_ended))
+    assert "Traceback" not in caplog.text
+
+
+async def test_prompts_over_the_rate_limit_are_refused_with_retry_after(
+    ws_url, analyst_token, settings
+):
+    settings.AGENT_RATE_LIMIT = "1/min"
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        error = await receive(ws)
+        assert (error["event"], error["code"], error["status"]) == ("error", "rate_limited", 429)
+        assert 0 < error["retry_after"] <= 60
+    assert await in_db_thread(AgentRun.objects.count) == 1
+
+
+async def test_the_rate_limit_counts_http_and_websocket_prompts_together(
+    ws_url, analyst_token, settings, live_server_url
+):
+    settings.AGENT_RATE_LIMIT = "1/min"
+    headers = {"Authorization": f"Token {analyst_token}"}
+    async with httpx.AsyncClient(base_url=live_server_url) as http:
+        planned = await http.post("/hawk-agent/plan", json={"user_prompt": PROMPT},
+                                  headers=headers)  # fmt: skip
+    assert planned.status_code == 200
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert (await receive(ws))["code"] == "rate_limited"
+
+
+async def test_a_socket_holds_at_most_the_configured_runs_in_flight(
+    ws_url, analyst_token, dify_server, settings
+):
+    settings.HAWK_WS_MAX_RUNS = 1
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events = await receive_until(ws, answering(1))
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events += await receive_until(ws, lambda seen: "error" in names(seen))
+        refused = events[-1]
+        assert (refused["code"], refused["status"]) == ("rate_limited", 429)
+        assert "1 run" in refused["message"]
+        await send(ws, {"type": "stop", "run_id": events[0]["run_id"]})
+        await receive_until(ws, run_ended)
+        await send(ws, {"type": "prompt", "user_prompt": "hedge 200K CNY"})  # room again
+        assert (await receive(ws))["event"] == "hawk_plan"
+
+
+async def test_a_client_without_origin_connects_and_authenticates_with_a_token(
+    ws_url, analyst_token
+):
+    async with socket(ws_url, analyst_token, origin=None) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+
+
+async def test_without_origin_a_session_cookie_does_not_authenticate(ws_url, session_cookie):
+    async with socket(ws_url, origin=None, cookie=session_cookie) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        error = await receive(ws)
+        assert (error["event"], error["code"]) == ("error", "not_authenticated")
+        await assert_closed_with(ws, 4401)
+
+
+@pytest.mark.redis
+async def test_a_stop_does_not_wait_for_a_hung_redis(
+    ws_url, analyst_token, dify_server, hanging_redis
+):
+    """The stop of a socket's own run needs no shared flag: nothing on the event loop (which
+    serves every socket of the worker) may wait for Redis."""
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        events = await receive_until(ws, answering(2))
+        hanging_redis()
+        asked = time.monotonic()
+        await send(ws, {"type": "stop", "run_id": events[0]["run_id"]})
+        events += await receive_until(ws, lambda seen: "error" in names(seen))
+        assert time.monotonic() - asked < 1.5  # a Redis call would take its 3 s timeout
+    assert events[-1]["code"] == "cancelled"
+    await wait_for_status(events[0]["run_id"], "cancelled")
