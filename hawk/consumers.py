@@ -26,7 +26,7 @@ from hawk.dbthreads import in_db_thread
 from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.pipeline import run_control
 from hawk.pipeline.run import RunRequest
-from hawk.roles import PROMPT_ROLES, has_role
+from hawk.roles import RUN_PROMPTS
 from hawk.throttling import websocket_prompt_wait
 from hawk.websocket_origin import WITHOUT_ORIGIN
 
@@ -46,7 +46,7 @@ def user_for_token(key: str) -> Any:
 
 @database_sync_to_async
 def may_run_prompts(user: Any) -> bool:
-    return has_role(user, *PROMPT_ROLES)
+    return bool(user.has_perm(RUN_PROMPTS))
 
 
 @database_sync_to_async

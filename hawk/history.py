@@ -6,11 +6,12 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hawk.models import AgentRun
-from templates_app.models import PromptTemplate
+from templates_app.experiments import TemplateChoice
+from templates_app.services import template_count_use
 
 
 def run_create(
@@ -21,9 +22,11 @@ def run_create(
     prompt: str,
     session_id: str,
     conversation_id: str,
-    template: PromptTemplate | None,
+    choice: TemplateChoice | None,
     plan: dict[str, Any],
 ) -> None:
+    """The run's history row; a template's usage is counted here, once per run."""
+    template = choice.template if choice else None
     AgentRun.objects.create(
         run_id=run_id,
         user_id=user_id,
@@ -33,13 +36,15 @@ def run_create(
         conversation_id=conversation_id,
         template=template,
         template_version=template.version if template else None,
+        experiment_id=choice.experiment_id if choice else None,
+        variant=choice.variant if choice else "",
         intent=plan["intent"],
         template_category=plan.get("template_category") or "",
         parameters=plan["parameters"],
         plan=plan,
     )
     if template is not None:
-        PromptTemplate.objects.filter(pk=template.pk).update(usage_count=F("usage_count") + 1)
+        template_count_use(template_id=template.pk)
 
 
 def _price(usage: dict[str, Any]) -> Decimal:

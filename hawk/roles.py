@@ -16,7 +16,8 @@ OPERATIONS = "operations"
 ADMIN = "admin"
 ALL_ROLES = (VIEWER, ANALYST, OPERATIONS, ADMIN)
 
-# Who may run prompts: everyone who works with the agent, not read-only viewers.
+# Who may run prompts: everyone who works with the agent, not read-only viewers (granted as
+# the templates_app.run_prompts permission).
 PROMPT_ROLES = (ANALYST, OPERATIONS, ADMIN)
 
 
@@ -52,13 +53,27 @@ class RolePermission(BasePermission):
         return has_role(request.user, *self.roles)
 
 
-class CanRunPrompts(RolePermission):
-    roles = PROMPT_ROLES
+class HasPermission(BasePermission):
+    """Authenticated and holding a Django permission. The role groups receive their
+    permissions by migration (templates_app 0004), so the admin and the API check the same
+    thing, and a permission can also be given to one user."""
+
+    permission = ""
+    message = "your role does not allow this"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(self.permission))
 
 
-class CanEditTemplates(RolePermission):
-    roles = (ANALYST, ADMIN)
-    read_roles = ()  # any authenticated user may read templates
+def permission_required(permission: str) -> type[HasPermission]:
+    """A DRF permission class for one Django permission ("app_label.codename")."""
+    name = "Has_" + permission.replace(".", "_")
+    return type(name, (HasPermission,), {"permission": permission})
+
+
+RUN_PROMPTS = "templates_app.run_prompts"
+CanRunPrompts = permission_required(RUN_PROMPTS)
 
 
 class CanOperate(RolePermission):

@@ -389,6 +389,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HealthStatusEnum": ["healthy", "degraded", "unhealthy"],
         "RunStatusEnum": "hawk.models.AgentRun.Status",
+        "TemplateStatusEnum": "templates_app.models.PromptTemplate.Status",
+        "ExperimentStatusEnum": "templates_app.models.Experiment.Status",
     },
 }
 

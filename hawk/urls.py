@@ -48,4 +48,5 @@ urlpatterns = [
     path("api/hedge/", include("hawk.api.hedge_urls")),
     path("api/analytics/", include("analytics.urls")),
     path("system/status", SystemStatusApi.as_view(), name="system-status"),
+    path("api/", include("templates_app.urls")),
 ]

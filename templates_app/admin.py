@@ -1,67 +1,144 @@
-"""Admin for the prompt templates analysts maintain, with their change history."""
+"""Admin for the prompt templates analysts maintain: structured editors, numbered versions with
+a side-by-side diff, a preview of what a template does on today's data (no LLM), and the A/B
+experiments with their variants compared. Access follows the role groups' permissions."""
+
+import difflib
+import json
+from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from templates_app.models import PromptTemplate
-from templates_app.services import version_changed
+from hawk.errors import HawkError
+from hawk.pipeline.prepare import PromptInput, prepare
+from templates_app.admin_forms import PromptTemplateForm, preview_form
+from templates_app.experiments import TemplateChoice
+from templates_app.models import Experiment, PromptTemplate, TemplateVersion, Variant
+from templates_app.rendering import render_template
+from templates_app.results import experiment_results
+from templates_app.services import template_save, version_record
+from templates_app.variables import variable_problems
 
 
 @admin.register(PromptTemplate)
 class PromptTemplateAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "name",
-        "family_type",
-        "template_category",
-        "status",
-        "version",
-        "usage_count",
-        "display_order",
-        "variant_group",
-        "variant_label",
-        "updated_at",
-    )
-    list_filter = ("family_type", "template_category", "status", "variant_group", "updated_at")
+    form = PromptTemplateForm
+    list_display = ("name", "family_type", "template_category", "status", "version",
+                    "usage_count", "display_order", "updated_at")  # fmt: skip
+    list_filter = ("family_type", "template_category", "status", "updated_at")
     search_fields = ("name", "description", "prompt_text")
     date_hierarchy = "created_at"
-    readonly_fields = ("version", "usage_count", "created_at", "updated_at")
+    readonly_fields = ("version", "usage_count", "uuid", "created_at", "updated_at",
+                       "created_by", "updated_by", "tools", "versions_overview")  # fmt: skip
     actions = ("activate_templates", "archive_templates")
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "name",
-                    ("family_type", "template_category"),
-                    "description",
-                    ("status", "display_order"),
-                )
-            },
-        ),
-        (
-            "Prompt",
-            {
-                "fields": (
-                    "prompt_text",
-                    "input_fields",
-                    "data_requirements",
-                    "analysis_instructions",
-                )
-            },
-        ),
-        ("A/B testing", {"fields": ("variant_group", "variant_label")}),
-        ("Audit", {"fields": (("version", "usage_count"), ("created_at", "updated_at"))}),
-    )
+        (None, {"fields": ("name", ("family_type", "template_category"), "description",
+                           ("status", "display_order"), "tools")}),
+        ("Prompt", {"fields": ("prompt_text", "input_fields", "analysis_instructions")}),
+        ("Data requirements", {"fields": ("requirement_sources", "requirement_scope")}),
+        ("Change", {"fields": ("change_note",)}),
+        ("Versions", {"fields": ("versions_overview",)}),
+        ("Audit", {"fields": (("version", "usage_count"), "uuid", ("created_at", "updated_at"),
+                              ("created_by", "updated_by"))}),
+    )  # fmt: skip
 
     def save_model(
         self, request: HttpRequest, obj: PromptTemplate, form: ModelForm, change: bool
     ) -> None:
-        if change and version_changed(form.changed_data):
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        assert isinstance(form, PromptTemplateForm)
+        changed = list(form.changed_data)
+        if {"requirement_sources", "requirement_scope"} & set(changed):
+            changed.append("data_requirements")
+        obj.data_requirements = form.data_requirements()
+        note = form.cleaned_data.get("change_note", "")
+        if change:
+            template_save(template=obj, changed=changed, user=request.user, change_note=note)
+        else:
+            obj.version, obj.created_by = 1, request.user.get_username()
+            obj.save()
+            version_record(template=obj, user=request.user, change_note=note or "created")
+
+    @admin.display(description="tools")
+    def tools(self, obj: PromptTemplate) -> SafeString | str:
+        if not obj.pk:
+            return "-"
+        return format_html(
+            '<a class="button" href="{}">Preview on today\'s data</a>',
+            reverse("admin:templates_app_prompttemplate_preview", args=[obj.pk]),
+        )
+
+    @admin.display(description="versions")
+    def versions_overview(self, obj: PromptTemplate) -> SafeString | str:
+        if not obj.pk:
+            return "-"
+        diff = reverse("admin:templates_app_prompttemplate_diff", args=[obj.pk])
+        rows = [(v.version, v.changed_at.strftime("%Y-%m-%d %H:%M"), v.changed_by or "-",
+                 v.change_note, f"{diff}?a={v.version - 1}&b={v.version}")
+                for v in obj.versions.select_related("changed_by")]  # fmt: skip
+        links = format_html_join(
+            "", '<tr><td>v{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">diff with '
+            "previous</a></td></tr>", rows,
+        )  # fmt: skip
+        return format_html("<table>{}</table>", links)
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path("<int:template_id>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="templates_app_prompttemplate_preview"),
+            path("<int:template_id>/diff/", self.admin_site.admin_view(self.diff_view),
+                 name="templates_app_prompttemplate_diff"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def _template(self, request: HttpRequest, template_id: int) -> PromptTemplate:
+        template = get_object_or_404(PromptTemplate, pk=template_id)
+        if not self.has_view_permission(request, template):
+            raise PermissionDenied
+        return template
+
+    def diff_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
+        """Two versions side by side (difflib.HtmlDiff), field by field."""
+        template = self._template(request, template_id)
+        versions = {v.version: v for v in template.versions.all()}
+        newest = max(versions, default=1)
+        b = _int(request.GET.get("b"), newest)
+        a = _int(request.GET.get("a"), b - 1)
+        left, right = versions.get(a), versions.get(b)
+        tables = []
+        for name in ("prompt_text", "input_fields", "data_requirements", "analysis_instructions"):
+            before, after = _text_of(left, name), _text_of(right, name)
+            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                before, after, f"v{a}" if left else "(none)", f"v{b}" if right else "(none)"
+            )
+            tables.append((name, SafeString(table), before != after))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "template": template, "tables": tables, "a": a, "b": b,
+                   "versions": sorted(versions), "title": f"{template}: v{a} vs v{b}"}  # fmt: skip
+        return TemplateResponse(request, "admin/templates_app/version_diff.html", context)
+
+    def preview_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
+        """Fill the variables; see the rendered prompt, the plan, the facts and the context the
+        template produces on today's data, through the same stages as /hawk-agent/context."""
+        template = self._template(request, template_id)
+        form = preview_form(template, request.POST or None)
+        result: dict[str, Any] = {}
+        if request.method == "POST" and form.is_valid():
+            result = _preview(template, form.cleaned_data)
+            for name, problems in result.pop("problems", {}).items():
+                form.add_error(name if name in form.fields else None, problems)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "template": template, "form": form, "result": result,
+                   "title": f"Preview: {template}"}  # fmt: skip
+        return TemplateResponse(request, "admin/templates_app/preview.html", context)
 
     @admin.action(description="Activate selected templates", permissions=["change"])
     def activate_templates(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -81,3 +158,106 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
         self.message_user(
             request, f"{len(templates)} template(s) set to {status}.", messages.SUCCESS
         )
+
+
+def _int(raw: str | None, default: int) -> int:
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _text_of(version: TemplateVersion | None, name: str) -> list[str]:
+    if version is None:
+        return []
+    value = getattr(version, name)
+    text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
+    return text.splitlines()
+
+
+def _preview(template: PromptTemplate, variables: dict[str, Any]) -> dict[str, Any]:
+    clean, problems = variable_problems(template, variables)
+    if problems:
+        return {"problems": problems}
+    prompt = render_template(template, clean).prompt
+    request = PromptInput(prompt, template, template.template_category or None,
+                          choice=TemplateChoice(template))  # fmt: skip
+    try:
+        prepared = prepare(request)
+    except HawkError as exc:
+        return {"prompt": prompt, "error": exc.message}
+    assert prepared.facts is not None and prepared.context is not None
+    plan = prepared.plan
+    return {
+        "prompt": prompt,
+        "intent": plan.intent,
+        "scope": plan.data_scope,
+        "business_date": plan.business_date.isoformat(),
+        "sources": [(read.name, json.dumps(read.filters, default=str)) for read in plan.sources],
+        "facts": json.dumps(prepared.facts.facts, indent=2, default=str, ensure_ascii=False),
+        "warnings": prepared.facts.warnings,
+        "context": prepared.context.text,
+        "context_chars": prepared.context.chars,
+    }
+
+
+@admin.register(TemplateVersion)
+class TemplateVersionAdmin(admin.ModelAdmin):
+    """Versions are immutable: listed and read, never edited here."""
+
+    list_display = ("template", "version", "changed_by", "changed_at", "change_note")
+    list_filter = ("changed_at",)
+    search_fields = ("template__name", "change_note", "prompt_text")
+    list_select_related = ("template", "changed_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    autocomplete_fields = ("template",)
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "status", "created_by", "created_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("name",)
+    inlines = (VariantInline,)
+    readonly_fields = ("comparison", "created_by", "created_at", "updated_at")
+    fields = ("name", "status", "comparison", "created_by", ("created_at", "updated_at"))
+
+    def save_model(
+        self, request: HttpRequest, obj: Experiment, form: ModelForm, change: bool
+    ) -> None:
+        if not change:
+            obj.created_by_id = request.user.pk
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="variants compared")
+    def comparison(self, obj: Experiment) -> SafeString | str:
+        if not obj.pk:
+            return "-"
+        results = experiment_results(obj)
+        columns = ("variant", "template_id", "weight", "runs", "completed", "failed", "likes",
+                   "dislikes", "like_rate", "quality_mean", "total_ms_p50", "total_ms_p95",
+                   "first_token_ms_p50", "tokens_in", "tokens_out", "cost_usd")  # fmt: skip
+        head = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
+        body = format_html_join(
+            "", "<tr>{}</tr>",
+            ((format_html_join("", "<td>{}</td>", ((row[c],) for c in columns)),)
+             for row in results["variants"]),
+        )  # fmt: skip
+        verdict = results["comparison"]
+        return format_html(
+            "<table><tr>{}</tr>{}</table><p>like rate: p = {}, winner: {}</p>",
+            head, body, verdict["p_value"], verdict["winner"] or "none yet (not significant)",
+        )  # fmt: skip

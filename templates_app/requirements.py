@@ -17,7 +17,7 @@ def requirement_problems(requirements: Any) -> list[str]:
     sources = requirements.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
         return ["data_requirements.sources must be a list of source names"]
-    problems = []
+    problems = [f"unknown key {key!r}" for key in sorted(set(requirements) - {"sources", "scope"})]
     unknown = sorted(set(sources) - set(SOURCES))
     if unknown:
         problems.append(f"unknown data source(s) {', '.join(unknown)}")

@@ -80,11 +80,24 @@ def _empty_cache():
     yield
 
 
+def restore_roles() -> None:
+    """The role groups with their permissions, as the migrations made them: a transactional
+    test's flush empties the tables the data migrations filled (permissions themselves come
+    back with post_migrate, groups and grants do not)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("hawk.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("templates_app.migrations.0004_role_permissions").grant(apps, None)
+
+
 @pytest.fixture
 def user(db, django_user_model):
     """An analyst: may run prompts and edit templates."""
     from django.contrib.auth.models import Group
 
+    restore_roles()  # also after a transactional test's flush in a reused database
     analyst = django_user_model.objects.create_user(username="analyst1", password="not-used-1")
     analyst.groups.add(Group.objects.get(name="analyst"))
     return analyst

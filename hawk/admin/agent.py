@@ -1,9 +1,15 @@
 """Admin for the agent's own tables: the business date (one row) and the prompt history."""
 
+import json
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from hawk.admin.answer_html import answer_html
 from hawk.models import AgentRun, BusinessDate
 
 
@@ -47,13 +53,25 @@ class AgentRunAdmin(admin.ModelAdmin):
                     "intent",
                     "parameters",
                     ("template", "template_version", "template_category"),
+                    ("experiment", "variant"),
+                    "plan_readable",
                     "plan",
                 )
             },
         ),
         (
             "Answer",
-            {"fields": ("backend", "answer", "records", "cache_status", "answer_cache", "error")},
+            {
+                "fields": (
+                    "backend",
+                    "answer_rendered",
+                    "answer",
+                    "records",
+                    "cache_status",
+                    "answer_cache",
+                    "error",
+                )
+            },
         ),
         (
             "Cost, quality and timings",
@@ -64,6 +82,7 @@ class AgentRunAdmin(admin.ModelAdmin):
                     "usage",
                     "quality_score",
                     "quality",
+                    "timings_readable",
                     "timings",
                 )
             },
@@ -71,6 +90,48 @@ class AgentRunAdmin(admin.ModelAdmin):
         ("Dify", {"fields": ("conversation_id", "message_id", "task_id")}),
         ("Feedback", {"fields": ("feedback_rating", "feedback_comment")}),
     )
+
+    readonly_fields = ("plan_readable", "answer_rendered", "timings_readable")
+
+    @admin.display(description="answer (rendered)")
+    def answer_rendered(self, obj: AgentRun) -> SafeString:
+        return format_html('<div class="hawk-answer">{}</div>', answer_html(obj.answer or ""))
+
+    @admin.display(description="plan (readable)")
+    def plan_readable(self, obj: AgentRun) -> SafeString | str:
+        plan: dict[str, Any] = obj.plan or {}
+        if not plan:
+            return "-"
+        sources = format_html_join(
+            "",
+            "<tr><td>{}</td><td><code>{}</code></td></tr>",
+            (
+                (read.get("name"), json.dumps(read.get("filters"), default=str))
+                for read in plan.get("sources", [])
+            ),
+        )
+        return format_html(
+            "<p>intent <strong>{}</strong>, scope {}, business date {}</p>"
+            "<p>parameters <code>{}</code></p>"
+            "<table><tr><th>source</th><th>filters</th></tr>{}</table>",
+            plan.get("intent"),
+            plan.get("data_scope"),
+            plan.get("business_date"),
+            json.dumps(plan.get("parameters"), default=str),
+            sources,
+        )
+
+    @admin.display(description="timings (ms)")
+    def timings_readable(self, obj: AgentRun) -> SafeString | str:
+        timings: dict[str, Any] = obj.timings or {}
+        if not timings:
+            return "-"
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            ((name.removesuffix("_ms"), "-" if ms is None else f"{ms:,.1f}")
+             for name, ms in timings.items()),
+        )  # fmt: skip
+        return format_html("<table>{}</table>", rows)
 
     @admin.display(description="prompt", ordering="prompt")
     def prompt_excerpt(self, obj: AgentRun) -> str:

@@ -1,6 +1,6 @@
 """Cached answers (30 minutes), keyed so that an answer is never replayed over changed data.
 
-The key holds the normalised prompt, the template and its version, the backend, the plan
+The key holds the normalised prompt, the template (version, A/B variant), the backend, the plan
 (intent, parameters, filters, business date) and the generations of every table the plan
 read, as they were before its rows were read (Extraction.generations): any write to one of
 them makes a different key, also a write that commits while the answer is being written.
@@ -29,17 +29,16 @@ def answer_key(
     prompt: str,
     plan: Plan,
     backend: str,
-    template_id: int | None,
-    template_version: int | None,
+    template: dict[str, Any] | None,
     generations: dict[str, int] | None,
 ) -> str | None:
     """None when the generations are unknown (the cache was down when the data was read):
-    then nothing is cached or replayed."""
+    then nothing is cached or replayed. `template` is {id, version, experiment_id, variant}:
+    an edited template or another variant never replays an answer."""
     if generations is None:
         return None
     material = json.dumps(
-        [normalise_prompt(prompt), template_id, template_version, backend, plan.as_dict(),
-         generations],
+        [normalise_prompt(prompt), template, backend, plan.as_dict(), generations],
         sort_keys=True, default=str,
     )  # fmt: skip
     return "answer:" + hashlib.blake2b(material.encode(), digest_size=16).hexdigest()

@@ -20,11 +20,13 @@ EXAMPLE = OpenApiExample(
 
 def plan_body(prepared: Prepared) -> dict[str, Any]:
     understanding = prepared.understanding.as_dict()
+    choice = prepared.request.choice
     return {
         **prepared.plan.as_dict(),
         "confidence": understanding.get("confidence"),
         "evidence": understanding.get("evidence"),
         "clarification": understanding.get("clarification"),
+        "template": choice.as_dict() if choice else None,
         "timings": prepared.timings,
     }
 
@@ -50,7 +52,9 @@ class AgentApi(APIView):
     throttle_classes = [AgentRateThrottle]
 
     def prompt_input(self, request: Request) -> PromptInput:
-        return PromptInput.from_validated(validated_prompt_request(request.data))
+        return PromptInput.from_validated(
+            validated_prompt_request(request.data), user_id=request.user.pk
+        )
 
 
 class PlanApi(AgentApi):

@@ -67,6 +67,15 @@ class AgentRun(models.Model):
         "templates_app.PromptTemplate", null=True, blank=True, on_delete=models.SET_NULL
     )
     template_version = models.PositiveIntegerField(null=True, blank=True)
+    # A/B experiments: which experiment and variant answered (null/blank outside experiments).
+    experiment = models.ForeignKey(
+        "templates_app.Experiment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+    )
+    variant = models.CharField(max_length=40, blank=True, default="")
     intent = models.CharField(max_length=20, blank=True, default="", db_index=True)
     template_category = models.CharField(max_length=20, blank=True, default="")
     parameters = models.JSONField(default=dict, blank=True)

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from hawk.datacache.generations import current_generations
 from hawk.dbthreads import hold_connection
-from hawk.errors import HawkError
 from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context
@@ -26,8 +25,10 @@ from hawk.pipeline.facts import Facts, FactsInput, compute_facts
 from hawk.pipeline.plan import Plan, make_plan
 from hawk.pipeline.understand import Understanding, understand
 from hawk.pipeline.vocabulary import VOCABULARY_TABLES, load_vocabulary
+from templates_app.experiments import TemplateChoice, template_for_run
 from templates_app.models import PromptTemplate
 from templates_app.rendering import render_template
+from templates_app.variables import validated_variables
 
 logger = logging.getLogger(__name__)
 
@@ -43,31 +44,32 @@ class PromptInput:
     template_category: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     use_cache: bool = True
+    # The template actually used and, within an A/B experiment, the user's variant.
+    choice: TemplateChoice | None = None
 
     @classmethod
-    def from_validated(cls, data: dict[str, Any]) -> "PromptInput":
-        template = None
+    def from_validated(cls, data: dict[str, Any], *, user_id: int | None = None) -> "PromptInput":
+        choice = None
         prompt = data["user_prompt"]
         if data.get("template_id"):
-            template = PromptTemplate.objects.get(pk=data["template_id"])
-            prompt = _rendered_prompt(template, data.get("template_variables"), prompt)
+            choice = template_for_run(template_id=data["template_id"], user_id=user_id)
+            prompt = _rendered_prompt(choice.template, data.get("template_variables"), prompt)
+        template = choice.template if choice else None
         overrides = {name: data[name] for name in OVERRIDE_FIELDS if data.get(name) is not None}
         category = data.get("template_category") or (template and template.template_category)
-        return cls(prompt, template, category or None, overrides, data.get("use_cache", True))
+        return cls(
+            prompt, template, category or None, overrides, data.get("use_cache", True), choice
+        )
 
 
 def _rendered_prompt(template: PromptTemplate, variables: dict | None, fallback: str) -> str:
-    """With variables, the template's text filled in; without, the client's own rendering."""
+    """With variables, the template's text filled in with typed, checked values (a bad or
+    missing one is a 400 naming `template_variables.<name>`); without, the client's own
+    rendering."""
     if not variables:
         return fallback
-    rendered = render_template(template, variables)
-    if rendered.missing:
-        fields = {f"template_variables.{name}": ["required"] for name in rendered.missing}
-        raise HawkError(
-            "invalid_field", f"missing template variables: {', '.join(rendered.missing)}",
-            fields=fields,
-        )  # fmt: skip
-    return rendered.prompt
+    clean = validated_variables(template, variables, prefix="template_variables")
+    return render_template(template, clean).prompt
 
 
 @dataclass

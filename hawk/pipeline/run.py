@@ -63,7 +63,7 @@ class RunRequest:
     ) -> "RunRequest":
         """A run of PromptRequestSerializer.validated_data, whichever transport it came by."""
         return cls(
-            request=PromptInput.from_validated(data),
+            request=PromptInput.from_validated(data, user_id=user_id),
             user_id=user_id,
             channel=channel,
             session_id=data.get("session_id", ""),
@@ -152,7 +152,7 @@ def _describe_failure(exc: Exception) -> tuple[str, str, int]:
 async def _stages(run: RunRequest, answer: _Answer) -> AsyncIterator[dict[str, Any]]:
     prepared = await in_db_thread(understand_and_plan, run.request)
     answer.intent = prepared.plan.intent
-    run_metrics.count_template(run.request.template)
+    run_metrics.count_template(run.request.choice)
     yield _event("hawk_plan", run, **plan_body(prepared))
     clarification = prepared.understanding.clarification
     if clarification is not None:
@@ -181,7 +181,7 @@ def _create_record(run: RunRequest, prepared: Prepared) -> None:
         prompt=run.request.prompt,
         session_id=run.session_id,
         conversation_id=run.conversation_id,
-        template=run.request.template,
+        choice=run.request.choice,
         plan=prepared.plan.as_dict(),
     )
 
@@ -270,14 +270,13 @@ def _cached_answer(
 def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None:
     if run.conversation_id:  # a conversation's answer depends on what came before it
         return None
-    template = run.request.template
+    choice = run.request.choice
     assert prepared.extraction is not None
     return answer_key(
         prompt=run.request.prompt,
         plan=prepared.plan,
         backend=backend,
-        template_id=template.pk if template else None,
-        template_version=template.version if template else None,
+        template=choice.as_dict() if choice else None,
         generations=prepared.extraction.generations,
     )
 

@@ -7,13 +7,13 @@ from django.conf import settings
 
 from analytics import genai, metrics
 from hawk.pipeline.prepare import Prepared
-from templates_app.models import PromptTemplate
+from templates_app.experiments import TemplateChoice
 
 
-def count_template(template: PromptTemplate | None) -> None:
+def count_template(choice: TemplateChoice | None) -> None:
     """Runs by template and A/B variant: labels bounded by the template catalogue."""
-    name = template.name[:60] if template else "none"
-    variant = (template.variant_label if template else "") or "none"
+    name = choice.template.name[:60] if choice else "none"
+    variant = (choice.variant if choice else "") or "none"
     metrics.RUNS_BY_TEMPLATE.labels(name, variant).inc()
 
 

@@ -88,7 +88,9 @@ def test_a_viewer_may_not_run_prompts(viewer_client):
 
 def test_a_template_renders_with_its_variables_and_adds_its_sources(api_client):
     from templates_app.models import PromptTemplate
+    from tests.hawk.factories import CurrencyFactory
 
+    CurrencyFactory(currency_code="JPY")  # a currency variable must be a configured currency
     template = PromptTemplate.objects.create(
         name="Deal check", family_type="instructions_processing", template_category="inquiry",
         prompt_text="Show deals for {{currency}} instructions",

@@ -8,12 +8,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from templates_app.models import Category, Family, PromptTemplate
-from templates_app.rendering import PLACEHOLDER
-from templates_app.requirements import requirement_problems
-from templates_app.services import template_update
+from templates_app.rendering import PLACEHOLDER  # noqa: F401  (tests import it from here)
+from templates_app.services import template_create, template_update
+from templates_app.validation import (
+    field_problems,
+    placeholder_problems,
+    requirement_problems,
+)
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_templates.json"
-FIELD_TYPES = {"currency", "amount", "nav_type", "order_id", "entity_id", "date", "text", "choice"}
 DEFAULTS: dict[str, Any] = {
     "description": "",
     "input_fields": [],
@@ -21,8 +24,6 @@ DEFAULTS: dict[str, Any] = {
     "analysis_instructions": "",
     "status": PromptTemplate.Status.ACTIVE,
     "display_order": 100,
-    "variant_group": "",
-    "variant_label": "",
 }
 REQUIRED = ("name", "family_type", "template_category", "prompt_text")
 KNOWN_KEYS = set(REQUIRED) | set(DEFAULTS)
@@ -112,39 +113,6 @@ def choice_problems(entry: dict[str, Any]) -> list[str]:
     return problems
 
 
-def field_problems(field: Any) -> list[str]:
-    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-        return [f"input field {field!r} needs a name"]
-    name, kind = field["name"], field.get("type")
-    problems = []
-    if kind not in FIELD_TYPES:
-        problems.append(f"input field {name!r} has type {kind!r}, not one of {sorted(FIELD_TYPES)}")
-    if kind == "choice" and not (isinstance(field.get("choices"), list) and field["choices"]):
-        problems.append(f"input field {name!r} is a choice without choices")
-    if not isinstance(field.get("required", False), bool):
-        problems.append(f"input field {name!r}: required must be true or false")
-    return problems
-
-
-def placeholder_problems(prompt_text: str, fields: list[Any]) -> list[str]:
-    """Placeholders and input fields must match both ways: an undeclared placeholder could
-    never be filled in, an unused field would be asked for and then ignored."""
-    used = set(PLACEHOLDER.findall(prompt_text))
-    names = [field.get("name") for field in fields if isinstance(field, dict)]
-    declared = set(names)
-    problems = [
-        f"placeholder {{{{{name}}}}} is not declared in input_fields"
-        for name in sorted(used - declared)
-    ]
-    problems += [
-        f"input field {name!r} is not used in prompt_text"
-        for name in sorted(declared - used, key=str)
-    ]
-    duplicates = sorted({name for name in names if names.count(name) > 1}, key=str)
-    problems += [f"input field {name!r} is declared more than once" for name in duplicates]
-    return problems
-
-
 def with_defaults(entry: dict[str, Any]) -> dict[str, Any]:
     return {**DEFAULTS, **entry}
 
@@ -161,9 +129,11 @@ def templates_upsert(*, templates: list[dict[str, Any]]) -> dict[str, int]:
     for values in templates:
         template = existing.get(values["name"])
         if template is None:
-            PromptTemplate.objects.create(**values)
+            template_create(values=values, change_note="loaded by load_prompt_templates")
             counts["created"] += 1
-        elif template_update(template=template, values=values):
+        elif template_update(
+            template=template, values=values, change_note="loaded by load_prompt_templates"
+        ):
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1

@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from hawk.analysis.dify import close_dify_clients
 from hawk.dbthreads import in_db_thread
 from hawk.models import AgentRun
+from tests.conftest import restore_roles
 from tests.dify_fixtures import dify_server
 
 __all__ = ["dify_server"]
@@ -60,6 +61,7 @@ def make_user(transactional_db, django_user_model) -> Callable[..., Any]:
     test's flush removes what the roles migration made."""
 
     def make(username: str, role: str) -> Any:
+        restore_roles()
         user = django_user_model.objects.create_user(username=username, password="not-used-1")
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user

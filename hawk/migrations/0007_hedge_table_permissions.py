@@ -50,7 +50,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hawk", "0005_hawk_ids_in_table_style"),
+        ("hawk", "0006_agent_run_experiment_variant"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -1,0 +1,34 @@
+"""The run detail page of the admin: the answer's Markdown rendered (and made safe), the plan
+and the timings readable."""
+
+from hawk.models import AgentRun
+from tests.hawk.test_admin import change_url
+
+ANSWER = """## Decision: PASS
+
+| entity | available |
+|---|---|
+| ENT1 | 1,000.00 |
+
+<script>alert(1)</script> [click](javascript:alert(2)) [docs](https://example.com)
+"""
+
+
+def test_the_run_page_renders_the_answer_plan_and_timings(admin_client, db):
+    run = AgentRun.objects.create(
+        prompt="hedge 150K CNY", answer=ANSWER, status="completed",
+        plan={"intent": "utilisation", "data_scope": "targeted", "business_date": "2026-10-31",
+              "parameters": {"currency": "CNY"},
+              "sources": [{"name": "positions", "filters": {"currency_code": "CNY"}}]},
+        timings={"plan_ms": 1.25, "extraction_ms": 12.5, "first_token_ms": None, "total_ms": 40.0},
+    )  # fmt: skip
+
+    page = admin_client.get(change_url(run)).content.decode()
+
+    assert "<h2>Decision: PASS</h2>" in page
+    assert "<td>ENT1</td>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "javascript:alert(2)" not in page.split('class="hawk-answer"')[1].split("</div>")[0]
+    assert 'href="https://example.com"' in page
+    assert "<strong>utilisation</strong>" in page and "<td>positions</td>" in page
+    assert "<td>extraction</td>" in page
