@@ -3,14 +3,14 @@ with its own small query serializer."""
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics import selectors
-from hawk.api.hedge_schema import ErrorSerializer
+from analytics import schemas, selectors
+from hawk.api.openapi import ErrorSerializer
 from hawk.errors import HawkError
 from hawk.roles import ADMIN, OPERATIONS, has_role
 
@@ -40,13 +40,7 @@ class CapacityApi(APIView):
         summary="Capacity per currency and entity/NAV: the agent's capacity facts",
         parameters=[Query],
         responses={
-            200: inline_serializer(
-                "CapacityOverview",
-                {
-                    "business_date": serializers.DateField(),
-                    "currencies": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            200: schemas.CapacityOverviewSchema,
             **ERRORS,
         },
     )
@@ -66,14 +60,7 @@ class ThresholdsApi(APIView):
         summary="Every active threshold with its current value and status",
         parameters=[Query],
         responses={
-            200: inline_serializer(
-                "ThresholdOverview",
-                {
-                    "business_date": serializers.DateField(),
-                    "thresholds": serializers.ListField(child=serializers.DictField()),
-                    "warnings": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            200: schemas.ThresholdOverviewSchema,
             **ERRORS,
         },
     )
@@ -93,14 +80,7 @@ class EffectivenessApi(APIView):
         summary="Hedge effectiveness tests by result, ratios and failures",
         parameters=[Query],
         responses={
-            200: inline_serializer(
-                "EffectivenessOverview",
-                {
-                    "summary": serializers.DictField(),
-                    "tests": serializers.ListField(child=serializers.DictField()),
-                    "failures": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            200: schemas.EffectivenessOverviewSchema,
             **ERRORS,
         },
     )
@@ -117,13 +97,7 @@ class ExceptionsApi(APIView):
     @extend_schema(
         summary="Failed or partial checks, breaches, data quality, rates, stuck instructions",
         responses={
-            200: inline_serializer(
-                "ExceptionsOverview",
-                {
-                    "business_date": serializers.DateField(),
-                    "failed_checks": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            200: schemas.ExceptionsOverviewSchema,
             **ERRORS,
         },
     )
@@ -144,12 +118,10 @@ class UsageApi(APIView):
         summary="Agent usage: runs by group, latency, cache, tokens, cost, quality, feedback",
         parameters=[Query],
         responses={
-            200: inline_serializer(
-                "UsageOverview",
-                {
-                    "totals": serializers.DictField(),
-                    "series": serializers.ListField(child=serializers.DictField()),
-                },
+            200: PolymorphicProxySerializer(
+                "Usage",
+                [schemas.UsageOverviewSchema, schemas.UsageByUserSchema],
+                resource_type_field_name=None,
             ),
             **ERRORS,
         },

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 
 from analytics.hedge_figures import (
     all_currency_records,
@@ -123,10 +123,10 @@ def _data_quality_problems() -> list[dict[str, Any]]:
         rows.values(
             "nav_id",
             "entity_id",
-            "currency_id",
             "as_of_date",
             "data_quality_status",
             "data_quality_notes",
+            currency_code=F("currency_id"),  # the HAWK column name, as everywhere in the API
         )
     )
 
