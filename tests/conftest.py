@@ -90,6 +90,14 @@ def restore_roles() -> None:
 
     importlib.import_module("hawk.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("templates_app.migrations.0004_role_permissions").grant(apps, None)
+    # This grant flips models_module on the app config it is given (a migration's stub);
+    # the real one must keep its own.
+    hawk_config = apps.get_app_config("hawk")
+    models_module = hawk_config.models_module
+    try:
+        importlib.import_module("hawk.migrations.0007_hedge_table_permissions").grant(apps, None)
+    finally:
+        hawk_config.models_module = models_module
 
 
 @pytest.fixture
