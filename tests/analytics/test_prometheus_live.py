@@ -27,6 +27,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import restore_roles
 from tests.dify_server import API_KEY, DifyStandIn
 from tests.uvicorn_process import free_port, uvicorn_process
 
@@ -144,8 +145,9 @@ def scrape(app: str) -> str:
 
 
 def analyst_token() -> str:
+    restore_roles()  # the groups and their permissions, also after an earlier flush
     user = User.objects.create_user(username="load-analyst", password="not-used-1")
-    user.groups.add(Group.objects.get_or_create(name="analyst")[0])
+    user.groups.add(Group.objects.get(name="analyst"))
     return Token.objects.create(user=user).key
 
 

@@ -27,7 +27,7 @@ from websockets.asyncio.client import connect
 
 from hawk.dbthreads import in_db_thread
 from hawk.models import AgentRun
-from hawk.roles import ALL_ROLES
+from tests.conftest import restore_roles
 from tests.hawk.demo import load_demo_data
 from tests.hawk.streaming.conftest import (  # noqa: F401  (fixtures of the streaming tests)
     PROMPT,
@@ -58,8 +58,7 @@ def analyst_token(django_db_setup, django_db_blocker) -> Iterator[str]:
     yield token
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        for role in ALL_ROLES:
-            Group.objects.get_or_create(name=role)
+        restore_roles()
 
 
 @dataclass

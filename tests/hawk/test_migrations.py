@@ -10,13 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.apps import apps as global_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.signals import post_migrate
 
-from hawk.roles import ALL_ROLES
+from tests.conftest import restore_roles
 
 BEFORE = ("hawk", "0002_roles")
 AFTER = ("hawk", "0005_hawk_ids_in_table_style")
@@ -162,9 +161,7 @@ def roles_after_the_flush():
 
     def recreate_roles(using: str = "default", **kwargs: Any) -> None:
         post_migrate.disconnect(recreate_roles, dispatch_uid=__name__)
-        group = global_apps.get_model("auth", "Group")
-        for name in ALL_ROLES:
-            group.objects.using(using).get_or_create(name=name)
+        restore_roles()
 
     yield
     post_migrate.connect(recreate_roles, weak=False, dispatch_uid=__name__)
