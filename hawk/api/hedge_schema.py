@@ -19,10 +19,14 @@ from hawk.hedge.resources import HedgeResource
 EXAMPLES = Path(__file__).resolve().parent / "examples" / "hedge.json"
 
 
-def _column_field(field: models.Field) -> serializers.Field:
-    options: dict[str, Any] = {"required": False, "allow_null": field.null}
+def _column_field(field: models.Field, *, null: bool | None = None) -> serializers.Field:
+    """`null`: a reference's own nullability (its target, a primary key, is never null)."""
+    options: dict[str, Any] = {
+        "required": False,
+        "allow_null": field.null if null is None else null,
+    }
     if isinstance(field, models.ForeignKey):
-        return _column_field(field.target_field)
+        return _column_field(field.target_field, null=field.null)
     if isinstance(field, models.BooleanField):
         return serializers.BooleanField(**options)
     if isinstance(field, models.IntegerField):
@@ -65,8 +69,6 @@ class HistoryEntrySerializer(serializers.Serializer):
         child=serializers.ListField(min_length=2, max_length=2, child=serializers.JSONField()),
         help_text="column -> [before, after]",
     )
-
-
 
 
 @cache

@@ -47,3 +47,14 @@ def test_the_schema_carries_the_examples(api_client):
     operation = schema["paths"]["/api/hedge/positions/{key}/"]["get"]
     example = operation["responses"]["200"]["content"]["application/json"]["examples"]
     assert example["DemoData"]["value"]["nav_id"].startswith("NAV-")
+
+
+def test_a_nullable_reference_is_documented_as_nullable(api_client):
+    # Found by the fuzz test: buffer rules without an entity were answered off the schema.
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    row = schema["components"]["schemas"]["HedgeBufferConfigurationRow"]["properties"]
+    position = schema["components"]["schemas"]["HedgePositionNavRow"]["properties"]
+
+    assert row["entity_id"].get("nullable") is True
+    assert row["currency_code"].get("nullable") is True
+    assert position["entity_id"].get("nullable") is not True
