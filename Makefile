@@ -24,8 +24,9 @@ run: $(VENV)/.base-installed
 	$(BIN)/python manage.py bootstrap_local
 	$(BIN)/uvicorn hawk.asgi:application --host $(HOST) --port $(PORT)
 
-## Set up and run the whole check: lint, format, types, tests.
-test: $(VENV)/.dev-installed lint typecheck pytest eval
+## Set up and run the whole check: lint, format, types, the golden set, tests (the test
+## runner last, so its summary closes the output).
+test: $(VENV)/.dev-installed lint typecheck eval pytest
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
