@@ -47,13 +47,19 @@ class CacheEntry:
         }
 
 
+def local_data_items() -> dict[str, bytes]:
+    """The data entries of this process's local-memory cache, pickled, by their cache-API key
+    (the backend stores ":<version>:<key>"; fill locks "fill:data:..." are not entries)."""
+    stored = getattr(cache, "_cache", {})
+    items = ((full.split(":", 2)[-1], value) for full, value in list(stored.items()))
+    return {name: value for name, value in items if name.startswith(PREFIX)}
+
+
 def data_keys() -> list[str]:
     """The keys of the data entries (as the cache API names them)."""
     if settings.REDIS_URL:
         return sorted(cache.iter_keys(f"{PREFIX}*"))  # type: ignore[attr-defined]
-    stored = getattr(cache, "_cache", {})
-    names = (full.split(":", 2)[-1] for full in list(stored))
-    return sorted(name for name in names if name.startswith(PREFIX))
+    return sorted(local_data_items())
 
 
 def cache_entries() -> list[CacheEntry]:

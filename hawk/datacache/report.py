@@ -7,7 +7,7 @@ from django.conf import settings
 
 from analytics import metrics
 from hawk.datacache import stats
-from hawk.datacache.entries import delete_currency_entries
+from hawk.datacache.entries import delete_currency_entries, local_data_items
 from hawk.datacache.invalidation import tables_written
 from hawk.datacache.store import cache_degraded
 from hawk.pipeline.sources import SOURCES
@@ -31,14 +31,7 @@ def _split(counters: dict[str, int], kind: str) -> dict[str, dict[str, int]]:
 
 def _local_footprint() -> dict[str, Any]:
     """The local-memory cache of this process: its data entries and their pickled size."""
-    from django.core.cache import cache
-
-    stored = getattr(cache, "_cache", {})
-    # Keys are made as ":<version>:<key>"; fill locks ("fill:data:...") are not entries.
-    entries = [
-        value for key, value in list(stored.items()) if key.split(":", 2)[-1].startswith("data:")
-    ]
-    sizes = [len(value) for value in entries]
+    sizes = [len(value) for value in local_data_items().values()]
     return {"keys": len(sizes), "memory_bytes": sum(sizes), "backend": "local-memory"}
 
 

@@ -1,20 +1,11 @@
 """GET /cache/stats and POST /cache/invalidate: shared counters, roles, exact invalidation."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+
+from tests.roles import client_with_role
 
 CAPACITY_CHECK = {"user_prompt": "Check if I can hedge 150K CNY today"}
-
-
-def client_with_role(django_user_model, name: str, role: str) -> APIClient:
-    member = django_user_model.objects.create_user(name, password="irrelevant-9")
-    member.groups.add(Group.objects.get(name=role))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}")
-    return client
 
 
 @pytest.fixture

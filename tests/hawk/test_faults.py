@@ -142,14 +142,14 @@ def test_redis_down_before_a_run_degrades_it_and_it_completes(
     assert logged(caplog, "data cache unavailable, reading")
 
 
-def test_redis_stopping_during_a_run_does_not_fail_it(
-    live_server_url, analyst_token, redis_proxy, dify_server, caplog
-):
+def stream_with_fault_mid_answer(url: str, token: str, dify_server, fault) -> Streamed:
+    """A streamed run whose Dify answers in three slow chunks; `fault()` is called at each
+    answer chunk, so the dependency fails while the answer is being written."""
     dify_server.scenario, dify_server.delay = "answer", 0.1
     dify_server.answers = ["Capacity ", "for CNY ", "is ample."]
-    headers = {"Authorization": f"Token {analyst_token}", "Accept": "text/event-stream"}
+    headers = {"Authorization": f"Token {token}", "Accept": "text/event-stream"}
     with (
-        httpx.Client(base_url=live_server_url, timeout=10) as client,
+        httpx.Client(base_url=url, timeout=10) as client,
         client.stream("POST", PATH, json={"user_prompt": PROMPT}, headers=headers) as response,
     ):
         events = []
@@ -157,8 +157,17 @@ def test_redis_stopping_during_a_run_does_not_fail_it(
             if (event := parse_frame(frame)) is not None:
                 events.append(event)
                 if event["event"] == "message":
-                    redis_proxy.stop()  # Redis goes away while Dify answers
-    streamed = Streamed(response.status_code, events, response.headers["x-run-id"])
+                    fault()
+    return Streamed(response.status_code, events, response.headers["x-run-id"])
+
+
+def test_redis_stopping_during_a_run_does_not_fail_it(
+    live_server_url, analyst_token, redis_proxy, dify_server, caplog
+):
+    # Redis goes away while Dify answers
+    streamed = stream_with_fault_mid_answer(
+        live_server_url, analyst_token, dify_server, redis_proxy.stop
+    )
     assert_answered(streamed)
     assert streamed.answer() == "Capacity for CNY is ample."
     run = final_row(streamed.run_id)
@@ -229,20 +238,10 @@ def test_postgres_unreachable_is_a_503_and_nothing_is_written(
 def test_postgres_lost_during_a_run_still_ends_it_in_history(
     live_server_url, analyst_token, database_outage, dify_server, caplog
 ):
-    dify_server.scenario, dify_server.delay = "answer", 0.1
-    dify_server.answers = ["Capacity ", "for CNY ", "is ample."]
-    headers = {"Authorization": f"Token {analyst_token}", "Accept": "text/event-stream"}
-    with (
-        httpx.Client(base_url=live_server_url, timeout=10) as client,
-        client.stream("POST", PATH, json={"user_prompt": PROMPT}, headers=headers) as response,
-    ):
-        events = []
-        for frame in read_frames(response):
-            if (event := parse_frame(frame)) is not None:
-                events.append(event)
-                if event["event"] == "message":
-                    database_outage.begin()  # the run's row exists; its end cannot be written
-    streamed = Streamed(response.status_code, events, response.headers["x-run-id"])
+    # The run's row exists; its end cannot be written
+    streamed = stream_with_fault_mid_answer(
+        live_server_url, analyst_token, dify_server, database_outage.begin
+    )
     assert streamed.names()[-1] == "error"
     assert streamed.events[-1]["code"] == "unavailable"
     database_outage.end()
