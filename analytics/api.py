@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics import schemas, selectors
-from hawk.api.openapi import ErrorSerializer
-from hawk.errors import HawkError
-from hawk.roles import ADMIN, OPERATIONS, has_role
+from hawk.web.errors import HawkError
+from hawk.web.openapi import ErrorSerializer
+from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 

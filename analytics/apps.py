@@ -6,6 +6,6 @@ class AnalyticsConfig(AppConfig):
     name = "analytics"
 
     def ready(self) -> None:
-        from analytics.metrics import record_pool_stats
+        from hawk.telemetry.metrics import record_pool_stats
 
         request_finished.connect(record_pool_stats, dispatch_uid="hawk-record-pool-stats")

@@ -20,7 +20,7 @@ from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.extract import read_spec
 from hawk.pipeline.facts import FactsInput, compute_facts
 from hawk.pipeline.plan import INTENT_SOURCES, bindings, make_plan, source_filters
-from hawk.pipeline.sources import source_spec
+from hawk.sources import source_spec
 
 Records = dict[str, list[dict[str, Any]]]
 

@@ -11,8 +11,8 @@ from django.db import DatabaseError
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from analytics import metrics
-from analytics.budgets import budget_status
+from hawk.analysis.budgets import budget_status
+from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 

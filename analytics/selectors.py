@@ -19,7 +19,7 @@ from hawk.models import AgentRun, HedgeInstruction, PositionNav
 from hawk.pipeline.extract import read_spec
 from hawk.pipeline.facts import present
 from hawk.pipeline.facts.reviews import effectiveness_tests
-from hawk.pipeline.sources import source_spec
+from hawk.sources import source_spec
 
 # Instructions still in one of these after this many days are "stuck".
 OPEN_STATUSES = ("Received", "Validated", "Approved")

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from hawk.pipeline.extract import Extraction, SourceResult, _value_args
 from hawk.pipeline.plan import Plan, SourceRead
-from hawk.pipeline.sources import SourceSpec, source_spec
+from hawk.sources import SourceSpec, source_spec
 
 
 def _comparable(value: Any, sample: Any) -> Any:

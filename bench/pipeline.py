@@ -69,8 +69,8 @@ def invalidate_everything() -> None:
     source, the vocabulary and the business date are read from the database again."""
     from hawk.datacache.invalidation import tables_written
     from hawk.pipeline.business_date import TABLE
-    from hawk.pipeline.sources import SOURCES
     from hawk.pipeline.vocabulary import VOCABULARY_TABLES
+    from hawk.sources import SOURCES
 
     tables_written([spec.table for spec in SOURCES.values()] + [*VOCABULARY_TABLES, TABLE])
 

@@ -16,13 +16,13 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from cache_admin.models import CacheEntry
+from cache_admin.services import cache_report, invalidate, invalidate_currency
 from cache_admin.snapshots import intervals, record_snapshot
 from cache_admin.warming import cache_warm
 from hawk.datacache.entries import cache_entries, cache_entry
-from hawk.datacache.report import cache_report, invalidate, invalidate_currency
 from hawk.models import Currency
-from hawk.pipeline.sources import SOURCES
-from hawk.roles import ADMIN, OPERATIONS, has_role
+from hawk.sources import SOURCES
+from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 SHOWN_ROWS = 50
 

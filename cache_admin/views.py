@@ -6,12 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cache_admin.services import cache_report, invalidate, invalidate_currency
 from cache_admin.snapshots import record_snapshot
 from cache_admin.warming import cache_warm
-from hawk.datacache.report import cache_report, invalidate, invalidate_currency
 from hawk.models import Currency
-from hawk.pipeline.sources import SOURCES
-from hawk.roles import CanOperate, RolePermission
+from hawk.sources import SOURCES
+from hawk.web.roles import CanOperate, RolePermission
 
 
 class CanReadCacheStats(RolePermission):

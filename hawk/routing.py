@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from hawk.consumers import AgentConsumer
+from hawk.api.consumers import AgentConsumer
 
 websocket_urlpatterns = [path("ws/hawk-agent/", AgentConsumer.as_asgi())]

@@ -177,10 +177,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "hawk.request_id.RequestIdMiddleware",
+    "hawk.web.request_id.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "hawk.errors.JsonNotFoundMiddleware",
+    "hawk.web.errors.JsonNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -362,7 +362,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 
-# Per user, over HTTP and WebSocket together (hawk.throttling).
+# Per user, over HTTP and WebSocket together (hawk.web.throttling).
 AGENT_RATE_LIMIT = env_rate("AGENT_RATE_LIMIT", "120/min")
 
 REST_FRAMEWORK = {
@@ -371,10 +371,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "hawk.web.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "hawk.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "hawk.web.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"agent": AGENT_RATE_LIMIT},
 }
 SPECTACULAR_SETTINGS = {
@@ -400,7 +399,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hawk.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "hawk.web.request_id.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from analytics.views import metrics
 from hawk.api.pipeline_views import ContextApi, PlanApi
 from hawk.api.run_views import (
     ProcessPromptApi,
@@ -13,14 +14,12 @@ from hawk.api.run_views import (
     RunListApi,
     RunStopApi,
 )
-from hawk.api.status_views import SystemStatusApi
-from hawk.health import HealthView
-from hawk.metrics_view import metrics
+from hawk.api.status_views import HealthView, SystemStatusApi
 
-handler400 = "hawk.errors.handler400"
-handler403 = "hawk.errors.handler403"
-handler404 = "hawk.errors.handler404"
-handler500 = "hawk.errors.handler500"
+handler400 = "hawk.web.errors.handler400"
+handler403 = "hawk.web.errors.handler403"
+handler404 = "hawk.web.errors.handler404"
+handler500 = "hawk.web.errors.handler500"
 
 urlpatterns = [
     path("health", HealthView.as_view(), name="health"),

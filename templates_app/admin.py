@@ -18,8 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from hawk.errors import HawkError
 from hawk.pipeline.prepare import PromptInput, prepare
+from hawk.web.errors import HawkError
 from templates_app.admin_forms import PromptTemplateForm, preview_form
 from templates_app.experiments import TemplateChoice
 from templates_app.models import Experiment, PromptTemplate, TemplateVersion, Variant

@@ -6,8 +6,7 @@ from typing import Any
 
 from django import forms
 
-from hawk.pipeline.plan import SCOPES
-from hawk.pipeline.sources import SOURCES
+from hawk.sources import SCOPES, SOURCES
 from templates_app.models import PromptTemplate
 from templates_app.validation import FIELD_TYPES, input_field_problems, placeholder_problems
 

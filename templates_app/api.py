@@ -7,14 +7,14 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hawk.api.openapi import error_responses
-from hawk.api.openapi import paginated as paginated_schema
-from hawk.pagination import Pagination
+from hawk.web.openapi import error_responses
+from hawk.web.openapi import paginated as paginated_schema
+from hawk.web.pagination import paginated
+from hawk.web.roles import MethodPermission
 from templates_app import experiments, selectors, services
 from templates_app.models import Category, Experiment, Family, PromptTemplate, TemplateVersion
 from templates_app.rendering import render_template
@@ -29,26 +29,13 @@ ADD_EXPERIMENTS = "templates_app.add_experiment"
 CHANGE_EXPERIMENTS = "templates_app.change_experiment"
 
 
-class MethodPermission(BasePermission):
-    """The Django permission the view names for the request's method (`method_permissions`)."""
-
-    message = "your role does not allow this"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        needed = view.method_permissions.get(request.method)
-        user = request.user
-        return bool(user and user.is_authenticated and needed and user.has_perm(needed))
-
-
 class TemplatesApi(APIView):
     permission_classes = [MethodPermission]
     method_permissions: dict[str, str] = {}
 
 
-def paginated(request: Request, view: APIView, rows: Any, serializer: type) -> Response:
-    paginator = Pagination()
-    page = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+def _serialized(serializer: type) -> Any:
+    return lambda page: serializer(page, many=True).data
 
 
 # --- Templates ------------------------------------------------------------------------------
@@ -137,7 +124,7 @@ class TemplateListApi(TemplatesApi):
         filters = TemplateFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         templates = selectors.template_list(**filters.validated_data)
-        return paginated(request, self, templates, TemplateListOutput)
+        return paginated(request, self, templates, _serialized(TemplateListOutput))
 
     @extend_schema(
         summary="Create a template (version 1)",
@@ -210,8 +197,8 @@ class TemplateVersionListApi(TemplatesApi):
     )
     def get(self, request: Request, template_id: int) -> Response:
         template = get_object_or_404(PromptTemplate, pk=template_id)
-        return paginated(request, self, selectors.template_versions(template=template),
-                         VersionOutput)  # fmt: skip
+        versions = selectors.template_versions(template=template)
+        return paginated(request, self, versions, _serialized(VersionOutput))
 
 
 class RestoreInput(serializers.Serializer):
@@ -321,7 +308,7 @@ class ExperimentListApi(TemplatesApi):
         responses={200: paginated_schema("ExperimentPage", ExperimentOutput), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        return paginated(request, self, selectors.experiment_list(), ExperimentOutput)
+        return paginated(request, self, selectors.experiment_list(), _serialized(ExperimentOutput))
 
     @extend_schema(
         summary="Create an experiment between variants (templates) with weights",

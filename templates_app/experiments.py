@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from hawk.errors import HawkError
+from hawk.web.errors import HawkError
 from templates_app.models import Experiment, PromptTemplate, Variant
 
 

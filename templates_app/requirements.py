@@ -6,12 +6,11 @@ row written another way (a script, an old version) must give a clear 400, never 
 
 from typing import Any
 
+from hawk.sources import SCOPES, SOURCES
+
 
 def requirement_problems(requirements: Any) -> list[str]:
     """What is wrong with `requirements`, in words; empty when they can be planned."""
-    from hawk.pipeline.plan import SCOPES  # the pipeline's models import this app's models
-    from hawk.pipeline.sources import SOURCES
-
     if not isinstance(requirements, dict):
         return ["data_requirements must be an object"]
     sources = requirements.get("sources", [])

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from hawk.errors import HawkError
+from hawk.web.errors import HawkError
 from templates_app.models import PromptTemplate, TemplateVersion
 from templates_app.validation import content_problems
 

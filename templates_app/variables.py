@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hawk.errors import HawkError
 from hawk.models import Currency, Entity
+from hawk.web.errors import HawkError
 from templates_app.models import PromptTemplate
 
 # Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request.

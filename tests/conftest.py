@@ -146,7 +146,7 @@ def redis_proxy(settings):
 def forget_redis_outage() -> None:
     """The next test starts with Redis up: no process memory of this one's outage."""
     from hawk.datacache.store import _Down
-    from hawk.throttling import _Outage
+    from hawk.web.throttling import _Outage
 
     _Down.until = 0.0
     _Outage.down = False

@@ -4,13 +4,13 @@ analyst (the embedded default), with a notice saying why."""
 
 from dataclasses import dataclass
 
-from analytics import metrics
-from analytics.budgets import budget_spent, spent_message
-from analytics.cost import estimated_llm_cost
 from hawk.analysis.base import AnalysisBackend
+from hawk.analysis.budgets import budget_spent, spent_message
 from hawk.analysis.builtin import BuiltinAnalyst
+from hawk.analysis.cost import estimated_llm_cost
 from hawk.analysis.dify import dify_circuit_state, get_dify_backend
 from hawk.analysis.router import route_for
+from hawk.telemetry import metrics
 
 
 @dataclass(frozen=True)

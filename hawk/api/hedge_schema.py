@@ -12,8 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
-from hawk.api.openapi import ErrorSerializer
 from hawk.hedge.resources import HedgeResource
+from hawk.web.openapi import ErrorSerializer
 
 # Real responses of the demo data, written by tests/hawk/test_hedge_examples.py.
 EXAMPLES = Path(__file__).resolve().parent / "examples" / "hedge.json"

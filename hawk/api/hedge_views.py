@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hawk.api.hedge_schema import HedgeSchema
-from hawk.api.pagination import HawkPagination
-from hawk.errors import HawkError
 from hawk.hedge.resources import HedgeResource
 from hawk.hedge.rows import RowFormat
 from hawk.hedge.selectors import hedge_row_get, hedge_row_history, hedge_row_list
 from hawk.hedge.services import hedge_row_create, hedge_row_delete, hedge_row_update
+from hawk.web.errors import HawkError
+from hawk.web.pagination import paginated
 
 
 class HedgeModelPermissions(DjangoModelPermissions):
@@ -64,10 +64,8 @@ class HedgeListApi(_HedgeApi):
     def get(self, request: Request) -> Response:
         resource = self._resource()
         rows = hedge_row_list(resource=resource, params=request.query_params.dict())
-        paginator = HawkPagination()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
         row_format = RowFormat(resource.model)
-        return paginator.get_paginated_response([row_format.values(row) for row in page])
+        return paginated(request, self, rows, lambda page: [row_format.values(r) for r in page])
 
     def post(self, request: Request) -> Response:
         resource = self._writable()

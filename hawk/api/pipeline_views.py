@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.pipeline.prepare import Prepared, PromptInput, prepare, understand_and_plan
-from hawk.roles import CanRunPrompts
-from hawk.throttling import AgentRateThrottle
+from hawk.web.roles import CanRunPrompts
+from hawk.web.throttling import AgentRateThrottle
 
 EXAMPLE = OpenApiExample(
     "Capacity check", value={"user_prompt": "Check if I can hedge 150K CNY today"}

@@ -24,13 +24,13 @@ from hawk.analysis.dify import Rating
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.api.sse import sse_stream
-from hawk.dbthreads import release_connection
-from hawk.errors import STATUS_OF_CODE, HawkError
-from hawk.history import run_list
+from hawk.database.threads import release_connection
 from hawk.models import AgentRun
-from hawk.pipeline import run_control
-from hawk.pipeline.run import RunRequest, dify_user, run_events
-from hawk.roles import ADMIN, OPERATIONS, has_role
+from hawk.pipeline.run import control as run_control
+from hawk.pipeline.run.history import run_list
+from hawk.pipeline.run.service import RunRequest, dify_user, run_events
+from hawk.web.errors import STATUS_OF_CODE, HawkError
+from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 logger = logging.getLogger(__name__)
 

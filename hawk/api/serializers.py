@@ -6,10 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from hawk.errors import HawkError
 from hawk.models import Entity
 from hawk.pipeline.understand.amounts import LARGEST_AMOUNT
 from hawk.pipeline.vocabulary import ISO_4217_CODES
+from hawk.web.errors import HawkError
 from templates_app.models import Category, PromptTemplate
 from templates_app.requirements import requirement_problems
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from analytics import metrics
-from hawk.pipeline import run_control
-from hawk.pipeline.run import RunRequest, error_event, run_events
+from hawk.pipeline.run import control as run_control
+from hawk.pipeline.run.service import RunRequest, error_event, run_events
+from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 

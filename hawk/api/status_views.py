@@ -1,13 +1,15 @@
-"""GET /system/status (operations, admin)."""
+"""GET /health (no login) and GET /system/status (operations, admin)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hawk.roles import CanOperate
-from hawk.system_status import system_status
+import hawk
+from hawk.status import database_status, dify_status, overall_status, redis_status, system_status
+from hawk.web.roles import CanOperate
 
 
 class SystemStatusApi(APIView):
@@ -33,3 +35,31 @@ class SystemStatusApi(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(system_status())
+
+
+class HealthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Service health, checking the database and Redis for real",
+        responses={
+            (200, "application/json"): inline_serializer(
+                "Health",
+                {
+                    "status": serializers.ChoiceField(["healthy", "degraded", "unhealthy"]),
+                    "version": serializers.CharField(),
+                    "components": serializers.DictField(child=serializers.CharField()),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        components = {
+            "database": database_status(),
+            "redis": redis_status(),
+            "dify": dify_status(),
+        }
+        status = overall_status(components)
+        body = {"status": status, "version": hawk.__version__, "components": components}
+        return Response(body, status=503 if status == "unhealthy" else 200)

@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 from django.core.cache import cache
 
-from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.generations import current_generations
 from hawk.datacache.invalidation import uncommitted_tables
+from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -77,5 +77,3 @@ RESOURCES: dict[str, HedgeResource] = {
         HedgeResource("effectiveness", hawk.HedgeEffectiveness),
     )
 }
-
-CONFIGURATION_MODELS = tuple(r.model for r in RESOURCES.values() if r.writable)

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import QuerySet
 
 from hawk.bundles.values import BadValue, column_parser
-from hawk.errors import HawkError
 from hawk.hedge.resources import HedgeResource
 from hawk.hedge.rows import RowFormat
+from hawk.web.errors import HawkError
 
 # Query parameters that are not filters.
 PAGING_PARAMETERS = ("page", "page_size", "ordering", "format")

@@ -15,12 +15,12 @@ from hawk.bundles.errors import BundleRejected
 from hawk.bundles.load import load_bundle
 from hawk.bundles.reader import RawBundle, RawTable
 from hawk.bundles.validate import validate_bundle
-from hawk.errors import HawkError
 from hawk.hedge.resources import HedgeResource
 from hawk.hedge.rows import RowFormat
 from hawk.hedge.selectors import hedge_row_get
 from hawk.models.fields import HawkIdField
 from hawk.models.ids import next_id
+from hawk.web.errors import HawkError
 
 
 def hedge_row_create(*, resource: HedgeResource, values: dict[str, Any], user: Any) -> str:

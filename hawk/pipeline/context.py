@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from hawk.pipeline.sources import source_spec
+from hawk.sources import source_spec
 
 # Kept free at the end of the budget for the note on what was left out.
 _NOTE_RESERVE = 400

@@ -31,12 +31,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
-from analytics import metrics
+from hawk.database.threads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
-from hawk.dbthreads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.pipeline.plan import Plan, SourceRead
-from hawk.pipeline.sources import SourceSpec, source_spec
+from hawk.sources import SourceSpec, source_spec
+from hawk.telemetry import metrics
 
 
 @dataclass(frozen=True)

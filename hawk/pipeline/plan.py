@@ -9,9 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from hawk.pipeline.sources import LOOKUPS, SOURCES, source_spec
-
-SCOPES = ("minimal", "targeted", "comprehensive")
+from hawk.sources import LOOKUPS, SCOPES, SOURCES, source_spec
 
 CAPACITY = (
     "currencies", "entities", "frameworks", "buffers", "overlays", "positions", "hedged",

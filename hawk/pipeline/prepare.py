@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from hawk.database.threads import hold_connection
 from hawk.datacache.generations import current_generations
-from hawk.dbthreads import hold_connection
 from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context

@@ -3,7 +3,7 @@ free."""
 
 from decimal import Decimal
 
-from analytics.cost import estimated_llm_cost, run_cost, table_price
+from hawk.analysis.cost import estimated_llm_cost, run_cost, table_price
 from tests.dify_server import USAGE
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cache_admin.snapshots import record_snapshot
 from hawk.datacache.entries import cache_entries
 from hawk.models import AgentRun
-from hawk.pipeline.sources import SOURCES
+from hawk.sources import SOURCES
 
 pytestmark = pytest.mark.django_db
 

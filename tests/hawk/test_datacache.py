@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from hawk.database.threads import call_and_release, db_executor
 from hawk.datacache import stats
 from hawk.datacache.store import _Down, cached_read
-from hawk.dbthreads import call_and_release, db_executor
 from hawk.models import OverlayConfiguration, PositionNav
 from hawk.pipeline.extract import extract
 from hawk.pipeline.plan import make_plan

@@ -25,7 +25,7 @@ from django.db import connections
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
-from hawk.dbthreads import in_db_thread
+from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
 from tests.conftest import restore_roles
 from tests.hawk.demo import load_demo_data

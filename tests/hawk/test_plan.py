@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from hawk.pipeline.plan import INTENT_SOURCES, make_plan, rate_pairs
-from hawk.pipeline.sources import SOURCES
+from hawk.sources import SOURCES
 
 DAY = datetime.date(2026, 11, 20)
 

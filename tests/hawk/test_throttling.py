@@ -30,14 +30,14 @@ def test_agent_endpoints_answer_while_redis_is_down(api_client, redis_proxy):
 def test_a_redis_outage_is_logged_once_and_its_end_once(api_client, redis_proxy, caplog):
     assert api_client.post(PLAN, BODY, format="json").status_code == 200  # Redis up
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="hawk.throttling"):
+    with caplog.at_level(logging.WARNING, logger="hawk.web.throttling"):
         redis_proxy.stop()
         for _ in range(3):
             assert api_client.post(PLAN, BODY, format="json").status_code == 200
         redis_proxy.start()
         for _ in range(2):
             assert api_client.post(PLAN, BODY, format="json").status_code == 200
-    logged = [r.getMessage() for r in caplog.records if r.name == "hawk.throttling"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "hawk.web.throttling"]
     assert len(logged) == 2, logged
     assert logged[0].startswith("rate limit not enforced: the shared cache is unavailable")
     assert logged[1] == "rate limit enforced again: the shared cache is back"

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.conf import settings
 
-from analytics import metrics
 from hawk.analysis.base import AnalysisChunk, AnalysisError, AnalysisRequest
 from hawk.analysis.circuit import CircuitBreaker, CircuitState
 from hawk.analysis.dify.client import DifyClient, Rating
 from hawk.analysis.dify.transport import DifyConfig
+from hawk.telemetry import metrics
 
 _circuit_lock = threading.Lock()
 _circuit: CircuitBreaker | None = None

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from rest_framework.authtoken.models import Token
 
 from hawk.models import Currency
-from hawk.roles import ADMIN
+from hawk.web.roles import ADMIN
 from templates_app.models import PromptTemplate
 
 DEMO_BUNDLE = Path(__file__).resolve().parents[2] / "demo" / "demo_bundle.json"

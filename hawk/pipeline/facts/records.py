@@ -83,18 +83,6 @@ def date_of(record: Record, column: str) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
-def datetime_of(record: Record, column: str) -> datetime.datetime | None:
-    """A timestamp column as an aware datetime; naive values are taken as UTC."""
-    value = record.get(column)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, datetime.datetime):
-        value = datetime.datetime.fromisoformat(str(value))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value
-
-
 def is_yes(record: Record, column: str) -> bool:
     """A Y/N flag column (booleans are accepted too)."""
     value = record.get(column)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
 from hawk.analysis.dify import close_dify_clients
-from hawk.dbthreads import in_db_thread
+from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
 from tests.conftest import restore_roles
 from tests.dify_fixtures import dify_server

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from hawk.api import sse
-from hawk.dbthreads import release_connection
+from hawk.database.threads import release_connection
 from hawk.models import AgentRun
 from tests.hawk.streaming.conftest import PROMPT
 

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from hawk.models import AgentRun
-from hawk.pipeline import run_control
+from hawk.pipeline.run import control as run_control
 from tests.hawk.streaming.conftest import PROMPT
 
 RUNS = "/hawk-agent/runs"

@@ -21,8 +21,8 @@ from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from hawk import consumers
-from hawk.dbthreads import in_db_thread
+from hawk.api import consumers
+from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
 from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
 

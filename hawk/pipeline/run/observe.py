@@ -5,8 +5,8 @@ from typing import Any
 
 from django.conf import settings
 
-from analytics import genai, metrics
 from hawk.pipeline.prepare import Prepared
+from hawk.telemetry import genai, metrics
 from templates_app.experiments import TemplateChoice
 
 

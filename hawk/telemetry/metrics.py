@@ -2,7 +2,7 @@
 
 Every gauge names its multiprocess mode: with several workers (PROMETHEUS_MULTIPROC_DIR) a
 scrape combines the workers' values by it. Values measured at scrape time (budgets, cache
-size, circuit) are in analytics/scrape.py; the OpenTelemetry GenAI histograms in analytics/genai.py.
+size, circuit) are in analytics/scrape.py; the OpenTelemetry GenAI histograms in genai.py.
 """
 
 from decimal import Decimal

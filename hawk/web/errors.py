@@ -16,7 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 
-from hawk.request_id import current_request_id
+from hawk.web.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 

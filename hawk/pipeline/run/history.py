@@ -54,10 +54,6 @@ def _price(usage: dict[str, Any]) -> Decimal:
         return Decimal(0)
 
 
-def run_update(*, run_id: uuid.UUID, **fields: Any) -> None:
-    AgentRun.objects.filter(run_id=run_id).update(**fields)
-
-
 def run_finish(
     *,
     run_id: uuid.UUID,
@@ -70,7 +66,7 @@ def run_finish(
     **fields: Any,
 ) -> None:
     """The final state of a run: what was answered (also a partial answer), usage, quality.
-    `cost_usd` is the run's cost (analytics.cost); without it, Dify's price as given."""
+    `cost_usd` is the run's cost (hawk.analysis.cost); without it, Dify's price as given."""
     usage = usage or {}
     price, currency = (cost_usd, "USD") if cost_usd is not None else (_price(usage), "")
     AgentRun.objects.filter(run_id=run_id).update(

@@ -11,7 +11,7 @@ import uuid
 
 from django.core.cache import cache
 
-from hawk.dbthreads import in_db_thread
+from hawk.database.threads import in_db_thread
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from analytics import metrics
 from hawk.models import AgentRun
+from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 

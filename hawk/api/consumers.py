@@ -1,7 +1,7 @@
 """WebSocket /ws/hawk-agent/: the same run events as the SSE stream, one JSON per message.
 
 Auth: the session cookie (AuthMiddlewareStack; not for clients that send no Origin, see
-hawk.websocket_origin), or a DRF token in a first message {"type": "auth", "token": "..."}.
+hawk.web.origin), or a DRF token in a first message {"type": "auth", "token": "..."}.
 Then {"type": "prompt", ...process-prompt fields...} starts a run (up to HAWK_WS_MAX_RUNS in
 flight, each its own task; every event carries its run_id; AGENT_RATE_LIMIT applies) and
 {"type": "stop", "run_id": "..."} stops one. Closing the socket cancels its runs. A bad frame
@@ -22,20 +22,19 @@ from rest_framework.authtoken.models import Token
 
 from hawk.api.serializers import validated_prompt_request
 from hawk.api.sse import run_as_events
-from hawk.dbthreads import in_db_thread
-from hawk.errors import STATUS_OF_CODE, describe_exception, error_body
-from hawk.pipeline import run_control
-from hawk.pipeline.run import RunRequest
-from hawk.roles import RUN_PROMPTS
-from hawk.throttling import websocket_prompt_wait
-from hawk.websocket_origin import WITHOUT_ORIGIN
+from hawk.database.threads import in_db_thread
+from hawk.pipeline.run import control as run_control
+from hawk.pipeline.run.service import RunRequest
+from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
+from hawk.web.origin import WITHOUT_ORIGIN
+from hawk.web.roles import RUN_PROMPTS
+from hawk.web.throttling import websocket_prompt_wait
 
 logger = logging.getLogger(__name__)
 
 # Seconds a socket without a session may stay open before it authenticates.
 AUTH_TIMEOUT = 10.0
 CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
 
 
 @database_sync_to_async

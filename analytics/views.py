@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from analytics.metrics import record_pool_stats
 from analytics.scrape import ScrapeTimeCollector
-from hawk.errors import json_error
+from hawk.telemetry.metrics import record_pool_stats
+from hawk.web.errors import json_error
 
 
 def scraper_allowed(request: HttpRequest) -> bool:

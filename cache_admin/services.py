@@ -5,12 +5,12 @@ from typing import Any
 
 from django.conf import settings
 
-from analytics import metrics
 from hawk.datacache import stats
 from hawk.datacache.entries import delete_currency_entries, local_data_items
 from hawk.datacache.invalidation import tables_written
 from hawk.datacache.store import cache_degraded
-from hawk.pipeline.sources import SOURCES
+from hawk.sources import SOURCES
+from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -26,6 +26,9 @@ LOOKUPS = ("exact", "in", "lt", "lte", "gte", "range", "isnull", "in_or_null", "
 
 HOURS = 3600
 
+# How much of each source a plan reads (ARCHITECTURE.md): a template may fix it.
+SCOPES = ("minimal", "targeted", "comprehensive")
+
 
 @dataclass(frozen=True)
 class SourceSpec:

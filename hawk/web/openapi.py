@@ -37,7 +37,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 def paginated(name: str, item: type[serializers.BaseSerializer]) -> serializers.Serializer:
-    """The schema of a page of `item` (hawk.pagination.Pagination): count, next, previous,
+    """The schema of a page of `item` (hawk.web.pagination.Pagination): count, next, previous,
     results."""
     return inline_serializer(
         name,

@@ -16,10 +16,6 @@ OPERATIONS = "operations"
 ADMIN = "admin"
 ALL_ROLES = (VIEWER, ANALYST, OPERATIONS, ADMIN)
 
-# Who may run prompts: everyone who works with the agent, not read-only viewers (granted as
-# the templates_app.run_prompts permission).
-PROMPT_ROLES = (ANALYST, OPERATIONS, ADMIN)
-
 
 def user_roles(user: Any) -> set[str]:
     """The user's roles, read once per request object (a user or AnonymousUser)."""
@@ -53,23 +49,26 @@ class RolePermission(BasePermission):
         return has_role(request.user, *self.roles)
 
 
-class HasPermission(BasePermission):
-    """Authenticated and holding a Django permission. The role groups receive their
-    permissions by migration (templates_app 0004), so the admin and the API check the same
-    thing, and a permission can also be given to one user."""
+class MethodPermission(BasePermission):
+    """Authenticated and holding a Django permission ("app_label.codename"): the one the view
+    names for the request's method (`method_permissions`), else the class's own `permission`.
+    The role groups receive their permissions by migration (templates_app 0004), so the admin
+    and the API check the same thing, and a permission can also be given to one user."""
 
     permission = ""
     message = "your role does not allow this"
 
     def has_permission(self, request: Request, view: APIView) -> bool:
+        wanted = getattr(view, "method_permissions", {})
+        needed = wanted.get(request.method or "") or self.permission
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(self.permission))
+        return bool(user and user.is_authenticated and needed and user.has_perm(needed))
 
 
-def permission_required(permission: str) -> type[HasPermission]:
-    """A DRF permission class for one Django permission ("app_label.codename")."""
+def permission_required(permission: str) -> type[MethodPermission]:
+    """A permission class that needs `permission` for every method."""
     name = "Has_" + permission.replace(".", "_")
-    return type(name, (HasPermission,), {"permission": permission})
+    return type(name, (MethodPermission,), {"permission": permission})
 
 
 RUN_PROMPTS = "templates_app.run_prompts"
@@ -78,8 +77,3 @@ CanRunPrompts = permission_required(RUN_PROMPTS)
 
 class CanOperate(RolePermission):
     roles = (OPERATIONS, ADMIN)
-
-
-class CanChangeConfiguration(RolePermission):
-    roles = (OPERATIONS, ADMIN)
-    read_roles = ()

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.conf import settings
 
-from hawk.dbthreads import call_and_release, in_db_thread
-from hawk.errors import describe_exception
-from hawk.history import run_finish
+from hawk.database.threads import call_and_release, in_db_thread
+from hawk.pipeline.run.history import run_finish
+from hawk.web.errors import describe_exception
 
 logger = logging.getLogger(__name__)
 

@@ -19,17 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from analytics import metrics
-from analytics.cost import ZERO, run_cost
-from hawk.analysis.answer_cache import answer_get, answer_key, answer_put, replay_chunks
 from hawk.analysis.base import AnalysisBackend, AnalysisChunk, AnalysisError, AnalysisRequest
 from hawk.analysis.choice import Choice, choose_backend, fallback_backend
+from hawk.analysis.cost import ZERO, run_cost
 from hawk.analysis.quality import check_numbers
 from hawk.api.pipeline_views import plan_body
-from hawk.dbthreads import in_db_thread
-from hawk.errors import STATUS_OF_CODE, describe_exception
-from hawk.history import run_create, run_finish
-from hawk.pipeline import run_control, run_metrics
+from hawk.database.threads import in_db_thread
+from hawk.pipeline.answer_cache import answer_get, answer_key, answer_put, replay_chunks
 from hawk.pipeline.prepare import (
     Prepared,
     PromptInput,
@@ -38,7 +34,12 @@ from hawk.pipeline.prepare import (
     run_facts,
     understand_and_plan,
 )
-from hawk.pipeline.run_ending import Ending, record_ending, through_cancellation
+from hawk.pipeline.run import control as run_control
+from hawk.pipeline.run import observe as run_metrics
+from hawk.pipeline.run.ending import Ending, record_ending, through_cancellation
+from hawk.pipeline.run.history import run_create, run_finish
+from hawk.telemetry import metrics
+from hawk.web.errors import STATUS_OF_CODE, describe_exception
 
 logger = logging.getLogger(__name__)
 
