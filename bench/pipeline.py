@@ -56,12 +56,12 @@ def data_phase(prompt: str, extractor=None) -> tuple[float, float, float]:
     from hawk.pipeline import prepare as stages
 
     started = time.perf_counter()
-    prepared = stages.understand_and_plan(stages.PromptInput(prompt))
-    stages.run_extraction(prepared, *([extractor] if extractor else []))
-    stages.run_facts(prepared)
+    planned = stages.understand_and_plan(stages.PromptInput(prompt))
+    extracted = stages.extract_planned(planned, *([extractor] if extractor else []))
+    stages.facts_for(extracted)
     total = (time.perf_counter() - started) * 1000
-    assert prepared.extraction is not None
-    return total, prepared.extraction.extraction_ms, prepared.extraction.sum_of_source_ms
+    extraction = extracted.extraction
+    return total, extraction.extraction_ms, extraction.sum_of_source_ms
 
 
 def invalidate_everything() -> None:

@@ -186,7 +186,6 @@ def _preview(template: PromptTemplate, variables: dict[str, Any]) -> dict[str, A
         prepared = prepare(request)
     except HawkError as exc:
         return {"prompt": prompt, "error": exc.message}
-    assert prepared.facts is not None and prepared.context is not None
     plan = prepared.plan
     return {
         "prompt": prompt,

@@ -21,10 +21,9 @@ from django.conf import settings
 from rest_framework.authtoken.models import Token
 
 from hawk.api.serializers import validated_prompt_request
-from hawk.api.sse import run_as_events
 from hawk.database.threads import in_db_thread
+from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
-from hawk.pipeline.run.service import RunRequest
 from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.web.origin import WITHOUT_ORIGIN
 from hawk.web.roles import RUN_PROMPTS

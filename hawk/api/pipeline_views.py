@@ -1,7 +1,5 @@
 """POST /hawk-agent/plan and /hawk-agent/context: the data phase without the analysis."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -9,42 +7,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
-from hawk.pipeline.prepare import Prepared, PromptInput, prepare, understand_and_plan
+from hawk.pipeline.prepare import (
+    PromptInput,
+    context_body,
+    plan_body,
+    prepare,
+    understand_and_plan,
+)
 from hawk.web.roles import CanRunPrompts
 from hawk.web.throttling import AgentRateThrottle
 
 EXAMPLE = OpenApiExample(
     "Capacity check", value={"user_prompt": "Check if I can hedge 150K CNY today"}
 )
-
-
-def plan_body(prepared: Prepared) -> dict[str, Any]:
-    understanding = prepared.understanding.as_dict()
-    choice = prepared.request.choice
-    return {
-        **prepared.plan.as_dict(),
-        "confidence": understanding.get("confidence"),
-        "evidence": understanding.get("evidence"),
-        "clarification": understanding.get("clarification"),
-        "template": choice.as_dict() if choice else None,
-        "timings": prepared.timings,
-    }
-
-
-def context_body(prepared: Prepared) -> dict[str, Any]:
-    assert prepared.extraction and prepared.facts and prepared.context
-    return {
-        **plan_body(prepared),
-        "records": prepared.extraction.record_count,
-        "by_source": prepared.extraction.by_source(),
-        "extraction_ms": round(prepared.extraction.extraction_ms, 3),
-        "cache": prepared.extraction.cache,
-        "facts": prepared.facts.facts,
-        "warnings": prepared.facts.warnings,
-        "context": prepared.context.text,
-        "context_chars": prepared.context.chars,
-        "truncated": prepared.context.truncated,
-    }
 
 
 class AgentApi(APIView):

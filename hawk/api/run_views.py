@@ -26,9 +26,9 @@ from hawk.api.serializers import PromptRequestSerializer, validated_prompt_reque
 from hawk.api.sse import sse_stream
 from hawk.database.threads import release_connection
 from hawk.models import AgentRun
+from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
-from hawk.pipeline.run.service import RunRequest, dify_user, run_events
 from hawk.web.errors import STATUS_OF_CODE, HawkError
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 

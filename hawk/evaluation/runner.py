@@ -6,7 +6,7 @@ from typing import Any
 
 from hawk.api.serializers import validated_prompt_request
 from hawk.evaluation.golden import GoldenCase, demo
-from hawk.pipeline.run.service import RunRequest, run_events
+from hawk.pipeline.run import RunRequest, run_events
 from templates_app.models import PromptTemplate
 
 # The thresholds that fail `hawk_eval` (a fraction of cases, or milliseconds).

@@ -7,7 +7,7 @@ and context endpoints call `prepare` for the whole phase at once.
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -72,15 +72,28 @@ def _rendered_prompt(template: PromptTemplate, variables: dict | None, fallback:
     return render_template(template, clean).prompt
 
 
-@dataclass
-class Prepared:
+@dataclass(frozen=True)
+class Planned:
+    """What the prompt asks and the plan to read it: the first half of the data phase."""
+
     request: PromptInput
     understanding: Understanding
     plan: Plan
-    extraction: Extraction | None = None
-    facts: Facts | None = None
-    context: BuiltContext | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The whole data phase. Its plan may differ from the first one: an amendment names an
+    order, and the order's currency re-plans it once."""
+
+    request: PromptInput
+    understanding: Understanding
+    plan: Plan
+    extraction: Extraction
+    facts: Facts
+    context: BuiltContext
+    timings: Mapping[str, float]
 
 
 def _ms_since(started: float) -> float:
@@ -97,7 +110,7 @@ def _reference_generations() -> dict[str, int] | None:
         return None
 
 
-def understand_and_plan(request: PromptInput) -> Prepared:
+def understand_and_plan(request: PromptInput) -> Planned:
     """The vocabulary and business date come through the cache, whose fill locks are taken
     with a connection in hand (see hold_connection)."""
     started = time.perf_counter()
@@ -113,7 +126,7 @@ def understand_and_plan(request: PromptInput) -> Prepared:
         confidence_floor=settings.HAWK_CONFIDENCE_FLOOR,
     )
     plan = plan_for(understanding, request.template, business_date)
-    return Prepared(request, understanding, plan, timings={"plan_ms": _ms_since(started)})
+    return Planned(request, understanding, plan, {"plan_ms": _ms_since(started)})
 
 
 def plan_for(understanding: Understanding, template: PromptTemplate | None, business_date) -> Plan:
@@ -129,97 +142,139 @@ def plan_for(understanding: Understanding, template: PromptTemplate | None, busi
     )
 
 
-def _order_currency(prepared: Prepared) -> str | None:
-    """An amendment names an order, not a currency: the order's instruction tells it."""
-    if prepared.plan.parameters.get("currency") or prepared.extraction is None:
+def replanned_for_order(plan: Plan, extraction: Extraction) -> Plan | None:
+    """An amendment names an order, not a currency: the plan again with the currency of the
+    order's instruction, or None when the plan needs no second read."""
+    order_id = plan.parameters.get("order_id")
+    if plan.parameters.get("currency") or not order_id:
         return None
-    instructions = prepared.extraction.records.get("instructions") or []
-    order_id = prepared.plan.parameters.get("order_id")
-    for row in instructions:
-        if order_id and row.get("order_id") == order_id:
-            return row.get("exposure_currency")
-    return None
-
-
-def _replan_with_currency(prepared: Prepared, currency: str) -> Plan:
-    parameters = {**prepared.plan.parameters, "currency": currency}
-    plan = prepared.plan
+    instructions = extraction.records.get("instructions") or []
+    currency = next(
+        (row.get("exposure_currency") for row in instructions if row.get("order_id") == order_id),
+        None,
+    )
+    if not currency:
+        return None
     return make_plan(
         intent=plan.intent,
         template_category=plan.template_category,
-        parameters=parameters,
+        parameters={**plan.parameters, "currency": currency},
         business_date=plan.business_date,
-        required_sources=tuple(r.name for r in plan.sources),
+        required_sources=tuple(read.name for read in plan.sources),
         scope=plan.data_scope,
         rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
 
 
-def run_extraction(prepared: Prepared, extractor: Callable[..., Extraction] = extract) -> None:
+@dataclass(frozen=True)
+class Extracted:
+    plan: Plan
+    extraction: Extraction
+    extraction_ms: float
+
+
+def extract_planned(planned: Planned, extractor: Callable[..., Extraction] = extract) -> Extracted:
     """Extract the plan; an order that reveals the currency re-plans once (amendments)."""
-    started = time.perf_counter()
-    prepared.extraction = extractor(prepared.plan, use_cache=prepared.request.use_cache)
-    if currency := _order_currency(prepared):
-        prepared.plan = _replan_with_currency(prepared, currency)
-        prepared.extraction = extractor(prepared.plan, use_cache=prepared.request.use_cache)
-    prepared.timings["extraction_ms"] = _ms_since(started)
+    started, use_cache = time.perf_counter(), planned.request.use_cache
+    plan, extraction = planned.plan, extractor(planned.plan, use_cache=use_cache)
+    if second := replanned_for_order(plan, extraction):
+        plan, extraction = second, extractor(second, use_cache=use_cache)
+    return Extracted(plan, extraction, _ms_since(started))
 
 
-async def run_extraction_async(prepared: Prepared) -> None:
-    started = time.perf_counter()
-    prepared.extraction = await extract_async(prepared.plan, use_cache=prepared.request.use_cache)
-    if currency := _order_currency(prepared):
-        prepared.plan = _replan_with_currency(prepared, currency)
-        prepared.extraction = await extract_async(
-            prepared.plan, use_cache=prepared.request.use_cache
-        )
-    prepared.timings["extraction_ms"] = _ms_since(started)
+async def extract_planned_async(planned: Planned) -> Extracted:
+    """extract_planned with the sources read concurrently from the event loop."""
+    started, use_cache = time.perf_counter(), planned.request.use_cache
+    plan, extraction = planned.plan, await extract_async(planned.plan, use_cache=use_cache)
+    if second := replanned_for_order(plan, extraction):
+        plan, extraction = second, await extract_async(second, use_cache=use_cache)
+    return Extracted(plan, extraction, _ms_since(started))
 
 
-def run_facts(prepared: Prepared) -> None:
-    assert prepared.extraction is not None, "extract before computing facts"
-    started = time.perf_counter()
-    parameters = prepared.plan.parameters
+def _facts_input(plan: Plan, records: Mapping[str, list]) -> FactsInput:
+    parameters = plan.parameters
     amount = parameters.get("amount")
-    prepared.facts = compute_facts(
-        FactsInput(
-            intent=prepared.plan.intent,
-            currency=parameters.get("currency"),
-            amount=Decimal(amount) if amount is not None else None,
-            nav_type=parameters.get("nav_type"),
-            entity_id=parameters.get("entity_id"),
-            order_id=parameters.get("order_id"),
-            unknown_currency=parameters.get("unknown_currency"),
-            business_date=prepared.plan.business_date,
-            as_of=prepared.plan.as_of,
-            records=prepared.extraction.records,
-            now=timezone.now(),
-            rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
-            rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
-            effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
-        )
+    return FactsInput(
+        intent=plan.intent,
+        currency=parameters.get("currency"),
+        amount=Decimal(amount) if amount is not None else None,
+        nav_type=parameters.get("nav_type"),
+        entity_id=parameters.get("entity_id"),
+        order_id=parameters.get("order_id"),
+        unknown_currency=parameters.get("unknown_currency"),
+        business_date=plan.business_date,
+        as_of=plan.as_of,
+        records=dict(records),
+        now=timezone.now(),
+        rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
+        rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
+        effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
     )
-    prepared.timings["facts_ms"] = _ms_since(started)
 
 
-def run_context(prepared: Prepared, *, max_chars: int | None = None) -> None:
-    assert prepared.facts is not None and prepared.extraction is not None
+def facts_for(extracted: Extracted) -> Facts:
+    """The deterministic figures (DOMAIN.md) over the extracted records."""
+    return compute_facts(_facts_input(extracted.plan, extracted.extraction.records))
+
+
+def complete(planned: Planned, extracted: Extracted, *, max_chars: int | None = None) -> Prepared:
+    """Facts and context over what was extracted: the end of the data phase."""
     started = time.perf_counter()
-    prepared.context = build_context(
-        prompt=prepared.request.prompt,
-        plan=prepared.plan.as_dict(),
-        facts=prepared.facts.facts,
-        warnings=prepared.facts.warnings,
-        records=prepared.extraction.records,
+    plan, records = extracted.plan, extracted.extraction.records
+    facts = facts_for(extracted)
+    facts_ms = _ms_since(started)
+    started = time.perf_counter()
+    context = build_context(
+        prompt=planned.request.prompt,
+        plan=plan.as_dict(),
+        facts=facts.facts,
+        warnings=facts.warnings,
+        records=records,
         max_chars=max_chars or settings.HAWK_CONTEXT_MAX_CHARS,
     )
-    prepared.timings["context_ms"] = _ms_since(started)
+    timings = {
+        **planned.timings,
+        "extraction_ms": extracted.extraction_ms,
+        "facts_ms": facts_ms,
+        "context_ms": _ms_since(started),
+    }
+    return Prepared(
+        planned.request, planned.understanding, plan, extracted.extraction, facts, context, timings
+    )
 
 
 def prepare(request: PromptInput) -> Prepared:
     """The whole data phase, synchronously."""
-    prepared = understand_and_plan(request)
-    run_extraction(prepared)
-    run_facts(prepared)
-    run_context(prepared)
-    return prepared
+    planned = understand_and_plan(request)
+    return complete(planned, extract_planned(planned))
+
+
+def plan_body(planned: Planned | Prepared) -> dict[str, Any]:
+    """What the agent understood and planned, as /hawk-agent/plan and the hawk_plan event
+    show it."""
+    understanding = planned.understanding.as_dict()
+    choice = planned.request.choice
+    return {
+        **planned.plan.as_dict(),
+        "confidence": understanding.get("confidence"),
+        "evidence": understanding.get("evidence"),
+        "clarification": understanding.get("clarification"),
+        "template": choice.as_dict() if choice else None,
+        "timings": dict(planned.timings),
+    }
+
+
+def context_body(prepared: Prepared) -> dict[str, Any]:
+    """The whole data phase, as /hawk-agent/context shows it."""
+    return {
+        **plan_body(prepared),
+        "records": prepared.extraction.record_count,
+        "by_source": prepared.extraction.by_source(),
+        "extraction_ms": round(prepared.extraction.extraction_ms, 3),
+        "cache": prepared.extraction.cache,
+        "facts": prepared.facts.facts,
+        "warnings": prepared.facts.warnings,
+        "context": prepared.context.text,
+        "context_chars": prepared.context.chars,
+        "truncated": prepared.context.truncated,
+    }

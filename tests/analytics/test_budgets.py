@@ -10,7 +10,7 @@ import pytest
 from hawk.analysis.budgets import budget_status, period_start
 from hawk.models import AgentRun
 from hawk.pipeline.prepare import PromptInput
-from hawk.pipeline.run.service import RunRequest, run_events
+from hawk.pipeline.run import RunRequest, run_events
 from tests import dify_server as dify_stand_in
 from tests.dify_server import USAGE
 

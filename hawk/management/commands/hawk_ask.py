@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hawk.api.serializers import PromptRequestSerializer
-from hawk.pipeline.run.service import RunRequest, run_events
+from hawk.pipeline.run import RunRequest, run_events
 
 
 class Command(BaseCommand):

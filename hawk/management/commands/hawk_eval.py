@@ -22,7 +22,7 @@ from hawk.evaluation.runner import (
     run_case,
     summary,
 )
-from hawk.pipeline.run.service import RunRequest
+from hawk.pipeline.run import RunRequest
 
 
 class Command(BaseCommand):

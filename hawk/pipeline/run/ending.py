@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from hawk.database.threads import call_and_release, in_db_thread
+from hawk.models import AgentRun
 from hawk.pipeline.run.history import run_finish
 from hawk.web.errors import describe_exception
 
@@ -47,8 +48,6 @@ class Ending:
     def write(self) -> None:
         """Idempotent. The row may not exist yet (an end before the plan): then it is made
         with the prompt alone."""
-        from hawk.models import AgentRun
-
         AgentRun.objects.get_or_create(
             run_id=self.run_id,
             defaults={"user_id": self.user_id, "channel": self.channel, "prompt": self.prompt,

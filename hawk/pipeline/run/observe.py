@@ -18,7 +18,6 @@ def count_template(choice: TemplateChoice | None) -> None:
 
 
 def observe_facts(prepared: Prepared) -> None:
-    assert prepared.facts is not None and prepared.context is not None
     metrics.CONTEXT_CHARS.labels(prepared.plan.intent).observe(prepared.context.chars)
     for warning in prepared.facts.warnings:
         metrics.FACT_WARNINGS.labels(_severity(warning.get("severity"))).inc()

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hawk.api import sse
+from hawk.pipeline.run import events as run_events_module
 from hawk.database.threads import release_connection
 from hawk.models import AgentRun
 from tests.hawk.streaming.conftest import PROMPT
@@ -176,7 +176,7 @@ def test_stream_false_reports_a_failed_analysis_as_an_error_response(
 def test_a_ping_comment_arrives_while_waiting_for_dify(
     live_server_url, analyst_token, dify_server, monkeypatch
 ):
-    monkeypatch.setattr(sse, "PING_SECONDS", 0.05)
+    monkeypatch.setattr(run_events_module, "PING_SECONDS", 0.05)
     dify_server.scenario, dify_server.delay = "answer", 0.3
     with open_stream(live_server_url, analyst_token) as response:
         frames = list(read_frames(response))

@@ -15,12 +15,11 @@ import pytest
 from django.db.models import F
 
 from hawk.analysis.dify import dify_circuit_state, reset_dify_circuit
-from hawk.api.sse import run_as_events
 from hawk.database.threads import in_db_thread
 from hawk.models import PositionNav
 from hawk.pipeline.prepare import PromptInput, prepare
+from hawk.pipeline.run import RunRequest, run_as_events, run_events
 from hawk.pipeline.run import control as run_control
-from hawk.pipeline.run.service import RunRequest, run_events
 from tests.dify_server import USAGE
 from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
 

@@ -1,0 +1,54 @@
+"""A run as a queue of events with keep-alives: the run is produced by its own task into a
+queue, so waiting for the next event with a timeout (for the keep-alives) never cancels the
+run. Shared by SSE and WebSocket; when the transport's reader goes, the run is cancelled and
+records itself as cancelled."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from hawk.pipeline.run import control
+from hawk.pipeline.run.request import RunRequest, error_event
+from hawk.pipeline.run.stages import run_events
+
+PING_SECONDS = 15.0
+_DONE = object()
+
+
+async def _produce(run: RunRequest, queue: asyncio.Queue) -> None:
+    try:
+        async for event in run_events(run):
+            queue.put_nowait(event)
+            # Let the reader send it now: the run's next step may not wait on anything.
+            await asyncio.sleep(0)
+    except asyncio.CancelledError:
+        queue.put_nowait(error_event(run, "cancelled", "the run was stopped", 499))
+        raise
+    finally:
+        queue.put_nowait(_DONE)
+
+
+async def run_as_events(
+    run: RunRequest, *, ping_seconds: float | None = None
+) -> AsyncIterator[dict[str, Any] | None]:
+    """The run's events; None where a keep-alive is due (every PING_SECONDS, read at call
+    time so that it can be changed). Shared by SSE and WebSocket."""
+    ping_seconds = PING_SECONDS if ping_seconds is None else ping_seconds
+    queue: asyncio.Queue = asyncio.Queue()
+    producer = asyncio.create_task(_produce(run, queue))
+    control.register(run.run_id, producer)
+    try:
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=ping_seconds)
+            except TimeoutError:
+                yield None
+                continue
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        control.unregister(run.run_id)
+        if not producer.done():
+            producer.cancel()
+            await asyncio.wait([producer], timeout=10)
