@@ -29,13 +29,15 @@ def budget_families() -> Iterator[GaugeMetricFamily]:
         "hawk_budget_used_usd", "LLM cost spent in the period, USD", labels=["period"]
     )
     remaining = GaugeMetricFamily(
-        "hawk_budget_remaining_usd", "LLM budget left in the period, USD (absent: no budget)",
+        "hawk_budget_remaining_usd",
+        "LLM budget left in the period, USD (absent: no budget)",
         labels=["period"],
-    )  # fmt: skip
+    )
     ratio = GaugeMetricFamily(
-        "hawk_budget_used_ratio", "Share of the period's LLM budget spent (absent: no budget)",
+        "hawk_budget_used_ratio",
+        "Share of the period's LLM budget spent (absent: no budget)",
         labels=["period"],
-    )  # fmt: skip
+    )
     try:
         budgets = budget_status()
     except DatabaseError as exc:  # Postgres down: the scrape still tells everything else

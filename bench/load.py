@@ -153,8 +153,9 @@ def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
     from hawk.models import Allocation, HedgeInstruction, PositionNav, ThresholdConfiguration
 
     def latest_position(currency: str, entity_id: str, nav_type: str) -> PositionNav:
-        rows = PositionNav.objects.filter(currency_id=currency, entity_id=entity_id,
-                                          nav_type=nav_type)  # fmt: skip
+        rows = PositionNav.objects.filter(
+            currency_id=currency, entity_id=entity_id, nav_type=nav_type
+        )
         return rows.order_by("-as_of_date").first()
 
     def saver(row: Any, column: str) -> Callable[[Decimal], None]:
@@ -175,29 +176,57 @@ def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
 
     cny = latest_position("CNY", "ENTITY0005", "RE")
     usd = latest_position("USD", "ENTITY0037", "COI")
-    threshold = ThresholdConfiguration.objects.get(threshold_type="USD_PB_DEPOSIT",
-                                                   currency_id="CNY")  # fmt: skip
+    threshold = ThresholdConfiguration.objects.get(
+        threshold_type="USD_PB_DEPOSIT", currency_id="CNY"
+    )
     allocation = Allocation.objects.get(pk=17)
     cny_order = HedgeInstruction.objects.get(pk=63)
     usd_order = HedgeInstruction.objects.get(pk=66)
     thousand = Decimal(1000)
     return [
-        Probe("position CNY ENTITY0005 RE", saver(cny, "current_position"),
-              capacity_sfx("CNY", "ENTITY0005", "RE"), cny.current_position, thousand),
-        Probe("position USD ENTITY0037 COI", saver(usd, "current_position"),
-              capacity_sfx("USD", "ENTITY0037", "COI"), usd.current_position, thousand),
-        Probe("threshold CNY PB deposit warning", saver(threshold, "warning_level"),
-              pb_warning_level("CNY"), threshold.warning_level, Decimal(1)),
-        Probe("allocation 17 (JPY)", saver(allocation, "hedge_amount_allocation"),
-              listed_amount(("rollover", "termination"), "allocation_id", 17, "allocations"),
-              allocation.hedge_amount_allocation, thousand),
-        Probe("instruction 63 (CNY)", saver(cny_order, "hedge_amount_order"),
-              listed_amount(("inquiry",), "instruction_id", 63, "latest"),
-              cny_order.hedge_amount_order, thousand),
-        Probe("instruction 66 (USD)", saver(usd_order, "hedge_amount_order"),
-              listed_amount(("inquiry",), "instruction_id", 66, "latest"),
-              usd_order.hedge_amount_order, thousand),
-    ]  # fmt: skip
+        Probe(
+            "position CNY ENTITY0005 RE",
+            saver(cny, "current_position"),
+            capacity_sfx("CNY", "ENTITY0005", "RE"),
+            cny.current_position,
+            thousand,
+        ),
+        Probe(
+            "position USD ENTITY0037 COI",
+            saver(usd, "current_position"),
+            capacity_sfx("USD", "ENTITY0037", "COI"),
+            usd.current_position,
+            thousand,
+        ),
+        Probe(
+            "threshold CNY PB deposit warning",
+            saver(threshold, "warning_level"),
+            pb_warning_level("CNY"),
+            threshold.warning_level,
+            Decimal(1),
+        ),
+        Probe(
+            "allocation 17 (JPY)",
+            saver(allocation, "hedge_amount_allocation"),
+            listed_amount(("rollover", "termination"), "allocation_id", 17, "allocations"),
+            allocation.hedge_amount_allocation,
+            thousand,
+        ),
+        Probe(
+            "instruction 63 (CNY)",
+            saver(cny_order, "hedge_amount_order"),
+            listed_amount(("inquiry",), "instruction_id", 63, "latest"),
+            cny_order.hedge_amount_order,
+            thousand,
+        ),
+        Probe(
+            "instruction 66 (USD)",
+            saver(usd_order, "hedge_amount_order"),
+            listed_amount(("inquiry",), "instruction_id", 66, "latest"),
+            usd_order.hedge_amount_order,
+            thousand,
+        ),
+    ]
 
 
 # --- set-up: database, users, server -------------------------------------------------------
@@ -249,8 +278,13 @@ def template_bodies() -> list[dict[str, Any]]:
     for name, chosen in TEMPLATES:
         template = PromptTemplate.objects.get(name=name, status="active")
         variables = {f["name"]: chosen.get(f["name"]) or _filled(f) for f in template.input_fields}
-        bodies.append({"user_prompt": template.name, "template_id": template.pk,
-                       "template_variables": variables})  # fmt: skip
+        bodies.append(
+            {
+                "user_prompt": template.name,
+                "template_id": template.pk,
+                "template_variables": variables,
+            }
+        )
     return bodies
 
 
@@ -264,15 +298,24 @@ def start_server(workers: int, metrics_dir: str, log: IO[bytes]) -> tuple[subpro
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "load-only-" + uuid.uuid4().hex * 2,
-           "SECURE_SSL_REDIRECT": "false", "AGENT_RATE_LIMIT": "1000000/min",
-           "DIFY_BASE_URL": "", "PROMETHEUS_MULTIPROC_DIR": metrics_dir}  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning", "--timeout-graceful-shutdown", "5"]  # fmt: skip
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "load-only-" + uuid.uuid4().hex * 2,
+        "SECURE_SSL_REDIRECT": "false",
+        "AGENT_RATE_LIMIT": "1000000/min",
+        "DIFY_BASE_URL": "",
+        "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+    }
+    options = (
+        f"--host 127.0.0.1 --port {port} --workers {workers} --log-level warning "
+        "--timeout-graceful-shutdown 5"
+    )
+    command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application", *options.split()]
     # Its own process group: stopping it ends every worker, also one that outlives the parent.
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log,
-                              start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
@@ -338,8 +381,9 @@ class RunReader:
 async def run_over_sse(client: httpx.AsyncClient, body: dict, outcome: Outcome) -> None:
     reader = RunReader(outcome)
     headers = {"Accept": "text/event-stream"}
-    async with client.stream("POST", "/hawk-agent/process-prompt", json=body,
-                             headers=headers) as response:  # fmt: skip
+    async with client.stream(
+        "POST", "/hawk-agent/process-prompt", json=body, headers=headers
+    ) as response:
         if response.status_code != 200:
             outcome.error = f"HTTP {response.status_code}"
             return
@@ -383,8 +427,9 @@ async def user(number: int, token: str, load: Load) -> None:
     rng = random.Random(number)
     socket_: ClientConnection | None = None
     headers = {"Authorization": f"Token {token}"}
-    async with httpx.AsyncClient(base_url=load.url, headers=headers,
-                                 timeout=REQUEST_TIMEOUT) as client:  # fmt: skip
+    async with httpx.AsyncClient(
+        base_url=load.url, headers=headers, timeout=REQUEST_TIMEOUT
+    ) as client:
         while time.monotonic() < load.deadline:
             intent, body = rng.choices(load.scenarios, load.weights)[0]
             transport = "ws" if rng.random() < load.websocket_share else "sse"
@@ -392,8 +437,9 @@ async def user(number: int, token: str, load: Load) -> None:
             try:
                 if transport == "ws":
                     socket_ = socket_ or await open_socket(load.url, token)
-                    await asyncio.wait_for(run_over_websocket(socket_, body, outcome),
-                                           REQUEST_TIMEOUT)  # fmt: skip
+                    await asyncio.wait_for(
+                        run_over_websocket(socket_, body, outcome), REQUEST_TIMEOUT
+                    )
                 else:
                     await run_over_sse(client, body, outcome)
             except Exception as exc:
@@ -473,13 +519,23 @@ def print_latencies(title: str, outcomes: list[Outcome]) -> None:
         ok = [o for o in group if not o.error]
         first = [o.first_ms for o in ok if o.first_ms is not None]
         total = [o.total_ms for o in ok if o.total_ms is not None]
-        figures = [percentile(first, 50), percentile(first, 95), percentile(total, 50),
-                   percentile(total, 95)]  # fmt: skip
+        figures = [
+            percentile(first, 50),
+            percentile(first, 95),
+            percentile(total, 50),
+            percentile(total, 95),
+        ]
         print(f"{name:24} {len(group):6} " + " ".join(f"{value:10.1f}" for value in figures))
 
 
-def report(args: argparse.Namespace, load: Load, probes: list[Probe], writes: int,
-           whole: tuple[dict, dict], steady: tuple[dict, dict]) -> bool:  # fmt: skip
+def report(
+    args: argparse.Namespace,
+    load: Load,
+    probes: list[Probe],
+    writes: int,
+    whole: tuple[dict, dict],
+    steady: tuple[dict, dict],
+) -> bool:
     outcomes = load.outcomes
     steady_outcomes = [
         o for o in outcomes if o.started >= load.deadline - args.duration + args.warmup
@@ -508,7 +564,7 @@ def report(args: argparse.Namespace, load: Load, probes: list[Probe], writes: in
     for reason, count in Counter(o.error for o in errors).most_common(5):
         print(f"  {count:5}  {reason}")
     print("\n## Database pool (all workers)")
-    for label, (before, after) in (("whole run", whole), ("steady part", steady)):  # fmt: skip
+    for label, (before, after) in (("whole run", whole), ("steady part", steady)):
         waits = delta(before, after, "hawk_db_pool_waits_total")
         waited = delta(before, after, "hawk_db_pool_wait_seconds_total")
         failed = delta(before, after, "hawk_db_pool_errors_total")

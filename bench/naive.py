@@ -64,8 +64,10 @@ def naive_read(read: SourceRead) -> list[dict[str, Any]]:
         totals: dict[tuple, Decimal] = defaultdict(Decimal)
         for row in rows:
             totals[tuple(row[c] for c in spec.group_by)] += row[spec.sum_field]
-        rows = [dict(zip(spec.group_by, key, strict=True), **{spec.sum_field: total})
-                for key, total in totals.items()]  # fmt: skip
+        rows = [
+            dict(zip(spec.group_by, key, strict=True), **{spec.sum_field: total})
+            for key, total in totals.items()
+        ]
     return [{column: row.get(column) for column in spec.columns} for row in rows]
 
 

@@ -93,15 +93,23 @@ def measure(prompt: str, runs: int, naive_runs: int) -> dict[str, list[float]]:
     data_phase(prompt)
     warm = [data_phase(prompt)[0] for _ in range(runs)]
     naive = [data_phase(prompt, naive_extract)[0] for _ in range(naive_runs)]
-    return {"cold": cold, "flushed": flushed, "warm": warm, "naive": naive,
-            "extraction": extraction, "source_sum": source_sum}  # fmt: skip
+    return {
+        "cold": cold,
+        "flushed": flushed,
+        "warm": warm,
+        "naive": naive,
+        "extraction": extraction,
+        "source_sum": source_sum,
+    }
 
 
 def report(title: str, runs: int, naive_runs: int) -> None:
     print(f"\n## {title}  (cold/warm runs: {runs}, naive runs: {naive_runs})")
-    print(f"{'prompt':46} {'cold p50':>9} {'cold p95':>9} {'flush p95':>9} {'warm p50':>9} "
-          f"{'warm p95':>9} {'naive p50':>10} {'naive/cold':>10} {'naive/warm':>10} "
-          f"{'conc.':>6}")  # fmt: skip
+    print(
+        f"{'prompt':46} {'cold p50':>9} {'cold p95':>9} {'flush p95':>9} {'warm p50':>9} "
+        f"{'warm p95':>9} {'naive p50':>10} {'naive/cold':>10} {'naive/warm':>10} "
+        f"{'conc.':>6}"
+    )
     all_cold, all_warm = [], []
     for prompt in PROMPTS:
         m = measure(prompt, runs, naive_runs)
@@ -109,16 +117,22 @@ def report(title: str, runs: int, naive_runs: int) -> None:
         all_warm += m["warm"]
         cold50, warm50, naive50 = (statistics.median(m[k]) for k in ("cold", "warm", "naive"))
         overlap = statistics.mean(m["extraction"]) / statistics.mean(m["source_sum"])
-        print(f"{prompt[:46]:46} {cold50:9.2f} {percentile(m['cold'], 95):9.2f} "
-              f"{percentile(m['flushed'], 95):9.2f} "
-              f"{warm50:9.2f} {percentile(m['warm'], 95):9.2f} {naive50:10.2f} "
-              f"{naive50 / cold50:9.1f}x {naive50 / warm50:9.1f}x {overlap:6.2f}")  # fmt: skip
-    print(f"{'ALL PROMPTS':46} {statistics.median(all_cold):9.2f} "
-          f"{percentile(all_cold, 95):9.2f} {'':9} {statistics.median(all_warm):9.2f} "
-          f"{percentile(all_warm, 95):9.2f}")  # fmt: skip
-    print("cold = every table invalidated (as after writes); flush = Redis emptied (after a "
-          "restart); warm = all cached.\nconc. = concurrent extraction time / sum of the "
-          "sources' own times (cold); < 1 is parallel overlap")  # fmt: skip
+        print(
+            f"{prompt[:46]:46} {cold50:9.2f} {percentile(m['cold'], 95):9.2f} "
+            f"{percentile(m['flushed'], 95):9.2f} "
+            f"{warm50:9.2f} {percentile(m['warm'], 95):9.2f} {naive50:10.2f} "
+            f"{naive50 / cold50:9.1f}x {naive50 / warm50:9.1f}x {overlap:6.2f}"
+        )
+    print(
+        f"{'ALL PROMPTS':46} {statistics.median(all_cold):9.2f} "
+        f"{percentile(all_cold, 95):9.2f} {'':9} {statistics.median(all_warm):9.2f} "
+        f"{percentile(all_warm, 95):9.2f}"
+    )
+    print(
+        "cold = every table invalidated (as after writes); flush = Redis emptied (after a "
+        "restart); warm = all cached.\nconc. = concurrent extraction time / sum of the "
+        "sources' own times (cold); < 1 is parallel overlap"
+    )
 
 
 def main() -> None:

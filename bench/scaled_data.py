@@ -35,13 +35,17 @@ def _positions(entities: list[Entity], total: int, business_date: datetime.date,
     for entity in entities:
         for nav in ("COI", "RE"):
             for step in range(dates_per_nav):
-                rows.append(PositionNav(
-                    nav_id=f"NAV-SCALE-{len(rows) + 1:07d}",
-                    entity_id=entity.entity_id, currency_id=entity.currency_id,
-                    as_of_date=business_date - datetime.timedelta(days=7 * step),
-                    nav_type=nav, position_type="NET",
-                    current_position=Decimal(rng.randrange(1_000_000, 900_000_000)),
-                ))  # fmt: skip
+                rows.append(
+                    PositionNav(
+                        nav_id=f"NAV-SCALE-{len(rows) + 1:07d}",
+                        entity_id=entity.entity_id,
+                        currency_id=entity.currency_id,
+                        as_of_date=business_date - datetime.timedelta(days=7 * step),
+                        nav_type=nav,
+                        position_type="NET",
+                        current_position=Decimal(rng.randrange(1_000_000, 900_000_000)),
+                    )
+                )
     return rows
 
 
@@ -49,21 +53,27 @@ def _allocations(entities: list[Entity], total: int, business_date: datetime.dat
     rows = []
     for index in range(total):
         entity = entities[index % len(entities)]
-        rows.append(Allocation(
-            allocation_id=f"ALLOC-SCALE-{index + 1:07d}",
-            entity_id=entity.entity_id, currency_id=entity.currency_id,
-            nav_type=("COI", "RE")[index % 2],
-            hedge_amount_allocation=Decimal(rng.randrange(10_000, 5_000_000)),
-            allocation_status=STATUSES[index % 5],
-            maturity_date=business_date + datetime.timedelta(days=rng.randrange(1, 365)),
-        ))  # fmt: skip
+        rows.append(
+            Allocation(
+                allocation_id=f"ALLOC-SCALE-{index + 1:07d}",
+                entity_id=entity.entity_id,
+                currency_id=entity.currency_id,
+                nav_type=("COI", "RE")[index % 2],
+                hedge_amount_allocation=Decimal(rng.randrange(10_000, 5_000_000)),
+                allocation_status=STATUSES[index % 5],
+                maturity_date=business_date + datetime.timedelta(days=rng.randrange(1, 365)),
+            )
+        )
     return rows
 
 
 def add_scaled_data(
-    business_date: datetime.date, *, entities: int = 2000, positions: int = 200_000,
+    business_date: datetime.date,
+    *,
+    entities: int = 2000,
+    positions: int = 200_000,
     allocations: int = 100_000,
-) -> dict[str, int]:  # fmt: skip
+) -> dict[str, int]:
     rng = random.Random(20261120)
     currencies = sorted(Currency.objects.values_list("currency_code", flat=True))
     new_entities = _entities(entities, currencies)

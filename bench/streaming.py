@@ -115,8 +115,8 @@ def start_worker(env: dict[str, str], log: IO[bytes]) -> tuple[subprocess.Popen,
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application", "--host", "127.0.0.1",
-               "--port", str(port), "--lifespan", "off", "--log-level", "warning"]  # fmt: skip
+    options = f"--host 127.0.0.1 --port {port} --lifespan off --log-level warning"
+    command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application", *options.split()]
     worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -174,9 +174,12 @@ class Stream:
 
 
 async def read_stream(
-    client: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str],
+    client: httpx.AsyncClient,
+    url: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
     stream: Stream | None = None,
-) -> Stream:  # fmt: skip
+) -> Stream:
     """POST and read the event stream to its end; the clock starts before the request.
 
     Sent with httpx's `Accept: */*`: with `Accept: text/event-stream` (what httpx-sse's
@@ -266,10 +269,14 @@ async def first_event_runs(worker: Worker, prompt: str, kind: Kind, runs: int) -
 
 async def report_first_events(worker: Worker, runs: int) -> dict[str, float]:
     flush_runs = max(3, runs // 3)
-    print(f"\n## 1. Time to the first event (hawk_plan) and to hawk_facts, ms  ({runs} runs per "
-          f"prompt and kind; flush: {flush_runs})")  # fmt: skip
-    print(f"{'prompt':38} {'kind':5} {'first p50':>9} {'first p95':>9} {'facts p50':>9} "
-          f"{'facts p95':>9} {'in-proc':>8} {'facts/in-proc':>13}")  # fmt: skip
+    print(
+        f"\n## 1. Time to the first event (hawk_plan) and to hawk_facts, ms  ({runs} runs per "
+        f"prompt and kind; flush: {flush_runs})"
+    )
+    print(
+        f"{'prompt':38} {'kind':5} {'first p50':>9} {'first p95':>9} {'facts p50':>9} "
+        f"{'facts p95':>9} {'in-proc':>8} {'facts/in-proc':>13}"
+    )
     totals: dict[tuple[str, str], list[float]] = {}
     for prompt in STREAM_PROMPTS:
         for name, kind in KINDS.items():
@@ -283,8 +290,11 @@ async def report_first_events(worker: Worker, runs: int) -> dict[str, float]:
         print_first_row(
             "ALL PROMPTS", name, {w: totals[name, w] for w in ("first", "facts", "inproc")}
         )
-    return {f"{kind} {what}": percentile(totals[kind, what], 95)
-            for kind in ("cold", "warm") for what in ("first", "facts")}  # fmt: skip
+    return {
+        f"{kind} {what}": percentile(totals[kind, what], 95)
+        for kind in ("cold", "warm")
+        for what in ("first", "facts")
+    }
 
 
 def print_first_row(prompt: str, kind: str, times: dict[str, list[float]]) -> None:
@@ -292,8 +302,7 @@ def print_first_row(prompt: str, kind: str, times: dict[str, list[float]]) -> No
     if times["inproc"]:
         median = statistics.median(times["inproc"])
         inproc = f"{median:8.2f} {statistics.median(times['facts']) / median:12.1f}x"
-    print(f"{prompt[:38]:38} {kind:5} {p50_p95(times['first'])} {p50_p95(times['facts'])} "
-          f"{inproc}")  # fmt: skip
+    print(f"{prompt[:38]:38} {kind:5} {p50_p95(times['first'])} {p50_p95(times['facts'])} {inproc}")
 
 
 # --- part 2: relay overhead per Dify chunk ------------------------------------------------------
@@ -320,8 +329,9 @@ async def direct_stream(client: httpx.AsyncClient, standin: DifyStandIn) -> Stre
     return await read_stream(client, standin.url + "/chat-messages", body, headers)
 
 
-async def relay_paces(worker: Worker, standin: DifyStandIn, chunks: int, delay_ms: float,
-                      runs: int) -> tuple[Pace, Pace]:  # fmt: skip
+async def relay_paces(
+    worker: Worker, standin: DifyStandIn, chunks: int, delay_ms: float, runs: int
+) -> tuple[Pace, Pace]:
     """`runs` streams read directly from the stand-in and `runs` through the worker, taking
     turns (which goes first alternates)."""
     standin.answers = [f"c{number:04d} " for number in range(1, chunks + 1)]
@@ -337,28 +347,35 @@ async def relay_paces(worker: Worker, standin: DifyStandIn, chunks: int, delay_m
     return direct, relay
 
 
-async def report_relay(worker: Worker, standin: DifyStandIn, chunks: int, delay_ms: float,
-                       runs: int) -> dict[str, float]:  # fmt: skip
+async def report_relay(
+    worker: Worker, standin: DifyStandIn, chunks: int, delay_ms: float, runs: int
+) -> dict[str, float]:
     print(
         f"\n## 2. Relay overhead per Dify chunk  ({chunks} chunks a stream; {runs} streams "
         f"read directly from the stand-in and {runs} through the worker, taking turns)"
     )
-    print(f"{'stand-in delay':14} {'path':6} {'first->last p50':>15} {'p95':>9} "
-          f"{'chunk latency p50':>17} {'p95':>7}")  # fmt: skip
+    print(
+        f"{'stand-in delay':14} {'path':6} {'first->last p50':>15} {'p95':>9} "
+        f"{'chunk latency p50':>17} {'p95':>7}"
+    )
     figures: dict[str, float] = {}
     for delay in (delay_ms, 0.0):
         direct, relay = await relay_paces(worker, standin, chunks, delay, runs)
         for name, pace in (("direct", direct), ("relay", relay)):
-            print(f"{delay:11.1f} ms {name:6} {p50_p95(pace.durations):>25} "
-                  f"{statistics.median(pace.latencies):17.3f} "
-                  f"{percentile(pace.latencies, 95):7.3f}")  # fmt: skip
+            print(
+                f"{delay:11.1f} ms {name:6} {p50_p95(pace.durations):>25} "
+                f"{statistics.median(pace.latencies):17.3f} "
+                f"{percentile(pace.latencies, 95):7.3f}"
+            )
         d50, r50 = statistics.median(direct.durations), statistics.median(relay.durations)
         per_chunk = (r50 - d50) / (chunks - 1)
         added = statistics.median(relay.latencies) - statistics.median(direct.latencies)
         figures = figures or {"overhead per chunk": per_chunk, "added latency (p50)": added}
         latency = f"; added latency per chunk (p50) {added:.3f} ms" if delay else ""
-        print(f"{'':14} => relay/direct {r50 / d50:.3f}x; (relay - direct) / {chunks - 1} "
-              f"gaps = {per_chunk:.3f} ms per chunk{latency}")  # fmt: skip
+        print(
+            f"{'':14} => relay/direct {r50 / d50:.3f}x; (relay - direct) / {chunks - 1} "
+            f"gaps = {per_chunk:.3f} ms per chunk{latency}"
+        )
     print(
         f"the stand-in's own pace at {delay_ms} ms: {(chunks - 1) * delay_ms:.0f} ms nominal "
         "first->last; at 0 ms it writes ahead of any reader, so there the chunk latency is "
@@ -391,8 +408,9 @@ class Check:
             return
         expected = [*HEAD_EVENTS, *chunks, "message_end"]
         position = {item: index for index, item in enumerate(expected)}
-        received = [item_of(payload) for _, payload in stream.events
-                    if payload["event"] != "hawk_notice"]  # fmt: skip
+        received = [
+            item_of(payload) for _, payload in stream.events if payload["event"] != "hawk_notice"
+        ]
         places = [position[item] for item in received if item in position]
         self.lost += len(set(expected) - set(received))
         self.duplicated += len(received) - len(set(received))
@@ -432,8 +450,9 @@ async def bounded_run(worker: Worker, prompt: str, timeout: float) -> Stream:
 
 def stream_times(streams: list[Stream]) -> dict[str, list[float]]:
     done = [s for s in streams if not s.failure and "message_end" in s.names()]
-    times = {name: [s.ms_to(name) for s in done] for name in ("hawk_plan", "hawk_facts",
-                                                             "message_end")}  # fmt: skip
+    times = {
+        name: [s.ms_to(name) for s in done] for name in ("hawk_plan", "hawk_facts", "message_end")
+    }
     times["plan_ms (server)"] = [s.first("hawk_plan")["timings"]["plan_ms"] for s in done]
     return times
 
@@ -449,39 +468,51 @@ async def report_concurrency(worker: Worker, standin: DifyStandIn, args: argpars
     check = Check()
     for stream in [*alone, *loaded]:
         check.add(stream, standin.answers)
-    print(f"\n## 3. {args.streams} concurrent streams on one worker  (use_cache false; "
-          f"{args.stream_chunks} numbered chunks {args.stream_delay_ms} ms apart per stream; "
-          f"timeout {args.stream_timeout:.0f} s each)")  # fmt: skip
+    print(
+        f"\n## 3. {args.streams} concurrent streams on one worker  (use_cache false; "
+        f"{args.stream_chunks} numbered chunks {args.stream_delay_ms} ms apart per stream; "
+        f"timeout {args.stream_timeout:.0f} s each)"
+    )
     own_pace = args.stream_chunks * args.stream_delay_ms / 1000
-    print(f"wall time for all {args.streams}: {wall:.2f} s  (one stream's own pace: "
-          f"{own_pace:.2f} s); alone = {len(alone)} streams one after another")  # fmt: skip
+    print(
+        f"wall time for all {args.streams}: {wall:.2f} s  (one stream's own pace: "
+        f"{own_pace:.2f} s); alone = {len(alone)} streams one after another"
+    )
     print_load_table(stream_times(alone), stream_times(loaded))
-    print(f"frames checked: {sum(len(s.events) for s in [*alone, *loaded])}; lost "
-          f"{check.lost}, reordered {check.reordered}, duplicated {check.duplicated}, wrong "
-          f"run_id {check.wrong_run_id}, failed streams {check.failed_streams}")  # fmt: skip
+    print(
+        f"frames checked: {sum(len(s.events) for s in [*alone, *loaded])}; lost "
+        f"{check.lost}, reordered {check.reordered}, duplicated {check.duplicated}, wrong "
+        f"run_id {check.wrong_run_id}, failed streams {check.failed_streams}"
+    )
     for failure, count in check.failures.most_common():
         print(f"  {count} x {failure}")
     return check
 
 
 def print_load_table(alone: dict[str, list[float]], loaded: dict[str, list[float]]) -> None:
-    print(f"{'time to, ms':17} {'alone p50':>9} {'p95':>9} {'loaded p50':>10} {'p95':>9} "
-          f"{'loaded/alone p50':>16}")  # fmt: skip
+    print(
+        f"{'time to, ms':17} {'alone p50':>9} {'p95':>9} {'loaded p50':>10} {'p95':>9} "
+        f"{'loaded/alone p50':>16}"
+    )
     for name, values in loaded.items():
         if not values:
             print(f"{name:17} no completed stream")
             continue
         ratio = statistics.median(values) / statistics.median(alone[name])
-        print(f"{name:17} {p50_p95(alone[name])} {statistics.median(values):10.2f} "
-              f"{percentile(values, 95):9.2f} {ratio:15.1f}x")  # fmt: skip
+        print(
+            f"{name:17} {p50_p95(alone[name])} {statistics.median(values):10.2f} "
+            f"{percentile(values, 95):9.2f} {ratio:15.1f}x"
+        )
 
 
 # --- main ---------------------------------------------------------------------------------------
 
 
 def print_header(args: argparse.Namespace) -> None:
-    print(f"# Streaming benchmark, {datetime.now():%Y-%m-%d %H:%M}  ({os.cpu_count()} CPUs, "
-          f"{platform.platform()}, Python {platform.python_version()})")  # fmt: skip
+    print(
+        f"# Streaming benchmark, {datetime.now():%Y-%m-%d %H:%M}  ({os.cpu_count()} CPUs, "
+        f"{platform.platform()}, Python {platform.python_version()})"
+    )
     print(f"options: {vars(args)}")
     print(
         "one uvicorn worker process (DEBUG off) and the Dify stand-in on 127.0.0.1; client: "
@@ -507,8 +538,10 @@ async def run_parts(args: argparse.Namespace, worker: Worker, standin: DifyStand
 
 def print_targets(first_events: dict[str, float], relay: dict[str, float], check: Check) -> None:
     print("\n## Targets (issue 4)")
-    rows = [(f"{name} p95", value, 50.0 if name.startswith("cold") else 10.0)
-            for name, value in first_events.items()]  # fmt: skip
+    rows = [
+        (f"{name} p95", value, 50.0 if name.startswith("cold") else 10.0)
+        for name, value in first_events.items()
+    ]
     rows += [(f"relay {name}, paced", value, 1.0) for name, value in relay.items()]
     for name, value, target in rows:
         verdict = "met" if value <= target else f"missed by {value - target:.2f} ms"
@@ -516,8 +549,9 @@ def print_targets(first_events: dict[str, float], relay: dict[str, float], check
     print(f"{'concurrent streams clean':38} {'yes' if check.clean else 'NO':>8}")
 
 
-async def against_worker(args: argparse.Namespace, base_url: str, token: str,
-                         standin: DifyStandIn) -> Check:  # fmt: skip
+async def against_worker(
+    args: argparse.Namespace, base_url: str, token: str, standin: DifyStandIn
+) -> Check:
     limits = httpx.Limits(max_connections=args.streams + 10)
     async with httpx.AsyncClient(timeout=httpx.Timeout(30.0), limits=limits) as client:
         return await run_parts(args, Worker(client, base_url, token), standin)

@@ -55,8 +55,12 @@ class CacheEntryAdmin(admin.ModelAdmin):
         ]
 
     def _context(self, request: HttpRequest, title: str, **values: Any) -> dict[str, Any]:
-        return {**self.admin_site.each_context(request), "opts": self.model._meta,
-                "title": title, **values}  # fmt: skip
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **values,
+        }
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if not self.has_view_permission(request):
@@ -80,9 +84,13 @@ class CacheEntryAdmin(admin.ModelAdmin):
         rows = entry.rows if isinstance(entry.rows, list) else [entry.rows]
         shown = json.dumps(rows[:SHOWN_ROWS], cls=DjangoJSONEncoder, indent=2)
         context = self._context(
-            request, f"Cache entry of {entry.source}", entry=entry, rows_json=shown,
-            shown=min(len(rows), SHOWN_ROWS), filters_json=json.dumps(entry.filters, indent=2),
-        )  # fmt: skip
+            request,
+            f"Cache entry of {entry.source}",
+            entry=entry,
+            rows_json=shown,
+            shown=min(len(rows), SHOWN_ROWS),
+            filters_json=json.dumps(entry.filters, indent=2),
+        )
         return TemplateResponse(request, "admin/cache_admin/entry.html", context)
 
     def invalidate_view(self, request: HttpRequest) -> HttpResponse:
@@ -123,8 +131,9 @@ class CacheEntryAdmin(admin.ModelAdmin):
 def _by_source(entries: list[Any]) -> list[dict[str, Any]]:
     totals: dict[str, dict[str, Any]] = {}
     for entry in entries:
-        row = totals.setdefault(entry.source, {"source": entry.source, "entries": 0,
-                                               "current": 0, "bytes": 0})  # fmt: skip
+        row = totals.setdefault(
+            entry.source, {"source": entry.source, "entries": 0, "current": 0, "bytes": 0}
+        )
         row["entries"] += 1
         row["current"] += int(entry.current)
         row["bytes"] += entry.size_bytes

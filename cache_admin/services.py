@@ -42,8 +42,11 @@ def _redis_footprint() -> dict[str, Any]:
 
     client = get_redis_connection("default")
     keys = sum(1 for _ in client.scan_iter(match="hawk:*data:*", count=1000))
-    return {"keys": keys, "memory_bytes": client.info("memory").get("used_memory"),
-            "backend": "redis"}  # fmt: skip
+    return {
+        "keys": keys,
+        "memory_bytes": client.info("memory").get("used_memory"),
+        "backend": "redis",
+    }
 
 
 def cache_report() -> dict[str, Any]:

@@ -48,8 +48,9 @@ def intervals() -> list[dict[str, Any]]:
         change = {name: max(after[name] - before[name], 0) for name in COUNTERS}
         looked_up = change["hit"] + change["miss"]
         rate = round(change["hit"] / looked_up, 4) if looked_up else None
-        rows.append({"from": _moment(before["at"]), "to": _moment(after["at"]), **change,
-                     "hit_rate": rate})  # fmt: skip
+        rows.append(
+            {"from": _moment(before["at"]), "to": _moment(after["at"]), **change, "hit_rate": rate}
+        )
     return rows[::-1]
 
 

@@ -32,24 +32,60 @@ from templates_app.variables import variable_problems
 @admin.register(PromptTemplate)
 class PromptTemplateAdmin(SimpleHistoryAdmin):
     form = PromptTemplateForm
-    list_display = ("name", "family_type", "template_category", "status", "version",
-                    "usage_count", "display_order", "updated_at")  # fmt: skip
+    list_display = (
+        "name",
+        "family_type",
+        "template_category",
+        "status",
+        "version",
+        "usage_count",
+        "display_order",
+        "updated_at",
+    )
     list_filter = ("family_type", "template_category", "status", "updated_at")
     search_fields = ("name", "description", "prompt_text")
     date_hierarchy = "created_at"
-    readonly_fields = ("version", "usage_count", "uuid", "created_at", "updated_at",
-                       "created_by", "updated_by", "tools", "versions_overview")  # fmt: skip
+    readonly_fields = (
+        "version",
+        "usage_count",
+        "uuid",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+        "tools",
+        "versions_overview",
+    )
     actions = ("activate_templates", "archive_templates")
     fieldsets = (
-        (None, {"fields": ("name", ("family_type", "template_category"), "description",
-                           ("status", "display_order"), "tools")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    ("family_type", "template_category"),
+                    "description",
+                    ("status", "display_order"),
+                    "tools",
+                )
+            },
+        ),
         ("Prompt", {"fields": ("prompt_text", "input_fields", "analysis_instructions")}),
         ("Data requirements", {"fields": ("requirement_sources", "requirement_scope")}),
         ("Change", {"fields": ("change_note",)}),
         ("Versions", {"fields": ("versions_overview",)}),
-        ("Audit", {"fields": (("version", "usage_count"), "uuid", ("created_at", "updated_at"),
-                              ("created_by", "updated_by"))}),
-    )  # fmt: skip
+        (
+            "Audit",
+            {
+                "fields": (
+                    ("version", "usage_count"),
+                    "uuid",
+                    ("created_at", "updated_at"),
+                    ("created_by", "updated_by"),
+                )
+            },
+        ),
+    )
 
     def save_model(
         self, request: HttpRequest, obj: PromptTemplate, form: ModelForm, change: bool
@@ -81,22 +117,37 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "-"
         diff = reverse("admin:templates_app_prompttemplate_diff", args=[obj.pk])
-        rows = [(v.version, v.changed_at.strftime("%Y-%m-%d %H:%M"), v.changed_by or "-",
-                 v.change_note, f"{diff}?a={v.version - 1}&b={v.version}")
-                for v in obj.versions.select_related("changed_by")]  # fmt: skip
+        rows = [
+            (
+                v.version,
+                v.changed_at.strftime("%Y-%m-%d %H:%M"),
+                v.changed_by or "-",
+                v.change_note,
+                f"{diff}?a={v.version - 1}&b={v.version}",
+            )
+            for v in obj.versions.select_related("changed_by")
+        ]
         links = format_html_join(
-            "", '<tr><td>v{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">diff with '
-            "previous</a></td></tr>", rows,
-        )  # fmt: skip
+            "",
+            '<tr><td>v{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">diff with '
+            "previous</a></td></tr>",
+            rows,
+        )
         return format_html("<table>{}</table>", links)
 
     def get_urls(self) -> list[URLPattern]:
         own = [
-            path("<int:template_id>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="templates_app_prompttemplate_preview"),
-            path("<int:template_id>/diff/", self.admin_site.admin_view(self.diff_view),
-                 name="templates_app_prompttemplate_diff"),
-        ]  # fmt: skip
+            path(
+                "<int:template_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="templates_app_prompttemplate_preview",
+            ),
+            path(
+                "<int:template_id>/diff/",
+                self.admin_site.admin_view(self.diff_view),
+                name="templates_app_prompttemplate_diff",
+            ),
+        ]
         return own + super().get_urls()
 
     def _template(self, request: HttpRequest, template_id: int) -> PromptTemplate:
@@ -120,9 +171,16 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
                 before, after, f"v{a}" if left else "(none)", f"v{b}" if right else "(none)"
             )
             tables.append((name, SafeString(table), before != after))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "template": template, "tables": tables, "a": a, "b": b,
-                   "versions": sorted(versions), "title": f"{template}: v{a} vs v{b}"}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "template": template,
+            "tables": tables,
+            "a": a,
+            "b": b,
+            "versions": sorted(versions),
+            "title": f"{template}: v{a} vs v{b}",
+        }
         return TemplateResponse(request, "admin/templates_app/version_diff.html", context)
 
     def preview_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
@@ -135,9 +193,14 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
             result = _preview(template, form.cleaned_data)
             for name, problems in result.pop("problems", {}).items():
                 form.add_error(name if name in form.fields else None, problems)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "template": template, "form": form, "result": result,
-                   "title": f"Preview: {template}"}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "template": template,
+            "form": form,
+            "result": result,
+            "title": f"Preview: {template}",
+        }
         return TemplateResponse(request, "admin/templates_app/preview.html", context)
 
     @admin.action(description="Activate selected templates", permissions=["change"])
@@ -180,8 +243,9 @@ def _preview(template: PromptTemplate, variables: dict[str, Any]) -> dict[str, A
     if problems:
         return {"problems": problems}
     prompt = render_template(template, clean).prompt
-    request = PromptInput(prompt, template, template.template_category or None,
-                          choice=TemplateChoice(template))  # fmt: skip
+    request = PromptInput(
+        prompt, template, template.template_category or None, choice=TemplateChoice(template)
+    )
     try:
         prepared = prepare(request)
     except HawkError as exc:
@@ -251,12 +315,18 @@ class ExperimentAdmin(SimpleHistoryAdmin):
                    "first_token_ms_p50", "tokens_in", "tokens_out", "cost_usd")  # fmt: skip
         head = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
         body = format_html_join(
-            "", "<tr>{}</tr>",
-            ((format_html_join("", "<td>{}</td>", ((row[c],) for c in columns)),)
-             for row in results["variants"]),
-        )  # fmt: skip
+            "",
+            "<tr>{}</tr>",
+            (
+                (format_html_join("", "<td>{}</td>", ((row[c],) for c in columns)),)
+                for row in results["variants"]
+            ),
+        )
         verdict = results["comparison"]
         return format_html(
             "<table><tr>{}</tr>{}</table><p>like rate: p = {}, winner: {}</p>",
-            head, body, verdict["p_value"], verdict["winner"] or "none yet (not significant)",
-        )  # fmt: skip
+            head,
+            body,
+            verdict["p_value"],
+            verdict["winner"] or "none yet (not significant)",
+        )

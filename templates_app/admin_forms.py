@@ -40,8 +40,10 @@ class InputFieldsWidget(forms.Widget):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, Any]]:
         fields, index = [], 0
         while f"{name}-{index}-name" in data:
-            row = {key: data.get(f"{name}-{index}-{key}", "").strip()
-                   for key in ("name", "label", "type", "choices")}  # fmt: skip
+            row = {
+                key: data.get(f"{name}-{index}-{key}", "").strip()
+                for key in ("name", "label", "type", "choices")
+            }
             index += 1
             if not row["name"]:
                 continue  # an empty row, or one the analyst cleared to delete it
@@ -77,15 +79,20 @@ class InputFieldsField(forms.Field):
 class PromptTemplateForm(forms.ModelForm):
     input_fields = InputFieldsField(required=False, help_text="Empty a row's name to remove it.")
     requirement_sources = forms.MultipleChoiceField(
-        label="Data sources", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(name, f"{name}: {spec.description}" if spec.description else name)
-                 for name, spec in SOURCES.items()],
+        label="Data sources",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (name, f"{name}: {spec.description}" if spec.description else name)
+            for name, spec in SOURCES.items()
+        ],
         help_text="Read in addition to what the intent reads anyway.",
-    )  # fmt: skip
+    )
     requirement_scope = forms.ChoiceField(
-        label="Scope", required=False,
+        label="Scope",
+        required=False,
         choices=[("", "from the parameters"), *[(scope, scope) for scope in SCOPES]],
-    )  # fmt: skip
+    )
     change_note = forms.CharField(
         required=False, max_length=500, help_text="Why this change (stored with the new version)."
     )
@@ -141,8 +148,9 @@ def preview_form(template: PromptTemplate, data: Any = None) -> forms.Form:
         label, required = field.get("label") or field["name"], field.get("required", True)
         if field.get("type") == "choice":
             choices = [("", "---"), *[(c, c) for c in field.get("choices", [])]]
-            form.fields[field["name"]] = forms.ChoiceField(label=label, choices=choices,
-                                                           required=required)  # fmt: skip
+            form.fields[field["name"]] = forms.ChoiceField(
+                label=label, choices=choices, required=required
+            )
         else:
             form.fields[field["name"]] = forms.CharField(
                 label=label, required=required, help_text=field.get("type", "text")

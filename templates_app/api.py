@@ -44,16 +44,34 @@ def _serialized(serializer: type) -> Any:
 class TemplateListOutput(serializers.ModelSerializer):
     class Meta:
         model = PromptTemplate
-        fields = ["id", "name", "family_type", "template_category", "description",
-                  "input_fields", "status", "version", "display_order", "usage_count"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "family_type",
+            "template_category",
+            "description",
+            "input_fields",
+            "status",
+            "version",
+            "display_order",
+            "usage_count",
+        ]
 
 
 class TemplateDetailOutput(serializers.ModelSerializer):
     class Meta:
         model = PromptTemplate
-        fields = [*TemplateListOutput.Meta.fields, "prompt_text", "data_requirements",
-                  "analysis_instructions", "uuid", "created_at", "updated_at", "created_by",
-                  "updated_by"]  # fmt: skip
+        fields = [
+            *TemplateListOutput.Meta.fields,
+            "prompt_text",
+            "data_requirements",
+            "analysis_instructions",
+            "uuid",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "updated_by",
+        ]
 
 
 class TemplateFilters(serializers.Serializer):
@@ -90,9 +108,14 @@ class TemplateInput(serializers.Serializer):
         """Content is checked as it will be saved: the template's current values where the
         request leaves them out (PATCH)."""
         current = self.instance
-        merged = {name: attrs.get(name, getattr(current, name, default))
-                  for name, default in (("prompt_text", ""), ("input_fields", []),
-                                        ("data_requirements", {}))}  # fmt: skip
+        merged = {
+            name: attrs.get(name, getattr(current, name, default))
+            for name, default in (
+                ("prompt_text", ""),
+                ("input_fields", []),
+                ("data_requirements", {}),
+            )
+        }
         services.check_content(merged)
         return attrs
 
@@ -141,11 +164,16 @@ class TemplateListApi(TemplatesApi):
 
 @extend_schema(tags=["templates"])
 class TemplateDetailApi(TemplatesApi):
-    method_permissions = {"GET": VIEW_TEMPLATES, "PATCH": CHANGE_TEMPLATES,
-                          "DELETE": CHANGE_TEMPLATES}  # fmt: skip
+    method_permissions = {
+        "GET": VIEW_TEMPLATES,
+        "PATCH": CHANGE_TEMPLATES,
+        "DELETE": CHANGE_TEMPLATES,
+    }
 
-    @extend_schema(summary="One template with its text, requirements and instructions",
-                   responses={200: TemplateDetailOutput, **error_responses(404)})  # fmt: skip
+    @extend_schema(
+        summary="One template with its text, requirements and instructions",
+        responses={200: TemplateDetailOutput, **error_responses(404)},
+    )
     def get(self, request: Request, template_id: int) -> Response:
         template = get_object_or_404(PromptTemplate, pk=template_id)
         return Response(TemplateDetailOutput(template).data)
@@ -160,12 +188,15 @@ class TemplateDetailApi(TemplatesApi):
         body = TemplateInput(template, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         values, note = _template_values(body.validated_data)
-        services.template_update(template=template, values=values, user=request.user,
-                                 change_note=note)  # fmt: skip
+        services.template_update(
+            template=template, values=values, user=request.user, change_note=note
+        )
         return Response(TemplateDetailOutput(template).data)
 
-    @extend_schema(summary="Archive a template (it stays, with its versions; it cannot be run)",
-                   responses={200: TemplateDetailOutput, **error_responses(404)})  # fmt: skip
+    @extend_schema(
+        summary="Archive a template (it stays, with its versions; it cannot be run)",
+        responses={200: TemplateDetailOutput, **error_responses(404)},
+    )
     def delete(self, request: Request, template_id: int) -> Response:
         template = get_object_or_404(PromptTemplate, pk=template_id)
         services.template_archive(template=template, user=request.user)
@@ -179,8 +210,16 @@ class VersionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = TemplateVersion
-        fields = ["version", "changed_by", "changed_at", "change_note", "prompt_text",
-                  "input_fields", "data_requirements", "analysis_instructions"]  # fmt: skip
+        fields = [
+            "version",
+            "changed_by",
+            "changed_at",
+            "change_note",
+            "prompt_text",
+            "input_fields",
+            "data_requirements",
+            "analysis_instructions",
+        ]
 
 
 @extend_schema(tags=["templates"])
@@ -220,14 +259,16 @@ class TemplateRestoreApi(TemplatesApi):
         body = RestoreInput(data=request.data)
         body.is_valid(raise_exception=True)
         note = body.validated_data.get("change_note", "")
-        services.template_restore(template=template, version=old, user=request.user,
-                                  change_note=note)  # fmt: skip
+        services.template_restore(
+            template=template, version=old, user=request.user, change_note=note
+        )
         return Response(TemplateDetailOutput(template).data)
 
 
 class RenderInput(serializers.Serializer):
-    variables = serializers.DictField(required=False, default=dict,
-                                      help_text="values by input field name")  # fmt: skip
+    variables = serializers.DictField(
+        required=False, default=dict, help_text="values by input field name"
+    )
 
 
 RenderOutput = inline_serializer(
@@ -258,8 +299,14 @@ class TemplateRenderApi(TemplatesApi):
         body.is_valid(raise_exception=True)
         clean = validated_variables(template, body.validated_data["variables"])
         rendered = render_template(template, clean)
-        return Response({"prompt": rendered.prompt, "template_id": template.pk,
-                         "version": template.version, "missing": rendered.missing})  # fmt: skip
+        return Response(
+            {
+                "prompt": rendered.prompt,
+                "template_id": template.pk,
+                "version": template.version,
+                "missing": rendered.missing,
+            }
+        )
 
 
 # --- Experiments ----------------------------------------------------------------------------
@@ -278,8 +325,10 @@ class ExperimentInput(serializers.Serializer):
 
 
 def _variants(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"template": v["template_id"], "label": v["label"], "weight": v.get("weight", 1)}
-            for v in data]  # fmt: skip
+    return [
+        {"template": v["template_id"], "label": v["label"], "weight": v.get("weight", 1)}
+        for v in data
+    ]
 
 
 class VariantOutput(serializers.Serializer):
@@ -320,9 +369,11 @@ class ExperimentListApi(TemplatesApi):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         experiment = experiments.experiment_create(
-            name=data["name"], status=data["status"], variants=_variants(data["variants"]),
+            name=data["name"],
+            status=data["status"],
+            variants=_variants(data["variants"]),
             user=request.user,
-        )  # fmt: skip
+        )
         return Response(ExperimentOutput(experiment).data, status=status.HTTP_201_CREATED)
 
 
@@ -330,8 +381,9 @@ class ExperimentListApi(TemplatesApi):
 class ExperimentDetailApi(TemplatesApi):
     method_permissions = {"GET": VIEW_EXPERIMENTS, "PATCH": CHANGE_EXPERIMENTS}
 
-    @extend_schema(summary="One experiment",
-                   responses={200: ExperimentOutput, **error_responses(404)})  # fmt: skip
+    @extend_schema(
+        summary="One experiment", responses={200: ExperimentOutput, **error_responses(404)}
+    )
     def get(self, request: Request, experiment_id: int) -> Response:
         return Response(ExperimentOutput(get_object_or_404(Experiment, pk=experiment_id)).data)
 

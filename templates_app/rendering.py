@@ -34,8 +34,11 @@ def render_template(template: PromptTemplate, variables: Mapping[str, str]) -> R
     optional one renders as empty text. Values are inserted verbatim: a value that looks like
     a placeholder is not expanded again."""
     required = set(required_variables(template))
-    missing = [name for name in placeholders(template.prompt_text) if name in required
-               and not str(variables.get(name, "")).strip()]  # fmt: skip
+    missing = [
+        name
+        for name in placeholders(template.prompt_text)
+        if name in required and not str(variables.get(name, "")).strip()
+    ]
 
     def substitute(match: re.Match[str]) -> str:
         return str(variables.get(match.group(1), "")).strip()

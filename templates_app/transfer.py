@@ -16,10 +16,18 @@ HAWK_COLUMNS = ("name", "family_type", "template_category", "description", "prom
                 "created_by", "updated_by")  # fmt: skip
 PRODUCT_COLUMNS = ("data_requirements", "analysis_instructions")
 TIMESTAMPS = ("created_at", "updated_at")
-DEFAULTS: dict[str, Any] = {"description": "", "template_filters": None, "input_fields": [],
-                            "status": "active", "display_order": 100, "usage_count": 0,
-                            "created_by": "", "updated_by": "", "data_requirements": {},
-                            "analysis_instructions": ""}  # fmt: skip
+DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "template_filters": None,
+    "input_fields": [],
+    "status": "active",
+    "display_order": 100,
+    "usage_count": 0,
+    "created_by": "",
+    "updated_by": "",
+    "data_requirements": {},
+    "analysis_instructions": "",
+}
 
 
 def template_rows() -> list[dict[str, Any]]:
@@ -45,8 +53,11 @@ def row_problems(number: int, row: Any) -> list[str]:
     for key in ("name", "prompt_text"):
         if not row.get(key):
             problems.append(f"{label}: {key} is required")
-    for key, allowed in (("family_type", Family.values), ("template_category", Category.values),
-                         ("status", PromptTemplate.Status.values)):  # fmt: skip
+    for key, allowed in (
+        ("family_type", Family.values),
+        ("template_category", Category.values),
+        ("status", PromptTemplate.Status.values),
+    ):
         if row.get(key, DEFAULTS.get(key)) not in allowed:
             problems.append(f"{label}: {key} {row.get(key)!r} is not one of {', '.join(allowed)}")
     values = {**DEFAULTS, **row}
@@ -76,8 +87,9 @@ def templates_import(*, rows: list[Any], user: Any = None) -> dict[str, Any]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     note = "imported"
     for row in rows:
-        values = {name: row.get(name, DEFAULTS.get(name))
-                  for name in (*HAWK_COLUMNS, *PRODUCT_COLUMNS)}  # fmt: skip
+        values = {
+            name: row.get(name, DEFAULTS.get(name)) for name in (*HAWK_COLUMNS, *PRODUCT_COLUMNS)
+        }
         template = PromptTemplate.objects.filter(uuid=row["id"]).first()
         if template is None:
             template_create(values={**values, "uuid": row["id"]}, user=user, change_note=note)

@@ -127,10 +127,13 @@ class AgentRunAdmin(admin.ModelAdmin):
         if not timings:
             return "-"
         rows = format_html_join(
-            "", "<tr><td>{}</td><td style='text-align:right'>{}</td></tr>",
-            ((name.removesuffix("_ms"), "-" if ms is None else f"{ms:,.1f}")
-             for name, ms in timings.items()),
-        )  # fmt: skip
+            "",
+            "<tr><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            (
+                (name.removesuffix("_ms"), "-" if ms is None else f"{ms:,.1f}")
+                for name, ms in timings.items()
+            ),
+        )
         return format_html("<table>{}</table>", rows)
 
     @admin.display(description="prompt", ordering="prompt")

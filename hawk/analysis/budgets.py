@@ -117,9 +117,13 @@ def budget_spent(*, user_id: int | None) -> Budget | None:
         if budget.warning:
             metrics.BUDGET_WARNINGS.labels(budget.scope, budget.period).inc()
             logger.warning(
-                "%s %s LLM budget %.0f%% used (%s of %s USD)", budget.scope, budget.period,
-                (budget.used_ratio or 0) * 100, budget.used_usd, budget.limit_usd,
-            )  # fmt: skip
+                "%s %s LLM budget %.0f%% used (%s of %s USD)",
+                budget.scope,
+                budget.period,
+                (budget.used_ratio or 0) * 100,
+                budget.used_usd,
+                budget.limit_usd,
+            )
     return None
 
 

@@ -41,9 +41,13 @@ class PromptRequestSerializer(serializers.Serializer):
     entity_id = serializers.CharField(required=False, allow_null=True, max_length=20)
     nav_type = serializers.ChoiceField(choices=["COI", "RE"], required=False, allow_null=True)
     amount = serializers.DecimalField(
-        max_digits=24, decimal_places=4, required=False, allow_null=True,
-        min_value=Decimal("0.0001"), max_value=MAX_AMOUNT,
-    )  # fmt: skip
+        max_digits=24,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        min_value=Decimal("0.0001"),
+        max_value=MAX_AMOUNT,
+    )
     order_id = serializers.CharField(required=False, allow_null=True, max_length=40)
     conversation_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
     session_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -81,8 +85,11 @@ class PromptRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"no prompt template with id {value}")
         if template.status == PromptTemplate.Status.ARCHIVED:
             # API.md: archived templates cannot be run (409), whichever transport asks.
-            raise HawkError("conflict", f"template_id: template {value} is archived",
-                            fields={"template_id": ["the template is archived"]})  # fmt: skip
+            raise HawkError(
+                "conflict",
+                f"template_id: template {value} is archived",
+                fields={"template_id": ["the template is archived"]},
+            )
         if problems := requirement_problems(template.data_requirements):
             raise serializers.ValidationError(
                 f"template {value} has invalid data_requirements: {'; '.join(problems)}"

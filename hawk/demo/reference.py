@@ -59,9 +59,25 @@ def currency(
     min_deal, max_deal, lot, aliases, city, country, region, subsidiary, associate = values[:9]
     quote, branch_coi, coverage, carry = (D(text) for text in values[9:])
     return CurrencySpec(
-        code, name, kind, deliverable, D(min_deal), D(max_deal), D(lot), aliases, city,
-        country, region, subsidiary, associate, quote, branch_coi, coverage, carry, **extra,
-    )  # fmt: skip
+        code,
+        name,
+        kind,
+        deliverable,
+        D(min_deal),
+        D(max_deal),
+        D(lot),
+        aliases,
+        city,
+        country,
+        region,
+        subsidiary,
+        associate,
+        quote,
+        branch_coi,
+        coverage,
+        carry,
+        **extra,
+    )
 
 
 # Each line: code, name, currency type, deliverable; min and max deal size, lot size; aliases;

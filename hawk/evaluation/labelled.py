@@ -62,10 +62,13 @@ def load_labelled(paths: Iterable[Path]) -> list[LabelledPrompt]:
                 data = json.loads(line)
                 rows.append(
                     LabelledPrompt(
-                        data["prompt"], data["intent"], data["parameters"], data["unclear"],
+                        data["prompt"],
+                        data["intent"],
+                        data["parameters"],
+                        data["unclear"],
                         data["split"],
                     )
-                )  # fmt: skip
+                )
     return rows
 
 

@@ -19,8 +19,13 @@ THRESHOLDS = {
     "first_event_ms": 1000.0,  # the slowest first event (hawk_plan)
     "total_ms": 5000.0,  # the slowest whole run
 }
-HIGHER_IS_BETTER = ("intent_accuracy", "parameter_accuracy", "facts_accuracy", "number_check",
-                    "clarification_accuracy")  # fmt: skip
+HIGHER_IS_BETTER = (
+    "intent_accuracy",
+    "parameter_accuracy",
+    "facts_accuracy",
+    "number_check",
+    "clarification_accuracy",
+)
 
 
 @dataclass
@@ -92,10 +97,17 @@ def score_case(
         if found != expected:
             problems.append(f"facts {path} = {found!r} (want {expected!r})")
     return CaseResult(
-        case.name, intent_ok, not wrong, asked == case.unclear, len(case.facts), facts_ok,
-        float((end.get("quality") or {}).get("score", 0.0)), first_ms, total_ms,
+        case.name,
+        intent_ok,
+        not wrong,
+        asked == case.unclear,
+        len(case.facts),
+        facts_ok,
+        float((end.get("quality") or {}).get("score", 0.0)),
+        first_ms,
+        total_ms,
         problems + [f"parameter {item}" for item in wrong],
-    )  # fmt: skip
+    )
 
 
 def facts_value(facts: dict[str, Any], warnings: list[dict[str, str]], path: str) -> Any:

@@ -39,8 +39,9 @@ def answer_key(
         return None
     material = json.dumps(
         [normalise_prompt(prompt), template, backend, plan.as_dict(), generations],
-        sort_keys=True, default=str,
-    )  # fmt: skip
+        sort_keys=True,
+        default=str,
+    )
     return "answer:" + hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
 
 

@@ -47,77 +47,96 @@ RECORDS_PER_RUN = Histogram(
     buckets=(0, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000),
 )
 CACHE_DEGRADED = Gauge(
-    "hawk_cache_degraded", "1 while the data cache is bypassed because Redis failed",
+    "hawk_cache_degraded",
+    "1 while the data cache is bypassed because Redis failed",
     multiprocess_mode="livemax",
-)  # fmt: skip
+)
 
 RUNS = Counter(
-    "hawk_runs_total", "Agent runs by intent, channel (http, ws, cli) and status",
+    "hawk_runs_total",
+    "Agent runs by intent, channel (http, ws, cli) and status",
     ["intent", "channel", "status"],
-)  # fmt: skip
+)
 RUN_SECONDS = Histogram(
-    "hawk_run_duration_seconds", "Whole run duration by intent", ["intent"],
+    "hawk_run_duration_seconds",
+    "Whole run duration by intent",
+    ["intent"],
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
-)  # fmt: skip
+)
 FIRST_EVENT_SECONDS = Histogram(
-    "hawk_time_to_first_event_seconds", "Time from request to the first streamed event",
-    ["channel"], buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
-)  # fmt: skip
+    "hawk_time_to_first_event_seconds",
+    "Time from request to the first streamed event",
+    ["channel"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
+)
 FIRST_TOKEN_SECONDS = Histogram(
-    "hawk_time_to_first_token_seconds", "Time from the analysis start to its first answer token",
-    ["backend"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)  # fmt: skip
+    "hawk_time_to_first_token_seconds",
+    "Time from the analysis start to its first answer token",
+    ["backend"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 ACTIVE_RUNS = Gauge("hawk_active_streams", "Runs streaming right now", multiprocess_mode="livesum")
 ANALYSIS_CALLS = Counter(
-    "hawk_analysis_calls_total", "Analysis backend calls by backend and status",
+    "hawk_analysis_calls_total",
+    "Analysis backend calls by backend and status",
     ["backend", "status"],
-)  # fmt: skip
+)
 ANALYSIS_SECONDS = Histogram(
-    "hawk_analysis_duration_seconds", "Analysis backend latency", ["backend"],
+    "hawk_analysis_duration_seconds",
+    "Analysis backend latency",
+    ["backend"],
     buckets=(0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
-)  # fmt: skip
-TOKENS = Counter("hawk_tokens_total", "LLM tokens by backend and direction (in, out)",
-                 ["backend", "direction"])  # fmt: skip
+)
+TOKENS = Counter(
+    "hawk_tokens_total", "LLM tokens by backend and direction (in, out)", ["backend", "direction"]
+)
 COST = Counter("hawk_cost_usd_total", "LLM cost in USD by backend", ["backend"])
 ANSWER_CACHE_SAVINGS = Counter(
-    "hawk_answer_cache_saved_tokens_total", "Tokens not spent thanks to answer-cache hits",
+    "hawk_answer_cache_saved_tokens_total",
+    "Tokens not spent thanks to answer-cache hits",
     ["backend"],
-)  # fmt: skip
+)
 ANSWER_CACHE_SAVED_USD = Counter(
-    "hawk_answer_cache_saved_usd_total", "LLM cost in USD not spent thanks to answer-cache hits",
+    "hawk_answer_cache_saved_usd_total",
+    "LLM cost in USD not spent thanks to answer-cache hits",
     ["backend"],
-)  # fmt: skip
+)
 ANSWER_CACHE_LOOKUPS = Counter(
-    "hawk_answer_cache_lookups_total", "Answer-cache lookups by result (hit, miss, bypass)",
+    "hawk_answer_cache_lookups_total",
+    "Answer-cache lookups by result (hit, miss, bypass)",
     ["result"],
-)  # fmt: skip
+)
 RUN_COST_USD = Histogram(
-    "hawk_run_cost_usd", "LLM cost of one run in USD (Dify's price, else the price table)",
-    ["backend"], buckets=(0, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
-)  # fmt: skip
+    "hawk_run_cost_usd",
+    "LLM cost of one run in USD (Dify's price, else the price table)",
+    ["backend"],
+    buckets=(0, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
+)
 COST_PRICED = Counter(
-    "hawk_cost_priced_runs_total", "Runs priced, by where the price came from (dify, table, free)",
+    "hawk_cost_priced_runs_total",
+    "Runs priced, by where the price came from (dify, table, free)",
     ["source"],
-)  # fmt: skip
+)
 ROUTED_RUNS = Counter(
-    "hawk_routed_runs_total", "Analyses by the backend chosen and the route that chose it",
+    "hawk_routed_runs_total",
+    "Analyses by the backend chosen and the route that chose it",
     ["route", "backend"],
-)  # fmt: skip
+)
 ROUTER_SAVED_USD = Counter(
     "hawk_router_saved_usd_total",
     "Estimated LLM cost in USD not spent because the router sent a run to the built-in analyst",
     ["route"],
-)  # fmt: skip
+)
 BUDGET_EXCEEDED = Counter(
     "hawk_budget_exceeded_runs_total",
     "Runs answered by the built-in analyst because a budget was spent, by scope and period",
     ["scope", "period"],
-)  # fmt: skip
+)
 BUDGET_WARNINGS = Counter(
     "hawk_budget_warning_runs_total",
     "Runs started while a budget was past its warning ratio (80%), by scope and period",
     ["scope", "period"],
-)  # fmt: skip
+)
 NOTICES = Counter("hawk_notices_total", "hawk_notice events sent, by code", ["code"])
 RUN_FAILURES = Counter(
     "hawk_run_failures_total", "Failed runs by intent and error code", ["intent", "code"]
@@ -126,33 +145,38 @@ RUNS_BY_TEMPLATE = Counter(
     "hawk_template_runs_total",
     "Runs by prompt template and A/B variant (none without a template or variant)",
     ["template", "variant"],
-)  # fmt: skip
+)
 CONTEXT_CHARS = Histogram(
-    "hawk_context_chars", "Characters of the analysis context of a run", ["intent"],
+    "hawk_context_chars",
+    "Characters of the analysis context of a run",
+    ["intent"],
     buckets=(500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000),
-)  # fmt: skip
+)
 FACT_WARNINGS = Counter(
     "hawk_fact_warnings_total", "Warnings of the computed facts by severity", ["severity"]
 )
 UNVERIFIED_NUMBERS = Counter(
-    "hawk_answer_unverified_numbers_total", "Numbers in answers not found in their context",
+    "hawk_answer_unverified_numbers_total",
+    "Numbers in answers not found in their context",
     ["backend"],
-)  # fmt: skip
+)
 THRESHOLD_STATUS = Gauge(
     "hawk_threshold_statuses",
     "Thresholds by currency and status, as last computed for a run's facts",
-    ["currency", "status"], multiprocess_mode="mostrecent",
-)  # fmt: skip
+    ["currency", "status"],
+    multiprocess_mode="mostrecent",
+)
 THRESHOLD_BREACHES = Counter(
     "hawk_threshold_breaches_total",
     "Thresholds found at warning or critical level when facts were computed, by currency",
     ["currency", "level"],
-)  # fmt: skip
+)
 CIRCUIT_STATE = Gauge(
     "hawk_circuit_state",
     "1 for the analysis backend's circuit-breaker state (closed, half_open, open), else 0",
-    ["backend", "state"], multiprocess_mode="livemax",
-)  # fmt: skip
+    ["backend", "state"],
+    multiprocess_mode="livemax",
+)
 CIRCUIT_OPENINGS = Counter(
     "hawk_circuit_openings_total", "Times the circuit breaker of a backend opened", ["backend"]
 )
@@ -160,9 +184,10 @@ ANALYSIS_FALLBACKS = Counter(
     "hawk_analysis_fallbacks_total", "Fallbacks to the built-in analyst by reason", ["reason"]
 )
 QUALITY_SCORE = Histogram(
-    "hawk_answer_quality_score", "Share of an answer's numbers found in its context",
+    "hawk_answer_quality_score",
+    "Share of an answer's numbers found in its context",
     buckets=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
-)  # fmt: skip
+)
 
 DB_POOL_WAITS = Counter(
     "hawk_db_pool_waits_total",

@@ -32,8 +32,10 @@ DESCRIPTIONS = {
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     """Responses for `statuses` (401 and 403 always: every endpoint needs a login and a role)."""
     wanted = sorted({401, 403, *statuses})
-    return {status: OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[status])
-            for status in wanted}  # fmt: skip
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[status])
+        for status in wanted
+    }
 
 
 def paginated(name: str, item: type[serializers.BaseSerializer]) -> serializers.Serializer:

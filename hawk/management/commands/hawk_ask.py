@@ -65,17 +65,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.MIGRATE_HEADING(f"Intent {event['intent']} {params}"))
             self.stdout.write(f"Reading: {sources}")
         elif name == "hawk_context":
-            self.stdout.write(f"Read {event['records']} records in {event['extraction_ms']} ms "
-                              f"(cache: {event['cache']})\n")  # fmt: skip
+            self.stdout.write(
+                f"Read {event['records']} records in {event['extraction_ms']} ms "
+                f"(cache: {event['cache']})\n"
+            )
         elif name == "hawk_notice":
             self.stdout.write(self.style.WARNING(event["message"]))
         elif name == "message":
             self.stdout.write(event["answer"], ending="")
             self.stdout.flush()
         elif name == "message_end":
-            self.stdout.write("\n" + self.style.SUCCESS(
+            summary = (
                 f"[{event['backend']}; answer cache {event['answer_cache']}; "
-                f"quality {event['quality']['score']}; timings {event['timings']}]"))  # fmt: skip
+                f"quality {event['quality']['score']}; timings {event['timings']}]"
+            )
+            self.stdout.write("\n" + self.style.SUCCESS(summary))
         elif name == "error":
             return f"{event['code']}: {event['message']}"
         return None

@@ -43,8 +43,12 @@ class Command(BaseCommand):
         scores = summary(results)
         self._print_table(results, scores)
         if options["report"]:
-            report = {"backend": options["backend"], "scores": scores, "thresholds": THRESHOLDS,
-                      "cases": [result.as_dict() for result in results]}  # fmt: skip
+            report = {
+                "backend": options["backend"],
+                "scores": scores,
+                "thresholds": THRESHOLDS,
+                "cases": [result.as_dict() for result in results],
+            }
             options["report"].write_text(json.dumps(report, indent=1) + "\n")
         failed = failed_thresholds(scores)
         if failed:

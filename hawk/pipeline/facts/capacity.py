@@ -173,9 +173,22 @@ def capacity_row(
     state = capacity_state(available=available, hedged=hedged)
     # Positional, in field order (the names match): a class called with keywords costs twice.
     return CapacityRow(
-        entity_id, entity_type, nav_type, sfx, car, overlay, buffer_pct, buffer, hedged,
-        hedgeable, unhedged, available, utilisation, state, data_quality_status,
-    )  # fmt: skip
+        entity_id,
+        entity_type,
+        nav_type,
+        sfx,
+        car,
+        overlay,
+        buffer_pct,
+        buffer,
+        hedged,
+        hedgeable,
+        unhedged,
+        available,
+        utilisation,
+        state,
+        data_quality_status,
+    )
 
 
 def _entity_nav(record: Record) -> EntityNav:

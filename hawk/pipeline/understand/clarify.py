@@ -85,11 +85,14 @@ def _currency_options(parameters: Parameters) -> list[tuple[str, str, str]]:
     currency = parameters.currency or "CNY"
     scope = f" for {parameters.entity_id}" if parameters.entity_id else ""
     options = [
-        ("utilisation", f"{currency} capacity",
-         f"What is our hedge capacity in {currency}{scope}?"),
+        (
+            "utilisation",
+            f"{currency} capacity",
+            f"What is our hedge capacity in {currency}{scope}?",
+        ),
         ("inquiry", f"{currency} instructions", f"Status of all {currency} instructions"),
         ("monitoring", f"{currency} thresholds", f"Show the {currency} thresholds and PB deposit"),
-    ]  # fmt: skip
+    ]
     if parameters.amount is not None:
         amount = _amount(parameters.amount)
         check = f"Check if I can hedge {amount} {currency}{scope} today"
