@@ -78,8 +78,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         if self.runs:
             await asyncio.wait(list(self.runs.values()), timeout=10)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
-                      **kwargs: Any) -> None:  # fmt: skip
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         """One message, which must be JSON; any failure answers this message only."""
         try:
             content = json.loads(text_data if text_data is not None else bytes_data or b"")
@@ -105,8 +106,11 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "stop":
             await self._stop(content.get("run_id"))
         else:
-            await self._error("invalid_field", "type must be auth, prompt or stop",
-                              fields={"type": ["unknown message type"]})  # fmt: skip
+            await self._error(
+                "invalid_field",
+                "type must be auth, prompt or stop",
+                fields={"type": ["unknown message type"]},
+            )
 
     async def _authenticate(self, key: str) -> None:
         user = await user_for_token(key)
@@ -128,12 +132,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._error("forbidden", "your role does not allow running prompts")
             return
         if len(self.runs) >= settings.HAWK_WS_MAX_RUNS:
-            await self._error("rate_limited", f"at most {settings.HAWK_WS_MAX_RUNS} run(s) in "
-                              "flight on one socket: wait for one to end, or stop one")  # fmt: skip
+            await self._error(
+                "rate_limited",
+                f"at most {settings.HAWK_WS_MAX_RUNS} run(s) in "
+                "flight on one socket: wait for one to end, or stop one",
+            )
             return
         if (wait := await in_db_thread(websocket_prompt_wait, self.user)) is not None:
-            await self._error("rate_limited", "too many requests, try again later",
-                              retry_after=math.ceil(wait))  # fmt: skip
+            await self._error(
+                "rate_limited", "too many requests, try again later", retry_after=math.ceil(wait)
+            )
             return
         try:
             run = await validated_run(self.user, message)
@@ -154,8 +162,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         try:
             run_id = uuid.UUID(str(raw_id))
         except ValueError:
-            await self._error("invalid_field", "run_id is not a run id",
-                              fields={"run_id": ["not a UUID"]})  # fmt: skip
+            await self._error(
+                "invalid_field", "run_id is not a run id", fields={"run_id": ["not a UUID"]}
+            )
             return
         if run_id not in self.runs:
             await self._error("not_found", f"no run {run_id} on this socket")

@@ -84,16 +84,22 @@ def run_body(run: RunRequest, events: list[dict[str, Any]], status: str) -> dict
     plan, context = by_name.get("hawk_plan", {}), by_name.get("hawk_context", {})
     facts, end = by_name.get("hawk_facts", {}), by_name.get("message_end", {})
     return {
-        "run_id": str(run.run_id), "status": status, "intent": plan.get("intent"),
-        "parameters": plan.get("parameters"), "facts": facts.get("facts"),
+        "run_id": str(run.run_id),
+        "status": status,
+        "intent": plan.get("intent"),
+        "parameters": plan.get("parameters"),
+        "facts": facts.get("facts"),
         "warnings": facts.get("warnings", []),
         "answer": "".join(e["answer"] for e in events if e["event"] == "message"),
-        "backend": end.get("backend"), "usage": end.get("metadata", {}).get("usage"),
-        "timings": end.get("timings"), "quality": end.get("quality"),
-        "records": context.get("records"), "cache": context.get("cache"),
+        "backend": end.get("backend"),
+        "usage": end.get("metadata", {}).get("usage"),
+        "timings": end.get("timings"),
+        "quality": end.get("quality"),
+        "records": context.get("records"),
+        "cache": context.get("cache"),
         "answer_cache": end.get("answer_cache"),
         "notices": [e for e in events if e["event"] == "hawk_notice"],
-    }  # fmt: skip
+    }
 
 
 class EventStreamRenderer(BaseRenderer):
@@ -103,8 +109,12 @@ class EventStreamRenderer(BaseRenderer):
     media_type = "text/event-stream"
     format = "sse"
 
-    def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: Mapping[str, Any] | None = None) -> bytes:  # fmt: skip
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         return json.dumps(data, cls=DjangoJSONEncoder).encode()
 
 
@@ -143,18 +153,45 @@ class RunSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgentRun
         fields = [
-            "run_id", "status", "channel", "prompt", "intent", "template_category",
-            "parameters", "template", "template_version", "session_id", "records",
-            "cache_status", "answer_cache", "backend", "timings", "prompt_tokens",
-            "completion_tokens", "total_price", "price_currency", "quality_score",
-            "conversation_id", "message_id", "created_at", "finished_at",
-        ]  # fmt: skip
+            "run_id",
+            "status",
+            "channel",
+            "prompt",
+            "intent",
+            "template_category",
+            "parameters",
+            "template",
+            "template_version",
+            "session_id",
+            "records",
+            "cache_status",
+            "answer_cache",
+            "backend",
+            "timings",
+            "prompt_tokens",
+            "completion_tokens",
+            "total_price",
+            "price_currency",
+            "quality_score",
+            "conversation_id",
+            "message_id",
+            "created_at",
+            "finished_at",
+        ]
 
 
 class RunDetailSerializer(RunSerializer):
     class Meta(RunSerializer.Meta):
-        fields = [*RunSerializer.Meta.fields, "answer", "plan", "usage", "quality", "error",
-                  "feedback_rating", "feedback_comment"]  # fmt: skip
+        fields = [
+            *RunSerializer.Meta.fields,
+            "answer",
+            "plan",
+            "usage",
+            "quality",
+            "error",
+            "feedback_rating",
+            "feedback_comment",
+        ]
 
 
 def sees_all_runs(request: Request) -> bool:
@@ -171,18 +208,21 @@ class RunFilterSerializer(serializers.Serializer):
 @extend_schema(
     summary="Your runs, newest first (operations see everyone's)",
     parameters=[
-        OpenApiParameter("session_id", str), OpenApiParameter("intent", str),
-        OpenApiParameter("status", str), OpenApiParameter("since", OpenApiTypes.DATETIME),
+        OpenApiParameter("session_id", str),
+        OpenApiParameter("intent", str),
+        OpenApiParameter("status", str),
+        OpenApiParameter("since", OpenApiTypes.DATETIME),
     ],
-)  # fmt: skip
+)
 class RunListApi(generics.ListAPIView):
     serializer_class = RunSerializer
 
     def get_queryset(self) -> QuerySet[AgentRun]:
         filters = RunFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return run_list(user=self.request.user, all_users=sees_all_runs(self.request),
-                        **filters.validated_data)  # fmt: skip
+        return run_list(
+            user=self.request.user, all_users=sees_all_runs(self.request), **filters.validated_data
+        )
 
 
 def own_run(request: Request, run_id: uuid.UUID) -> AgentRun:
@@ -192,15 +232,20 @@ def own_run(request: Request, run_id: uuid.UUID) -> AgentRun:
 
 
 class RunDetailApi(APIView):
-    @extend_schema(summary="One run with its answer, plan, timings, usage and quality",
-                   responses=RunDetailSerializer)  # fmt: skip
+    @extend_schema(
+        summary="One run with its answer, plan, timings, usage and quality",
+        responses=RunDetailSerializer,
+    )
     def get(self, request: Request, run_id: uuid.UUID) -> Response:
         return Response(RunDetailSerializer(own_run(request, run_id)).data)
 
 
 class RunStopApi(APIView):
-    @extend_schema(summary="Stop a running run (your own; operations may stop any)",
-                   request=None, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        summary="Stop a running run (your own; operations may stop any)",
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, run_id: uuid.UUID) -> Response:
         run = own_run(request, run_id)
         if run.status != AgentRun.Status.RUNNING:
@@ -215,8 +260,11 @@ class FeedbackSerializer(serializers.Serializer):
 
 
 class RunFeedbackApi(APIView):
-    @extend_schema(summary="Rate your own answer; forwarded to Dify when Dify answered",
-                   request=FeedbackSerializer, responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    @extend_schema(
+        summary="Rate your own answer; forwarded to Dify when Dify answered",
+        request=FeedbackSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, run_id: uuid.UUID) -> Response:
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -225,8 +273,9 @@ class RunFeedbackApi(APIView):
             raise HawkError("forbidden", "only the user who asked may rate a run")
         rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
         # Stored first: the rating is ours and must not depend on Dify being up.
-        AgentRun.objects.filter(pk=run.pk).update(feedback_rating=rating or "",
-                                                  feedback_comment=comment)  # fmt: skip
+        AgentRun.objects.filter(pk=run.pk).update(
+            feedback_rating=rating or "", feedback_comment=comment
+        )
         forwarded, error = async_to_sync(forward_feedback)(run, rating, comment)
         answer = {"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded}
         if error:
@@ -253,7 +302,11 @@ async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> tuple
             message_id=run.message_id, rating=rating, user=user, content=content
         )
     except AnalysisError as exc:
-        logger.warning("feedback on run %s stored, not forwarded to Dify (%s): %s", run.run_id,
-                       exc.code, exc.message)  # fmt: skip
+        logger.warning(
+            "feedback on run %s stored, not forwarded to Dify (%s): %s",
+            run.run_id,
+            exc.code,
+            exc.message,
+        )
         return False, exc.code
     return accepted, ""

@@ -50,14 +50,23 @@ class Ending:
         with the prompt alone."""
         AgentRun.objects.get_or_create(
             run_id=self.run_id,
-            defaults={"user_id": self.user_id, "channel": self.channel, "prompt": self.prompt,
-                      "session_id": self.session_id},
-        )  # fmt: skip
+            defaults={
+                "user_id": self.user_id,
+                "channel": self.channel,
+                "prompt": self.prompt,
+                "session_id": self.session_id,
+            },
+        )
         run_finish(
-            run_id=self.run_id, status=self.status, answer=self.answer, usage=self.usage,
-            error=self.error, backend=self.backend, message_id=self.message_id,
+            run_id=self.run_id,
+            status=self.status,
+            answer=self.answer,
+            usage=self.usage,
+            error=self.error,
+            backend=self.backend,
+            message_id=self.message_id,
             task_id=self.task_id,
-        )  # fmt: skip
+        )
 
 
 async def record_ending(ending: Ending) -> None:
@@ -68,8 +77,11 @@ async def record_ending(ending: Ending) -> None:
         if describe_exception(exc)[0] != "unavailable":
             logger.exception("run %s could not be recorded as %s", ending.run_id, ending.status)
             return
-        logger.warning("run %s not recorded as %s yet, the database is unavailable: retrying",
-                       ending.run_id, ending.status)  # fmt: skip
+        logger.warning(
+            "run %s not recorded as %s yet, the database is unavailable: retrying",
+            ending.run_id,
+            ending.status,
+        )
         _retry_thread().submit(_write_until_recorded, ending, time.monotonic())
 
 
@@ -108,11 +120,14 @@ def _write_until_recorded(ending: Ending, since: float) -> None:
             call_and_release(ending.write)
         except Exception as exc:
             if time.monotonic() + wait > deadline:
-                logger.error("run %s could not be recorded as %s: gave up (%s)", ending.run_id,
-                             ending.status, exc)  # fmt: skip
+                logger.error(
+                    "run %s could not be recorded as %s: gave up (%s)",
+                    ending.run_id,
+                    ending.status,
+                    exc,
+                )
                 return
             wait = min(wait * 2, RETRY_LONGEST_WAIT)
             continue
-        logger.warning("run %s recorded as %s, the database is back", ending.run_id,
-                       ending.status)  # fmt: skip
+        logger.warning("run %s recorded as %s, the database is back", ending.run_id, ending.status)
         return

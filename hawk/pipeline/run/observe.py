@@ -37,7 +37,9 @@ def observe_llm_call(
     if backend == "builtin":
         return
     genai.observe_llm_call(
-        model=settings.HAWK_LLM_MODEL, seconds=seconds, error_type=error_type,
+        model=settings.HAWK_LLM_MODEL,
+        seconds=seconds,
+        error_type=error_type,
         input_tokens=int(usage.get("prompt_tokens") or 0),
         output_tokens=int(usage.get("completion_tokens") or 0),
-    )  # fmt: skip
+    )

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from hawk.pipeline.run import events as run_events_module
 from hawk.database.threads import release_connection
 from hawk.models import AgentRun
+from hawk.pipeline.run import events as run_events_module
 from tests.hawk.streaming.conftest import PROMPT
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
