@@ -28,9 +28,11 @@ run: $(VENV)/.base-installed
 ## runner last, so its summary closes the output).
 test: $(VENV)/.dev-installed lint typecheck eval pytest
 
+## Lint, format and the import contract (the layers of docs/architecture.md, in pyproject.toml).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
+from django_redis import get_redis_connection
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from hawk.analysis.budgets import budget_status
+from hawk.analysis.dify import dify_circuit_state, dify_configured
 from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,6 @@ def budget_families() -> Iterator[GaugeMetricFamily]:
 
 
 def _redis() -> Any:
-    from django_redis import get_redis_connection
-
     return get_redis_connection("default")
 
 
@@ -86,8 +86,6 @@ def cache_families() -> Iterator[GaugeMetricFamily]:
 
 class ScrapeTimeCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from hawk.analysis.dify import dify_circuit_state, dify_configured
-
         if dify_configured():
             metrics.set_circuit_state("dify", dify_circuit_state())
         yield from budget_families()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDay, TruncHour
 
 from analytics.hedge_figures import (
     all_currency_records,
@@ -162,8 +163,6 @@ def usage_runs(
 
 
 def usage_overview(*, runs: QuerySet[AgentRun], granularity: str) -> dict[str, Any]:
-    from django.db.models.functions import TruncDay, TruncHour
-
     trunc = TruncHour if granularity == "hour" else TruncDay
     series = (
         runs.annotate(bucket=trunc("created_at"))

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django_redis import get_redis_connection
 
 from hawk.datacache import stats
 from hawk.datacache.entries import delete_currency_entries, local_data_items
@@ -38,8 +39,6 @@ def _local_footprint() -> dict[str, Any]:
 def _redis_footprint() -> dict[str, Any]:
     if not settings.REDIS_URL:
         return _local_footprint()
-    from django_redis import get_redis_connection
-
     client = get_redis_connection("default")
     keys = sum(1 for _ in client.scan_iter(match="hawk:*data:*", count=1000))
     return {

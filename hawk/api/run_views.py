@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hawk.analysis.base import AnalysisError
-from hawk.analysis.dify import Rating
+from hawk.analysis.dify import Rating, get_dify_backend
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.api.sse import sse_stream
@@ -291,8 +291,6 @@ def forwards_to_dify(run: AgentRun) -> bool:
 
 async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> tuple[bool, str]:
     """(forwarded, error code): best effort, a failure of Dify's is logged, never raised."""
-    from hawk.analysis.dify import get_dify_backend
-
     backend = get_dify_backend(run.template_category or run.intent)
     if backend is None or not forwards_to_dify(run):
         return False, ""

@@ -10,6 +10,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
+from django_redis import get_redis_connection
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,6 @@ def _add_counts(counts: Counter[str]) -> None:
 
 
 def _add_counts_redis(counts: Counter[str]) -> None:
-    from django_redis import get_redis_connection
-
     pipe = get_redis_connection("default").pipeline(transaction=False)
     for field, amount in counts.items():
         pipe.hincrby(_HASH, field, amount)
@@ -95,8 +94,6 @@ def _add_counts_local(counts: Counter[str]) -> None:
 def read_counters() -> dict[str, int]:
     """All counters; raises when the shared cache cannot be read."""
     if settings.REDIS_URL:
-        from django_redis import get_redis_connection
-
         raw = get_redis_connection("default").hgetall(_HASH)
         return {key.decode(): int(value) for key, value in raw.items()}
     return dict(cache.get(_HASH) or {})
@@ -104,8 +101,6 @@ def read_counters() -> dict[str, int]:
 
 def reset_counters() -> None:
     if settings.REDIS_URL:
-        from django_redis import get_redis_connection
-
         get_redis_connection("default").delete(_HASH)
     else:
         cache.delete(_HASH)

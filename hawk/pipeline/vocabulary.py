@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from hawk.datacache.generations import current_generations
+from hawk.models import Currency, Entity
 
 logger = logging.getLogger(__name__)
 
@@ -206,10 +207,6 @@ def _cached_rows(key: tuple[int, ...]) -> tuple[list[CurrencyRow], list[EntityRo
 
 
 def _database_rows() -> tuple[list[CurrencyRow], list[EntityRow]]:
-    # Imported here so that the built-in vocabulary (and the understand package) can be used before
-    # Django's app registry is ready, e.g. by benchmarks.
-    from hawk.models import Currency, Entity
-
     currencies = list(Currency.objects.values_list("currency_code", "currency_name", "aliases"))
     entities = list(Entity.objects.values_list("entity_id", "entity_name"))
     return currencies, entities
