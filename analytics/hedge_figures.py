@@ -8,13 +8,14 @@ function that computes the agent's facts. There is no second implementation of a
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from hawk.filters import record_matches
 from hawk.models import Currency
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.extract import read_spec
@@ -54,37 +55,10 @@ def currency_records(
         rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
     return {
-        read.name: [row for row in records[read.name] if _matches(row, read.filters)]
+        read.name: [row for row in records[read.name] if record_matches(row, read.filters)]
         for read in plan.sources
         if read.name in records
     }
-
-
-def _matches(row: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
-    return all(_holds(row, key, expected) for key, expected in filters.items())
-
-
-def _holds(row: Mapping[str, Any], key: str, expected: Any) -> bool:
-    """A plan filter (sources.LOOKUPS) evaluated on one record."""
-    column, _, lookup = key.partition("__")
-    value = row.get(column)
-    if isinstance(value, datetime.date):
-        value = value.isoformat()  # plan filters carry dates as ISO text
-    if lookup in ("", "exact"):
-        return value == expected
-    if lookup == "in":
-        return value in expected
-    if lookup == "in_or_null":
-        return value is None or value in expected
-    if value is None:
-        return False
-    comparisons = {
-        "lt": lambda: value < expected,
-        "lte": lambda: value <= expected,
-        "gte": lambda: value >= expected,
-        "range": lambda: expected[0] <= value <= expected[1],
-    }
-    return comparisons[lookup]()
 
 
 def facts_for(
