@@ -1,10 +1,4 @@
-"""The lookups of a plan filter: each one's ORM translation and the same test on a record.
-
-A filter key is `column` or `column__lookup` (sources.LOOKUPS); records are dicts keyed by
-column name with values as the database returns them. The in-memory test converts the filter
-value with the Django field of the record value's type, as the ORM converts it for the column,
-so both select the same rows (tests/hawk/test_filters.py checks every lookup on the database).
-"""
+"""The lookups of a plan filter: each one's ORM translation and the same test on a record."""
 
 import datetime
 import operator
@@ -16,8 +10,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-# The field that prepares a filter value for a column holding values of the type; subclasses
-# first (bool is an int, datetime a date).
+# Filter values arrive as JSON (dates as ISO text) and the ORM converts them with the column's
+# field before comparing; in memory the field is chosen by the record value's type, so both
+# select the same rows (tests/hawk/test_filters.py). Subclasses first: bool is an int,
+# datetime a date.
 _FIELDS: tuple[tuple[type, models.Field], ...] = (
     (bool, models.BooleanField()),
     (int, models.IntegerField()),
@@ -113,7 +109,8 @@ def filter_lookup(key: str) -> tuple[str, FilterLookup]:
 
 
 def record_matches(record: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
-    """Whether the record passes every filter; a column the record lacks reads as NULL."""
+    """Whether a record (a dict keyed by column name, values as the database returns them)
+    passes every filter (`column` or `column__lookup`); a column it lacks reads as NULL."""
     for key, expected in filters.items():
         column, lookup = filter_lookup(key)
         if not lookup.holds(record.get(column), expected):
