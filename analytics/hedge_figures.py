@@ -9,17 +9,16 @@ function that computes the agent's facts. There is no second implementation of a
 import dataclasses
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from hawk.filters import record_matches
 from hawk.models import Currency
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.extract import read_spec
-from hawk.pipeline.facts import FactsInput, compute_facts
+from hawk.pipeline.facts import compute_facts
+from hawk.pipeline.facts.inputs import facts_input
 from hawk.pipeline.plan import INTENT_SOURCES, bindings, make_plan, source_filters
 from hawk.sources import source_spec
 
@@ -65,23 +64,14 @@ def facts_for(
     intent: str, currency: str | None, business_date: datetime.date, records: Records
 ) -> dict[str, Any]:
     """The agent's facts (compute_facts) for one currency and no requested amount."""
-    facts = compute_facts(
-        FactsInput(
-            intent=intent,
-            currency=currency,
-            amount=None,
-            nav_type=None,
-            entity_id=None,
-            order_id=None,
-            business_date=business_date,
-            records=currency_records(intent, currency, business_date, records),
-            now=timezone.now(),
-            rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
-            rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
-            effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
-        )
+    data = facts_input(
+        intent=intent,
+        parameters={"currency": currency},
+        business_date=business_date,
+        as_of=None,
+        records=currency_records(intent, currency, business_date, records),
     )
-    return facts.facts
+    return compute_facts(data).facts
 
 
 def analysis_date(as_of: datetime.date | None) -> datetime.date:
