@@ -8,17 +8,17 @@ function that computes the agent's facts. There is no second implementation of a
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
+from hawk.filters import record_matches
 from hawk.models import Currency
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.extract import read_spec
-from hawk.pipeline.facts import FactsInput, compute_facts
+from hawk.pipeline.facts import compute_facts
+from hawk.pipeline.facts.inputs import facts_input
 from hawk.pipeline.plan import INTENT_SOURCES, bindings, make_plan, source_filters
 from hawk.sources import source_spec
 
@@ -54,60 +54,24 @@ def currency_records(
         rollover_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
     )
     return {
-        read.name: [row for row in records[read.name] if _matches(row, read.filters)]
+        read.name: [row for row in records[read.name] if record_matches(row, read.filters)]
         for read in plan.sources
         if read.name in records
     }
-
-
-def _matches(row: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
-    return all(_holds(row, key, expected) for key, expected in filters.items())
-
-
-def _holds(row: Mapping[str, Any], key: str, expected: Any) -> bool:
-    """A plan filter (sources.LOOKUPS) evaluated on one record."""
-    column, _, lookup = key.partition("__")
-    value = row.get(column)
-    if isinstance(value, datetime.date):
-        value = value.isoformat()  # plan filters carry dates as ISO text
-    if lookup in ("", "exact"):
-        return value == expected
-    if lookup == "in":
-        return value in expected
-    if lookup == "in_or_null":
-        return value is None or value in expected
-    if value is None:
-        return False
-    comparisons = {
-        "lt": lambda: value < expected,
-        "lte": lambda: value <= expected,
-        "gte": lambda: value >= expected,
-        "range": lambda: expected[0] <= value <= expected[1],
-    }
-    return comparisons[lookup]()
 
 
 def facts_for(
     intent: str, currency: str | None, business_date: datetime.date, records: Records
 ) -> dict[str, Any]:
     """The agent's facts (compute_facts) for one currency and no requested amount."""
-    facts = compute_facts(
-        FactsInput(
-            intent=intent,
-            currency=currency,
-            amount=None,
-            nav_type=None,
-            entity_id=None,
-            order_id=None,
-            business_date=business_date,
-            records=currency_records(intent, currency, business_date, records),
-            now=timezone.now(),
-            rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
-            rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
-            effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
-        )
+    data = facts_input(
+        intent=intent,
+        parameters={"currency": currency},
+        business_date=business_date,
+        as_of=None,
+        records=currency_records(intent, currency, business_date, records),
     )
-    return facts.facts
+    return compute_facts(data).facts
 
 
 def analysis_date(as_of: datetime.date | None) -> datetime.date:

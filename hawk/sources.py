@@ -20,8 +20,9 @@ from hawk import models as hawk
 
 Shape = Literal["rows", "latest", "sum"]
 
-# Lookups a plan filter may use, beyond plain equality. `in_or_null` matches a value in the
-# list or NULL: configuration rows whose null column means "applies to all".
+# Lookups a plan filter may use, beyond plain equality (hawk/filters.py: what each means, in
+# SQL and in memory). `in_or_null` matches a value in the list or NULL: configuration rows
+# whose null column means "applies to all".
 LOOKUPS = ("exact", "in", "lt", "lte", "gte", "range", "isnull", "in_or_null", "lte_or_null")
 
 HOURS = 3600

@@ -34,6 +34,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from hawk.database.threads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
+from hawk.filters import filter_lookup
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.sources import SourceSpec, source_spec
 from hawk.telemetry import metrics
@@ -99,13 +100,8 @@ def _attname(spec: SourceSpec, column: str) -> str:
 
 
 def _filter_q(spec: SourceSpec, key: str, value: Any) -> Q:
-    column, _, lookup = key.partition("__")
-    path = _attname(spec, column)
-    if lookup == "in_or_null":
-        return Q(**{f"{path}__in": value}) | Q(**{f"{path}__isnull": True})
-    if lookup == "lte_or_null":
-        return Q(**{f"{path}__lte": value}) | Q(**{f"{path}__isnull": True})
-    return Q(**{f"{path}__{lookup}" if lookup else path: value})
+    column, lookup = filter_lookup(key)
+    return lookup.query(_attname(spec, column), value)
 
 
 def _queryset(spec: SourceSpec, filters: dict[str, Any]) -> QuerySet:
