@@ -9,11 +9,9 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from hawk.database.threads import hold_connection
 from hawk.datacache.generations import current_generations
@@ -21,7 +19,8 @@ from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context
 from hawk.pipeline.extract import Extraction, extract, extract_async
-from hawk.pipeline.facts import Facts, FactsInput, compute_facts
+from hawk.pipeline.facts import Facts, compute_facts
+from hawk.pipeline.facts.inputs import facts_input
 from hawk.pipeline.plan import Plan, make_plan
 from hawk.pipeline.understand import Understanding, understand
 from hawk.pipeline.vocabulary import VOCABULARY_TABLES, load_vocabulary
@@ -191,30 +190,18 @@ async def extract_planned_async(planned: Planned) -> Extracted:
     return Extracted(plan, extraction, _ms_since(started))
 
 
-def _facts_input(plan: Plan, records: Mapping[str, list]) -> FactsInput:
-    parameters = plan.parameters
-    amount = parameters.get("amount")
-    return FactsInput(
-        intent=plan.intent,
-        currency=parameters.get("currency"),
-        amount=Decimal(amount) if amount is not None else None,
-        nav_type=parameters.get("nav_type"),
-        entity_id=parameters.get("entity_id"),
-        order_id=parameters.get("order_id"),
-        unknown_currency=parameters.get("unknown_currency"),
-        business_date=plan.business_date,
-        as_of=plan.as_of,
-        records=dict(records),
-        now=timezone.now(),
-        rate_max_age_hours=settings.HAWK_RATE_MAX_AGE_HOURS,
-        rollover_window_days=settings.HAWK_ROLLOVER_WINDOW_DAYS,
-        effectiveness_materiality=Decimal(settings.HAWK_EFFECTIVENESS_MATERIALITY),
-    )
-
-
 def facts_for(extracted: Extracted) -> Facts:
     """The deterministic figures (DOMAIN.md) over the extracted records."""
-    return compute_facts(_facts_input(extracted.plan, extracted.extraction.records))
+    plan = extracted.plan
+    return compute_facts(
+        facts_input(
+            intent=plan.intent,
+            parameters=plan.parameters,
+            business_date=plan.business_date,
+            as_of=plan.as_of,
+            records=extracted.extraction.records,
+        )
+    )
 
 
 def complete(planned: Planned, extracted: Extracted, *, max_chars: int | None = None) -> Prepared:

@@ -5,11 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from hawk.pipeline import prepare
-from hawk.pipeline.extract import Extraction, SourceResult
 from hawk.pipeline.facts import FactsInput
 from hawk.pipeline.facts.inputs import facts_input
-from hawk.pipeline.plan import make_plan
 from tests.hawk.facts.builders import BUSINESS_DATE, NOW, currency
 
 PARAMETERS = {
@@ -65,31 +62,3 @@ def test_absent_parameters_are_none_and_now_is_the_current_time():
     assert (built.order_id, built.unknown_currency, built.as_of) == (None,) * 3
     assert before <= built.now <= timezone.now()
     assert built.now.tzinfo is not None
-
-
-def test_it_builds_exactly_what_the_run_gives_compute_facts(monkeypatch):
-    # prepare.run_facts is to call facts_input: until then, the two must agree field by field.
-    plan = make_plan(
-        intent="inception",
-        template_category=None,
-        parameters=PARAMETERS,
-        business_date=BUSINESS_DATE,
-    )
-    assert plan.as_of == datetime.date(2026, 10, 1)  # every field is exercised
-    extraction = Extraction(
-        {"currencies": SourceResult("currencies", RECORDS["currencies"], 1, "miss")}
-    )
-    given = []
-    monkeypatch.setattr(prepare, "compute_facts", lambda data: given.append(data) or None)
-    prepared = prepare.Prepared(prepare.PromptInput("hedge"), None, plan, extraction)
-    prepare.run_facts(prepared)
-    assert given == [
-        facts_input(
-            intent=plan.intent,
-            parameters=plan.parameters,
-            business_date=plan.business_date,
-            as_of=plan.as_of,
-            records=extraction.records,
-            now=given[0].now,
-        )
-    ]
