@@ -232,6 +232,42 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     _database.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 _database["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _database}
+
+# Live mode (docs/data.md): the HAWK tables are read from the HAWK platform's own Postgres,
+# through the router in hawk.database.routers; the product's own tables stay in DATABASE_URL.
+# Never migrated: the platform owns its public schema.
+HAWK_DATABASE_URL = env_url("HAWK_DATABASE_URL", schemes={"postgres", "postgresql"})
+if HAWK_DATABASE_URL:
+    _hawk_database = dj_database_url.parse(HAWK_DATABASE_URL)
+    _hawk_database["CONN_MAX_AGE"] = 0
+    _hawk_database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("HAWK_DATABASE_POOL_MIN", 2),
+        "max_size": env_int("HAWK_DATABASE_POOL_MAX", 20, minimum=1),
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
+    }
+    _hawk_database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+    # The test runner must never create, flush or drop the platform's database: under test the
+    # alias is the test database of DATABASE_URL.
+    _hawk_database["TEST"] = {"MIRROR": "default"}
+    DATABASES["hawk"] = _hawk_database
+DATABASE_ROUTERS = ["hawk.database.routers.HawkRouter"]
+
+# The change feed (docs/data.md, "Live mode"): how writes made outside Django reach the caches.
+# triggers: statement triggers bump a generation in the writer's transaction (install with
+# `manage.py install_change_feed`); logical: a logical replication slot read with SQL
+# functions; off: only writes made through Django are seen. On SQLite only `off` applies.
+HAWK_CHANGE_FEED = env_str(
+    "HAWK_CHANGE_FEED",
+    "triggers" if HAWK_DATABASE_URL or _database["ENGINE"].endswith("postgresql") else "off",
+)
+if HAWK_CHANGE_FEED not in {"triggers", "logical", "off"}:
+    raise ImproperlyConfigured("HAWK_CHANGE_FEED must be one of triggers, logical, off")
+HAWK_CHANGE_FEED_SLOT = env_str("HAWK_CHANGE_FEED_SLOT", "hawk_agent")
+# How often the logical-mode reader polls its slot, and the listener's reconnect back-off.
+HAWK_CHANGE_FEED_POLL_SECONDS = env_float("HAWK_CHANGE_FEED_POLL_SECONDS", 0.5, minimum=0.01)
+HAWK_CHANGE_FEED_RECONNECT_SECONDS = env_float(
+    "HAWK_CHANGE_FEED_RECONNECT_SECONDS", 2.0, minimum=0.05
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and channel layer ----------------------------------------------------------------

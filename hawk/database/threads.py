@@ -12,7 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connections
+
+from hawk.database.routers import hawk_alias
 
 T = TypeVar("T")
 
@@ -31,18 +33,21 @@ def db_executor() -> ThreadPoolExecutor:
 
 
 def release_connection() -> None:
-    """Give this thread's connection back: to the pool when pooling, else close it if stale."""
-    if connection.settings_dict.get("OPTIONS", {}).get("pool"):
-        connection.close()
-    else:
-        close_old_connections()
+    """Give this thread's connections back: to the pool when pooling, else close stale ones."""
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict.get("OPTIONS", {}).get("pool"):
+            connection.close()
+        else:
+            connection.close_if_unusable_or_obsolete()
 
 
 def hold_connection() -> None:
-    """Take this thread's connection now, before any cache fill lock (hawk.datacache.store):
+    """Take this thread's connections now, before any cache fill lock (hawk.datacache.store):
     a thread that holds a fill lock then never waits for the pool while another thread waits
-    for that lock holding a connection of its own (a cycle only the pool timeout would break)."""
-    connection.ensure_connection()
+    for that lock holding a connection of its own (a cycle only the pool timeout would break).
+    The HAWK tables may live in a database of their own (live mode)."""
+    for alias in dict.fromkeys(("default", hawk_alias())):
+        connections[alias].ensure_connection()
 
 
 def call_and_release(function: Callable[..., T], *args: Any) -> T:

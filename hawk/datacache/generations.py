@@ -7,6 +7,10 @@ failed is remembered in this process and retried before its next cached read, so
 never reads entries older than its own writes once Redis is back. (Another worker could, for
 at most the entry's TTL, if Redis kept its data through an outage that only this worker saw:
 the embedded Redis set-up keeps nothing on disk, so a restarted Redis starts empty.)
+
+With the change feed in trigger mode, the HAWK tables' generations come from the database
+instead (hawk.datacache.changefeed): every write, whoever makes it, bumps them in its own
+transaction. In logical mode, the slot's unread changes are bumped here first.
 """
 
 import logging
@@ -15,6 +19,8 @@ import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
+
+from hawk.datacache.changefeed import logical, triggers
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +74,19 @@ def _retry_pending() -> None:
 
 
 def current_generations(tables: Iterable[str]) -> dict[str, int]:
-    """The current generation of each table, creating missing ones. Raises on cache errors."""
+    """The current generation of each table: the change feed's where it keeps one, else the
+    shared cache's (created when missing). Raises on cache and database errors."""
+    names = sorted(set(tables))
+    if unread := logical.unread_tables(names):
+        bump_tables(unread)
+    from_feed = triggers.feed_generations(names)
+    rest = [name for name in names if name not in from_feed]
+    return {**_cache_generations(rest), **from_feed} if rest else from_feed
+
+
+def _cache_generations(names: list[str]) -> dict[str, int]:
     if _pending:
         _retry_pending()
-    names = sorted(set(tables))
     found = cache.get_many([_key(name) for name in names])
     result = {}
     for name in names:

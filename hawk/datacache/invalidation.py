@@ -2,8 +2,8 @@
 
 Saves and deletes arrive through signals; bulk writes (QuerySet.update, bulk_create,
 bulk_update, delete) through TrackedQuerySet, which every HAWK model's manager uses. Importers
-call `tables_written` themselves. Raw SQL writes are not seen: do not write HAWK tables with
-raw SQL, or call `tables_written` after.
+call `tables_written` themselves. Writes made outside Django (psql, the platform's services)
+reach the caches through the change feed (hawk.datacache.changefeed).
 
 The bump happens twice: at once, and again after commit, so an entry cached by another reader
 between the first bump and the commit (which saw the old rows) is never used. Until the
@@ -15,8 +15,9 @@ generation, least of all after a rollback (which bumps nothing).
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 
+from hawk.database.routers import hawk_alias
 from hawk.datacache.generations import bump_tables
 
 
@@ -32,19 +33,19 @@ class _BumpAfterCommit:
         bump_tables(self.tables)
 
 
-def tables_written(tables: Iterable[str]) -> None:
+def tables_written(tables: Iterable[str], using: str | None = None) -> None:
+    """`using`: the database alias written (the HAWK tables' own by default)."""
     names = sorted(set(tables))
     bump_tables(names)
-    transaction.on_commit(_BumpAfterCommit(names))
+    transaction.on_commit(_BumpAfterCommit(names), using=using or hawk_alias())
 
 
 def uncommitted_tables() -> set[str]:
-    """Tables this thread's connection wrote in a transaction that has not ended."""
-    connection = transaction.get_connection()
-    if not _in_transaction(connection):
-        return set()
+    """Tables this thread's connections wrote in a transaction that has not ended."""
     return {
         table
+        for connection in connections.all(initialized_only=True)
+        if _in_transaction(connection)
         for _, callback, *_ in connection.run_on_commit
         if isinstance(callback, _BumpAfterCommit)
         for table in callback.tables
@@ -57,13 +58,13 @@ def _in_transaction(connection: Any) -> bool:
     return any(not block._from_testcase for block in connection.atomic_blocks)
 
 
-def model_saved_or_deleted(sender: type[models.Model], **kwargs: object) -> None:
-    tables_written([sender._meta.db_table])
+def model_saved_or_deleted(sender: type[models.Model], **kwargs: Any) -> None:
+    tables_written([sender._meta.db_table], using=kwargs.get("using"))
 
 
 class TrackedQuerySet(models.QuerySet):
     def _written(self) -> None:
-        tables_written([self.model._meta.db_table])
+        tables_written([self.model._meta.db_table], using=self.db)
 
     def update(self, **kwargs: object) -> int:
         count = super().update(**kwargs)

@@ -28,9 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
+from hawk.database.routers import hawk_alias
 from hawk.database.threads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.datacache import stats
 from hawk.datacache.store import Lookup, fill, lookup_many
@@ -146,7 +147,7 @@ def _read_latest(spec: SourceSpec, queryset: QuerySet) -> QuerySet:
     """The newest row per group_by key. Postgres: DISTINCT ON over the matching index; other
     databases: a correlated subquery picking the newest date per key."""
     keys = [_attname(spec, column) for column in spec.group_by]
-    if connection.features.can_distinct_on_fields:
+    if connections[hawk_alias()].features.can_distinct_on_fields:
         newest = queryset.order_by(*keys, f"-{spec.date_field}").distinct(*keys)
         return _read_rows(spec, spec.model._default_manager.filter(pk__in=newest.values("pk")))
     newest_date = queryset.filter(**{key: OuterRef(key) for key in keys}).order_by(
@@ -250,7 +251,7 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
     concurrently (on the caller's thread when it is inside a transaction)."""
     cache_round = _cache_round(plan, use_cache)
     misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
-    if connection.in_atomic_block or len(misses) < 2:
+    if connections[hawk_alias()].in_atomic_block or len(misses) < 2:
         filled = [_connected_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
     else:
         # This thread is about to wait for workers that each need a connection of the pool:
@@ -267,7 +268,10 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
 async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
     """The same from async code: the event loop waits while pool threads do the I/O."""
     loop = asyncio.get_running_loop()
-    cache_round = await loop.run_in_executor(db_executor(), _cache_round, plan, use_cache)
+    # The cache round reads the feed's generations: its thread gives its connection back.
+    cache_round = await loop.run_in_executor(
+        db_executor(), call_and_release, _cache_round, plan, use_cache
+    )
     tally, intent = cache_round.tally, plan.intent
     futures = [
         loop.run_in_executor(db_executor(), _worker_fill, lookup, key, tally, use_cache, intent)
@@ -275,4 +279,6 @@ async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
     ]
     filled = list(await asyncio.gather(*futures))
     # _finish flushes the statistics to Redis: not on the event loop.
-    return await loop.run_in_executor(db_executor(), _finish, plan, cache_round, filled)
+    return await loop.run_in_executor(
+        db_executor(), call_and_release, _finish, plan, cache_round, filled
+    )

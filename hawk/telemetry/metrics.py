@@ -296,3 +296,28 @@ def start_labels() -> None:
 
 
 start_labels()
+
+# --- the change feed (docs/data.md, "Live mode") ----------------------------------------------
+
+CHANGE_EVENTS = Counter(
+    "hawk_change_events_total",
+    "Change-feed events received (a notification or a decoded change), by HAWK table",
+    ["table"],
+)
+CHANGE_LAG_SECONDS = Histogram(
+    "hawk_change_feed_lag_seconds",
+    "Time from a write's generation bump (the trigger's clock_timestamp) to this worker "
+    "hearing of it",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CHANGE_LISTENER_CONNECTED = Gauge(
+    "hawk_change_feed_listener_connected",
+    "1 while this worker's change-feed listener is connected (triggers mode) or its slot "
+    "reader is running (logical mode), else 0",
+    multiprocess_mode="liveall",
+)
+GENERATION_READS = Counter(
+    "hawk_change_feed_generation_reads_total",
+    "Reads of the trigger-kept generations, by result (ok, not_installed, error)",
+    ["result"],
+)
