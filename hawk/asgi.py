@@ -12,8 +12,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from hawk.api.lifespan import lifespan  # noqa: E402
 from hawk.routing import websocket_urlpatterns  # noqa: E402
-from hawk.telemetry.lifespan import lifespan  # noqa: E402
 from hawk.web.origin import BrowserOriginValidator  # noqa: E402
 
 # Static files (admin and Swagger UI assets) are served by the app itself: about 30 users do

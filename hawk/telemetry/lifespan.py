@@ -1,5 +1,5 @@
-"""The ASGI lifespan of a worker process. At shutdown the worker's live gauges (active streams,
-cache degraded) are removed from the Prometheus multiprocess directory, so that what a stopped
+"""The end of a worker process for the metrics: at shutdown (hawk.api.lifespan) the worker's
+live gauges (active streams, cache degraded) are removed from the Prometheus multiprocess directory, so that what a stopped
 worker was doing is no longer summed into every scrape.
 
 An atexit handler would not do: uvicorn ends a worker by raising SIGTERM again after its
@@ -9,7 +9,6 @@ is killed outright still leaves its files; the directory is emptied at the next 
 """
 
 import os
-from typing import Any
 
 from django.conf import settings
 from prometheus_client import multiprocess
@@ -18,14 +17,3 @@ from prometheus_client import multiprocess
 def forget_live_gauges() -> None:
     if settings.PROMETHEUS_MULTIPROC_DIR:
         multiprocess.mark_process_dead(os.getpid(), settings.PROMETHEUS_MULTIPROC_DIR)
-
-
-async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            forget_live_gauges()
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -76,19 +76,3 @@ def feed_generations(tables: Iterable[str]) -> dict[str, int]:
         return {}
     metrics.GENERATION_READS.labels("ok").inc()
     return {table: int(generation) for table, generation in rows}
-
-
-def install(alias: str | None = None) -> None:
-    _execute(sql.install_sql(HAWK_TABLES), alias)
-    STATE.installed = None
-
-
-def uninstall(alias: str | None = None) -> None:
-    _execute(sql.uninstall_sql(HAWK_TABLES), alias)
-    STATE.installed = None
-
-
-def _execute(script: str, alias: str | None) -> None:
-    alias = alias or hawk_alias()
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(script)
