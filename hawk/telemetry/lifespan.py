@@ -1,6 +1,6 @@
 """The end of a worker process for the metrics: at shutdown (hawk.api.lifespan) the worker's
-live gauges (active streams, cache degraded) are removed from the Prometheus multiprocess directory, so that what a stopped
-worker was doing is no longer summed into every scrape.
+live gauges (active streams, cache degraded) are removed from the Prometheus multiprocess
+directory, so that what a stopped worker was doing is no longer summed into every scrape.
 
 An atexit handler would not do: uvicorn ends a worker by raising SIGTERM again after its
 graceful shutdown, and a process that dies of a signal runs no atexit handlers. A worker that
