@@ -1,0 +1,23 @@
+"""Fixtures of the run service tests: the streaming tests' committed demo data and users (runs
+read the database from their own threads), the built-in analyst unless a test asks for the
+Dify stand-in, and Dify clients closed after each test."""
+
+from tests.hawk.streaming.conftest import (
+    _builtin_unless_dify_server,
+    _close_dify_clients,
+    _fast_password_hashing,
+    analyst,
+    committed_demo,
+    dify_server,
+    make_user,
+)
+
+__all__ = [
+    "_builtin_unless_dify_server",
+    "_close_dify_clients",
+    "_fast_password_hashing",
+    "analyst",
+    "committed_demo",
+    "dify_server",
+    "make_user",
+]
