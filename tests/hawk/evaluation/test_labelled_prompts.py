@@ -9,7 +9,7 @@ import pytest
 
 from hawk.evaluation.labelled import LabelledPrompt, load_labelled, score_understanding
 from hawk.pipeline.understand import Understanding, understand
-from tests.hawk.pipeline.understand.test_understand import VOCABULARY
+from tests.hawk.pipeline.understand.support import VOCABULARY
 
 DATA = Path(__file__).parent / "data"
 TODAY = datetime.date(2026, 11, 22)

@@ -1,15 +1,12 @@
-"""Fixtures of the run service tests: the streaming tests' committed demo data and users (runs
-read the database from their own threads), the built-in analyst unless a test asks for the
-Dify stand-in, and Dify clients closed after each test."""
+"""Fixtures of the run service tests (tests/live.py): committed demo data and users (runs read
+the database from their own threads), the built-in analyst unless a test asks for the Dify
+stand-in, and Dify clients closed after each test."""
 
-from tests.hawk.streaming.conftest import (
+from tests.live import (
     _builtin_unless_dify_server,
     _close_dify_clients,
     _fast_password_hashing,
     analyst,
-    committed_demo,
-    dify_server,
-    make_user,
 )
 
 __all__ = [
@@ -17,7 +14,4 @@ __all__ = [
     "_close_dify_clients",
     "_fast_password_hashing",
     "analyst",
-    "committed_demo",
-    "dify_server",
-    "make_user",
 ]
