@@ -14,6 +14,12 @@ from django.conf import settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Support modules with assertions (helpers shared by test modules): their failures are reported
+# with the same detail as the test modules' own asserts.
+pytest.register_assert_rewrite(
+    "tests.hawk.admin.support", "tests.hawk.streaming.support", "tests.live"
+)
+
 
 def _reachable(url: str) -> bool:
     parsed = urlparse(url)

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from hawk.hedge.resources import HedgeResource
 from hawk.web.openapi import ErrorSerializer
 
-# Real responses of the demo data, written by tests/hawk/test_hedge_examples.py.
+# Real responses of the demo data, written by tests/hawk/api/test_hedge_examples.py.
 EXAMPLES = Path(__file__).resolve().parent / "examples" / "hedge.json"
 
 

@@ -16,10 +16,6 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.hawk.streaming.conftest import committed_demo, live_server_url, make_user
-
-__all__ = ["committed_demo", "live_server_url", "make_user"]
-
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 EXAMPLES_PER_OPERATION = 20

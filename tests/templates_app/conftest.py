@@ -1,7 +1,8 @@
-"""Fixtures shared with the streaming tests: committed demo data and committed users (real runs
-read the database from their own threads), and the built-in analyst instead of any Dify."""
+"""Fixtures shared with the streaming tests (tests/live.py): committed demo data and committed
+users (real runs read the database from their own threads), and the built-in analyst instead of
+any Dify."""
 
-from tests.hawk.streaming.conftest import (
+from tests.live import (
     _builtin_unless_dify_server,
     _fast_password_hashing,
     committed_demo,

@@ -12,7 +12,7 @@ from templates_app.models import (
     Variant,
 )
 from templates_app.services import template_create
-from tests.hawk.test_admin import (
+from tests.hawk.admin.support import (
     admin_url,
     assert_change_page_loads,
     assert_changelist_lists,

@@ -1,15 +1,7 @@
-"""Fixtures of the analysis tests: the Dify stand-in, and Dify clients closed after each test."""
+"""Fixtures of the analysis tests (tests/live.py): Dify clients closed after each test, and the
+built-in analyst unless a test asks for the Dify stand-in (the budget tests run real runs on
+committed demo data, tests/hawk/conftest.py)."""
 
-import pytest
+from tests.live import _builtin_unless_dify_server, _close_dify_clients
 
-from hawk.analysis.dify import close_dify_clients
-from tests.dify_fixtures import dify_server
-
-__all__ = ["dify_server"]
-
-
-@pytest.fixture(autouse=True)
-async def _close_dify_clients():
-    """The pooled httpx clients belong to the test's event loop, which ends with the test."""
-    yield
-    await close_dify_clients()
+__all__ = ["_builtin_unless_dify_server", "_close_dify_clients"]

@@ -20,7 +20,7 @@ from hawk.analysis.builtin.markdown import MAX_TABLE_ROWS
 from hawk.analysis.quality import check_numbers
 from hawk.pipeline.context import facts_block
 from hawk.pipeline.facts import Facts, compute_facts
-from tests.hawk.facts.builders import (
+from tests.hawk.pipeline.facts.builders import (
     BUSINESS_DATE,
     allocation,
     booking_model_row,

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hawk.models import AgentRun
-from tests.hawk.streaming.conftest import PROMPT
+from tests.live import PROMPT
 
 
 def ask(*args: str, **options: object) -> str:

@@ -1,7 +1,6 @@
 """POST /hawk-agent/process-prompt through a real ASGI server (uvicorn on 127.0.0.1), read with
 httpx as a client would: frames split on blank lines, each `data: {json}` or a `: ping`."""
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -14,12 +13,12 @@ import pytest
 from hawk.database.threads import release_connection
 from hawk.models import AgentRun
 from hawk.pipeline.run import events as run_events_module
-from tests.hawk.streaming.conftest import PROMPT
+from tests.hawk.streaming.support import PING, parse_frame, read_frames
+from tests.live import PROMPT
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
 
 PATH = "/hawk-agent/process-prompt"
-PING = ": ping"
 
 
 def auth(token: str) -> dict[str, str]:
@@ -39,25 +38,6 @@ def open_stream(url: str, token: str, **body: Any) -> Iterator[httpx.Response]:
         client.stream("POST", PATH, json=body, headers=sse_headers(token)) as response,
     ):
         yield response
-
-
-def read_frames(response: httpx.Response) -> Iterator[str]:
-    """The frames of the stream: the text between blank lines."""
-    buffer = ""
-    for text in response.iter_text():
-        buffer += text
-        *frames, buffer = buffer.split("\n\n")
-        yield from frames
-    assert buffer == "", f"the stream ended inside a frame: {buffer[:80]!r}"
-
-
-def parse_frame(frame: str) -> dict[str, Any] | None:
-    """The event of a data frame; None for a ping. Anything else fails the test."""
-    if frame == PING:
-        return None
-    assert not frame.startswith("data: data:"), "an event wrapped twice"
-    assert frame.startswith("data: {") and "\n" not in frame, frame[:120]
-    return json.loads(frame.removeprefix("data: "))
 
 
 def events_of(frames: list[str]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from hawk.models import AgentRun
 from hawk.pipeline.run import control as run_control
-from tests.hawk.streaming.conftest import PROMPT
+from tests.live import PROMPT
 
 RUNS = "/hawk-agent/runs"
 NOW = timezone.now()

@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from hawk.api import consumers
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
-from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
+from tests.live import PROMPT, stored_run, wait_for_status
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
 

@@ -29,13 +29,8 @@ from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
 from tests.conftest import restore_roles
 from tests.hawk.demo import load_demo_data
-from tests.hawk.streaming.conftest import (  # noqa: F401  (fixtures of the streaming tests)
-    PROMPT,
-    _builtin_unless_dify_server,
-    _close_dify_clients,
-    live_server_url,
-)
-from tests.hawk.streaming.test_process_prompt_sse import parse_frame, read_frames
+from tests.hawk.streaming.support import parse_frame, read_frames
+from tests.live import PROMPT
 from tests.tcp_proxy import TcpProxy
 
 # django_db: each test's own transaction sees what the server's threads commit (read committed).

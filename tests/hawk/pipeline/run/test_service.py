@@ -21,7 +21,7 @@ from hawk.pipeline.prepare import PromptInput, prepare
 from hawk.pipeline.run import RunRequest, run_as_events, run_events
 from hawk.pipeline.run import control as run_control
 from tests.dify_server import USAGE
-from tests.hawk.streaming.conftest import PROMPT, stored_run, wait_for_status
+from tests.live import PROMPT, stored_run, wait_for_status
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
 

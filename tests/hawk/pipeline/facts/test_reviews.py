@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from hawk.pipeline.facts import compute_facts
-from tests.hawk.facts.builders import (
+from tests.hawk.pipeline.facts.builders import (
     booking_model_row,
     currency,
     effectiveness_test,

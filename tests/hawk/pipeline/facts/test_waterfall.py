@@ -5,7 +5,7 @@ from typing import Any
 
 from hawk.pipeline.facts import compute_facts
 from hawk.pipeline.facts.waterfall import lot_floor
-from tests.hawk.facts.builders import (
+from tests.hawk.pipeline.facts.builders import (
     buffer_rule,
     capacity_records,
     currency,

@@ -27,7 +27,7 @@ from hawk.bundles.tables import MODEL_OF_TABLE, TABLE_NAMES, columns_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = Path(__file__).resolve().parents[3]
 # CI copies shared/ beside the clone, as it sits beside a developer's checkout.
 SCHEMA_PATH = REPOSITORY.parent / "shared" / "design" / "HAWK_SCHEMA.md"
 HAWK_TYPES = {

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from hawk.pipeline.facts import compute_facts
-from tests.hawk.facts.builders import (
+from tests.hawk.pipeline.facts.builders import (
     BUSINESS_DATE,
     allocation,
     capacity_records,

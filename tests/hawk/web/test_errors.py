@@ -39,7 +39,7 @@ def test_a_malformed_client_request_id_is_replaced(client):
     assert len(response["X-Request-ID"]) == 32
 
 
-@pytest.mark.urls("tests.hawk.urls_with_failures")
+@pytest.mark.urls("tests.hawk.web.urls_with_failures")
 @pytest.mark.parametrize("path", ["/test-failure/plain", "/test-failure/api"])
 def test_an_unexpected_error_is_a_500_without_internals(path, caplog):
     client = Client(raise_request_exception=False)

@@ -216,6 +216,9 @@ def test_rows_of_a_transaction_that_rolls_back_are_never_served(committed_book):
     assert amount_seen_elsewhere() == Decimal(100)
 
 
+# Another connection reading while a write is open: SQLite's shared in-memory test database
+# locks the table instead.
+@pytest.mark.postgres
 def test_other_requests_never_see_rows_that_are_not_committed(committed_book):
     with transaction.atomic():
         set_position(committed_book, 999)

@@ -8,7 +8,7 @@ from hawk.pipeline.facts.rates import (
     stale_quotes,
     usd_conversion,
 )
-from tests.hawk.facts.builders import NOW, rate
+from tests.hawk.pipeline.facts.builders import NOW, rate
 
 
 def to_usd(currency_code: str, amount: str, *rates: dict) -> Decimal | None:

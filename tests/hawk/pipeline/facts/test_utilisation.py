@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from hawk.pipeline.facts import compute_facts
-from tests.hawk.facts.builders import (
+from tests.hawk.pipeline.facts.builders import (
     capacity_records,
     currency,
     entity,

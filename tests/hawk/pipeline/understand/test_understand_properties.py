@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from hawk.pipeline.understand import INTENTS, Understanding, understand
 from hawk.pipeline.vocabulary import SYMBOL_CURRENCIES, phrase_key
-from tests.hawk.test_understand import VOCABULARY
+from tests.hawk.pipeline.understand.support import VOCABULARY
 
 TODAY = datetime.date(2026, 11, 22)
 UNITS = (Decimal(1), Decimal(1000), Decimal(1_000_000), Decimal(1_000_000_000))

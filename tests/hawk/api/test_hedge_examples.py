@@ -1,6 +1,6 @@
 """The OpenAPI examples of /api/hedge are real responses of the demo data, kept in step.
 
-`pytest tests/hawk/test_hedge_examples.py --write-examples` rewrites
+`pytest tests/hawk/api/test_hedge_examples.py --write-examples` rewrites
 hawk/api/examples/hedge.json from the responses; without the option the test fails when the
 committed examples no longer match what the API answers.
 """
@@ -37,7 +37,7 @@ def test_the_openapi_examples_are_real_responses_of_the_demo_data(api_client, de
         EXAMPLES.write_text(examples)
     assert EXAMPLES.read_text() == examples, (
         "the examples differ from the API's answers: run "
-        "pytest tests/hawk/test_hedge_examples.py --write-examples"
+        "pytest tests/hawk/api/test_hedge_examples.py --write-examples"
     )
 
 

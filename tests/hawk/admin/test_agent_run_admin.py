@@ -2,7 +2,7 @@
 and the timings readable."""
 
 from hawk.models import AgentRun
-from tests.hawk.test_admin import change_url
+from tests.hawk.admin.support import change_url
 
 ANSWER = """## Decision: PASS
 

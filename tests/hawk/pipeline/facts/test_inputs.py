@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from hawk.pipeline.facts import FactsInput
 from hawk.pipeline.facts.inputs import facts_input
-from tests.hawk.facts.builders import BUSINESS_DATE, NOW, currency
+from tests.hawk.pipeline.facts.builders import BUSINESS_DATE, NOW, currency
 
 PARAMETERS = {
     "currency": "CNY",

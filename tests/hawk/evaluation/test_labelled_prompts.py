@@ -1,6 +1,6 @@
-"""The labelled prompts (tests/hawk/data): how well the understanding stage reads prompts as
-operations staff write them. The held-out part was written before any tuning and is only
-measured; its thresholds are the issue's."""
+"""The labelled prompts (tests/hawk/evaluation/data): how well the understanding stage reads
+prompts as operations staff write them. The held-out part was written before any tuning and is
+only measured; its thresholds are the issue's."""
 
 import datetime
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 
 from hawk.evaluation.labelled import LabelledPrompt, load_labelled, score_understanding
 from hawk.pipeline.understand import Understanding, understand
-from tests.hawk.test_understand import VOCABULARY
+from tests.hawk.pipeline.understand.support import VOCABULARY
 
 DATA = Path(__file__).parent / "data"
 TODAY = datetime.date(2026, 11, 22)

@@ -1,0 +1,17 @@
+"""Fixtures of the run service tests (tests/live.py): committed demo data and users (runs read
+the database from their own threads), the built-in analyst unless a test asks for the Dify
+stand-in, and Dify clients closed after each test."""
+
+from tests.live import (
+    _builtin_unless_dify_server,
+    _close_dify_clients,
+    _fast_password_hashing,
+    analyst,
+)
+
+__all__ = [
+    "_builtin_unless_dify_server",
+    "_close_dify_clients",
+    "_fast_password_hashing",
+    "analyst",
+]
