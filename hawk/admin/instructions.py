@@ -3,11 +3,12 @@
 from django.contrib import admin
 
 from hawk.admin.columns import amount_column
+from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import DealBooking, GlEntry, HedgeBusinessEvent, HedgeInstruction
 
 
 @admin.register(HedgeInstruction)
-class HedgeInstructionAdmin(admin.ModelAdmin):
+class HedgeInstructionAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "instruction_id",
         "order_id",
@@ -43,7 +44,7 @@ class HedgeInstructionAdmin(admin.ModelAdmin):
 
 
 @admin.register(HedgeBusinessEvent)
-class HedgeBusinessEventAdmin(admin.ModelAdmin):
+class HedgeBusinessEventAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "event_id",
         "instruction_id",
@@ -78,7 +79,7 @@ class HedgeBusinessEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(DealBooking)
-class DealBookingAdmin(admin.ModelAdmin):
+class DealBookingAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "deal_booking_id",
         "event_id",
@@ -107,7 +108,7 @@ class DealBookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlEntry)
-class GlEntryAdmin(admin.ModelAdmin):
+class GlEntryAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "gl_entry_id",
         "event_id",

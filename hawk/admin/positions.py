@@ -3,11 +3,12 @@
 from django.contrib import admin
 
 from hawk.admin.columns import amount_column
+from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import Allocation, HedgeEffectiveness, PositionNav
 
 
 @admin.register(PositionNav)
-class PositionNavAdmin(admin.ModelAdmin):
+class PositionNavAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "nav_id",
         "entity",
@@ -36,7 +37,7 @@ class PositionNavAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "allocation_id",
         "request_id",
@@ -67,7 +68,7 @@ class AllocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(HedgeEffectiveness)
-class HedgeEffectivenessAdmin(admin.ModelAdmin):
+class HedgeEffectivenessAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "effectiveness_id",
         "hedge_relationship_id",

@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from hawk.admin.columns import alias_text, amount_column
+from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import (
     BufferConfiguration,
     Currency,
@@ -24,7 +25,7 @@ ENTITY_SEARCH = ("entity__entity_id", "entity__entity_name")
 
 
 @admin.register(Currency)
-class CurrencyAdmin(SimpleHistoryAdmin):
+class CurrencyAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "currency_code",
         "currency_name",
@@ -48,7 +49,7 @@ class CurrencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "entity_id",
         "entity_name",
@@ -66,7 +67,7 @@ class EntityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HedgingFramework)
-class HedgingFrameworkAdmin(SimpleHistoryAdmin):
+class HedgingFrameworkAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "framework_id",
         "entity",
@@ -84,7 +85,7 @@ class HedgingFrameworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BufferConfiguration)
-class BufferConfigurationAdmin(SimpleHistoryAdmin):
+class BufferConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "buffer_rule_id",
         "entity",
@@ -101,7 +102,7 @@ class BufferConfigurationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OverlayConfiguration)
-class OverlayConfigurationAdmin(SimpleHistoryAdmin):
+class OverlayConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "overlay_id",
         "entity",
@@ -117,7 +118,7 @@ class OverlayConfigurationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ThresholdConfiguration)
-class ThresholdConfigurationAdmin(SimpleHistoryAdmin):
+class ThresholdConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "threshold_id",
         "threshold_type",
@@ -135,7 +136,7 @@ class ThresholdConfigurationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WaterfallLogicConfiguration)
-class WaterfallLogicConfigurationAdmin(SimpleHistoryAdmin):
+class WaterfallLogicConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "waterfall_id",
         "waterfall_type",
@@ -150,7 +151,7 @@ class WaterfallLogicConfigurationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InstructionEventConfig)
-class InstructionEventConfigAdmin(SimpleHistoryAdmin):
+class InstructionEventConfigAdmin(WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "config_id",
         "booking_model",
@@ -167,7 +168,7 @@ class InstructionEventConfigAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CurrencyRate)
-class CurrencyRateAdmin(admin.ModelAdmin):
+class CurrencyRateAdmin(WritableSourceMixin, admin.ModelAdmin):
     list_display = ("rate_id", "currency_pair", "rate_type", "rate_value", "effective_date")
     list_filter = ("rate_type", "currency_pair", "effective_date")
     search_fields = ("=rate_id", "currency_pair")

@@ -3,10 +3,12 @@
 import re
 from typing import Any
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 
 from hawk.bundles.errors import BundleError, BundleRejected
 from hawk.bundles.validate import BUNDLE, TypedBundle, TypedRow, TypedTable
+from hawk.database.privileges import read_only_message, writable_tables
+from hawk.database.routers import HAWK_TABLES, hawk_alias
 from hawk.datacache.invalidation import tables_written
 from hawk.models import BusinessDate, ids
 from hawk.models.fields import HawkIdField
@@ -22,8 +24,11 @@ def load_bundle(
     Bulk writes send no signals, so the cache generations are bumped here (now and after
     commit, see datacache.invalidation), and the audit trail of the tables that keep one is
     written here too (one history row per written row, by `user`, with `reason`)."""
+    _refuse_read_only(bundle)
     try:
-        with transaction.atomic():
+        # The HAWK tables may live in a database of their own (live mode), the business date
+        # and the audit trail stay in the product's: all of it commits or none.
+        with transaction.atomic(), transaction.atomic(using=hawk_alias()):
             if replace:
                 _empty_tables(bundle.tables)
             audit = Audit(user, reason)
@@ -31,11 +36,23 @@ def load_bundle(
             if bundle.business_date is not None:
                 BusinessDate.set(bundle.business_date)
             # Foreign keys are checked at commit; check now so a failure names this load.
-            connection.check_constraints(table_names=list(counts))
+            connections[hawk_alias()].check_constraints(table_names=list(counts))
             tables_written(_written_tables(bundle))
     except DatabaseError as exc:
         raise BundleRejected([_database_error(exc)]) from exc
     return counts
+
+
+def _refuse_read_only(bundle: TypedBundle) -> None:
+    """A read-only HAWK database account: the load is refused whole, naming the tables."""
+    writable = writable_tables()
+    errors = [
+        BundleError(table.name, None, None, read_only_message(table.name))
+        for table in bundle.tables
+        if table.name in HAWK_TABLES and table.name not in writable
+    ]
+    if errors:
+        raise BundleRejected(errors)
 
 
 def _written_tables(bundle: TypedBundle) -> list[str]:
@@ -49,7 +66,7 @@ def _empty_tables(tables: list[TypedTable]) -> None:
     """Delete without Django's collector: it would load every row to look for PROTECT
     references, which validation has already ruled out (and the database still enforces)."""
     for table in reversed(tables):
-        table.model._base_manager.all()._raw_delete(connection.alias)
+        table.model._base_manager.all()._raw_delete(hawk_alias())
 
 
 def _write_named(table: TypedTable, audit: "Audit") -> int:

@@ -15,6 +15,8 @@ from hawk.bundles.errors import BundleRejected
 from hawk.bundles.load import load_bundle
 from hawk.bundles.reader import RawBundle, RawTable
 from hawk.bundles.validate import validate_bundle
+from hawk.database.privileges import ensure_writable
+from hawk.database.routers import hawk_alias
 from hawk.hedge.resources import HedgeResource
 from hawk.hedge.rows import RowFormat
 from hawk.hedge.selectors import hedge_row_get
@@ -43,7 +45,8 @@ def hedge_row_update(
     pk_column = _pk_column(resource)
     if values.get(pk_column, key) != key:
         raise HawkError.invalid_field(pk_column, "the key of a row cannot change")
-    with transaction.atomic():
+    ensure_writable(resource.table)
+    with transaction.atomic(using=hawk_alias()):
         stored = RowFormat(resource.model).instance(hedge_row_get(resource=resource, key=key))
         merged = {**stored, **_stamps(resource, user, "modified"), **values, pk_column: key}
         return _load_one(resource, merged, user, reason="api update")
@@ -52,6 +55,7 @@ def hedge_row_update(
 def hedge_row_delete(*, resource: HedgeResource, key: str, user: Any) -> None:
     """Delete one row; a row others still reference is a 409. The delete signal bumps the
     cache and writes the history record (by `user`)."""
+    ensure_writable(resource.table)
     row = hedge_row_get(resource=resource, key=key)
     # simple_history reads the user of a delete from the instance.
     row._history_user = user  # type: ignore[attr-defined]
@@ -78,6 +82,7 @@ def _stamps(resource: HedgeResource, user: Any, kind: str) -> dict[str, Any]:
 
 
 def _load_one(resource: HedgeResource, values: dict[str, Any], user: Any, *, reason: str) -> str:
+    ensure_writable(resource.table)
     if not isinstance(values, dict):
         raise HawkError("invalid_json", "the body must be a JSON object of columns")
     raw = RawBundle(tables={resource.table: RawTable(resource.table, [values])})

@@ -29,6 +29,7 @@ STATUS_OF_CODE = {
     "method_not_allowed": 405,
     "not_acceptable": 406,
     "conflict": 409,
+    "read_only_source": 409,  # the HAWK database account may not write that table
     "payload_too_large": 413,
     "rate_limited": 429,
     "cancelled": 499,  # the run was stopped (nginx's "client closed request")

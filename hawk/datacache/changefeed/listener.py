@@ -59,8 +59,10 @@ class Listener:
             self._connected(True)
             logger.info("change-feed listener connected")
             while not self.stopping.is_set():
-                for notification in connection.notifies(timeout=1.0):
-                    self._heard(connection, notification.payload)
+                # The generator holds the connection's lock: read the tables first, then query.
+                heard = [n.payload for n in connection.notifies(timeout=1.0, stop_after=1)]
+                for table in heard:
+                    self._heard(connection, table)
 
     def _heard(self, connection: psycopg.Connection, table: str) -> None:
         row = connection.execute(_LAG, [table]).fetchone()
