@@ -246,6 +246,9 @@ if HAWK_DATABASE_URL:
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
     _hawk_database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+    # The product's views (hawk.database.live_views) first: they add the product's own columns
+    # to the platform's tables that lack them.
+    _hawk_database["OPTIONS"]["options"] = "-c search_path=hawk_agent,public"
     # The test runner must never create, flush or drop the platform's database: under test the
     # alias is the test database of DATABASE_URL.
     _hawk_database["TEST"] = {"MIRROR": "default"}

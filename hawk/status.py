@@ -18,6 +18,7 @@ import hawk
 from cache_admin.services import cache_report
 from hawk.analysis.budgets import budget_status
 from hawk.analysis.dify import dify_circuit_state, dify_configured
+from hawk.datacache.changefeed.state import feed_status
 from hawk.models import AgentRun, Entity, PositionNav
 from templates_app.models import PromptTemplate
 
@@ -127,6 +128,7 @@ def system_status() -> dict[str, Any]:
             )
         },
         "analysis_backend": "dify" if dify["status"] != "not_configured" else "builtin",
+        "change_feed": feed_status(),
         "budget": {
             "llm_cost_today": str(cost["cost"] or Decimal(0)),
             # The overall daily and monthly budgets (HAWK_BUDGET_*): limit, used, remaining.

@@ -29,6 +29,7 @@ class SystemStatusApi(APIView):
                     "cache": serializers.DictField(),
                     "analysis_backend": serializers.ChoiceField(["dify", "builtin"]),
                     "budget": serializers.DictField(),
+                    "change_feed": serializers.DictField(),
                 },
             )
         },

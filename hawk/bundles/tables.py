@@ -3,6 +3,7 @@
 from django.db import models
 
 from hawk import models as hawk
+from hawk.database.schema import DATERANGE_COLUMNS
 from hawk.models.fields import KnownValuesField
 
 BUNDLE_FORMAT = "hawk-bundle/1"
@@ -32,11 +33,6 @@ MODEL_OF_TABLE: dict[str, type[models.Model]] = {
     model._meta.db_table: model for model in LOAD_ORDER
 }
 TABLE_NAMES: tuple[str, ...] = tuple(MODEL_OF_TABLE)
-
-
-# Columns whose HAWK type has no Django field on every database: the model keeps them as text,
-# and a bundle checks the text is what Postgres writes for that type.
-DATERANGE_COLUMNS: frozenset[tuple[str, str]] = frozenset({("hedging_framework", "period")})
 
 
 def table_name(model: type[models.Model]) -> str:

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
 
+from hawk.database.live_views import EXTENSION_COLUMNS, view_installed
 from hawk.database.routers import hawk_alias, is_hawk_model
 
 # Kinds of type: a model and the database agree when their types are of one kind (a varchar's
@@ -33,6 +34,10 @@ _KINDS = (
     ("json", "json"),
 )
 
+# Columns whose HAWK type has no Django field on every database: the model keeps them as text,
+# and a bundle checks the text is what Postgres writes for that type.
+DATERANGE_COLUMNS: frozenset[tuple[str, str]] = frozenset({("hedging_framework", "period")})
+
 _COLUMNS = """
     SELECT table_name, column_name, data_type
     FROM information_schema.columns
@@ -54,8 +59,11 @@ def hawk_models() -> list[type[models.Model]]:
 
 def _expected(model: type[models.Model], alias: str) -> dict[str, str]:
     connection = connections[alias]
+    table = model._meta.db_table
     return {
-        field.column: type_kind(field.db_type(connection) or "")
+        field.column: "daterange"
+        if (table, field.column) in DATERANGE_COLUMNS
+        else type_kind(field.db_type(connection) or "")
         for field in model._meta.concrete_fields
     }
 
@@ -79,13 +87,29 @@ def schema_problems(alias: str | None = None) -> list[str]:
         if table not in actual:
             problems.append(f"table {table} is missing")
             continue
-        for column, kind in columns.items():
-            found = actual[table].get(column)
-            if found is None:
-                problems.append(f"{table}.{column} is missing")
-            elif found != kind:
-                problems.append(f"{table}.{column} is {found}, expected {kind}")
+        problems += _column_problems(table, columns, actual[table])
+        if _lacks_extensions(table, actual[table]) and not view_installed(table, alias):
+            problems.append(
+                f"{table} lacks the product's columns {', '.join(EXTENSION_COLUMNS[table])} and "
+                f"the view that supplies them is not installed (manage.py install_change_feed)"
+            )
     return problems
+
+
+def _column_problems(table: str, wanted: dict[str, str], actual: dict[str, str]) -> list[str]:
+    """The platform's columns only: the product's own (live_views) may be absent."""
+    problems = []
+    for column, kind in wanted.items():
+        found = actual.get(column)
+        if found is None and column not in EXTENSION_COLUMNS.get(table, ()):
+            problems.append(f"{table}.{column} is missing")
+        elif found is not None and found != kind:
+            problems.append(f"{table}.{column} is {found}, expected {kind}")
+    return problems
+
+
+def _lacks_extensions(table: str, actual: dict[str, str]) -> bool:
+    return any(column not in actual for column in EXTENSION_COLUMNS.get(table, ()))
 
 
 def check_hawk_schema(alias: str | None = None) -> None:
