@@ -53,10 +53,11 @@ _STATUS = (
 )
 # Grouped on the server, so a large transaction never reaches Python row by row. A change
 # reads "table public.x: UPDATE: ...", a truncate "table public.x, public.y: TRUNCATE: ...";
-# with include-xids off, a commit reads "COMMIT".
+# with include-xids off, a commit reads "COMMIT". Empty transactions are kept: the reader's
+# heartbeat is one (a message is no change), and its COMMIT is what the slot advances to.
 _PEEK = """WITH changes AS MATERIALIZED (
     SELECT lsn, data FROM pg_logical_slot_peek_changes(
-        %s, NULL, %s, 'include-xids', '0', 'skip-empty-xacts', '1')
+        %s, NULL, %s, 'include-xids', '0', 'skip-empty-xacts', '0')
 )
 SELECT split_part(data, ': ', 1), count(*), max(lsn)::text FROM changes GROUP BY 1"""
 _CREATE = f"SELECT pg_create_logical_replication_slot(%s, '{PLUGIN}')"

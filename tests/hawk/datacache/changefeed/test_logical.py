@@ -101,6 +101,25 @@ def test_the_reader_bumps_then_advances_the_slot(hawk_db, worker):
 
 
 @pytest.mark.postgres
+def test_the_reader_advances_past_wal_without_a_change_here(hawk_db, worker):
+    installed(worker)
+    assert worker.call("start_reader")
+    with pytest.raises(RuntimeError), hawk_db.transaction():
+        hawk_db.execute(WRITES["update"])
+        raise RuntimeError("roll back: WAL, but no commit to advance to")
+    flushed = hawk_db.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()[0]
+    wait_until(
+        lambda: hawk_db.execute(
+            "SELECT %s::pg_lsn <= confirmed_flush_lsn FROM pg_replication_slots "
+            "WHERE slot_name = %s",
+            [flushed, SLOT],
+        ).fetchone()[0],
+        "the heartbeat to let the slot advance",
+    )
+    assert worker.call("read") == {"rows": SEEDED, "status": "hit"}
+
+
+@pytest.mark.postgres
 def test_a_dropped_slot_bumps_everything_and_the_reader_recreates_it(hawk_db, worker):
     installed(worker)
     hawk_db.execute("SELECT pg_drop_replication_slot(%s)", [SLOT])
