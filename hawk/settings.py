@@ -5,6 +5,7 @@ names the variable (ImproperlyConfigured), so a typo never turns into a silent d
 """
 
 import os
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -266,6 +267,9 @@ HAWK_CHANGE_FEED = env_str(
 if HAWK_CHANGE_FEED not in {"triggers", "logical", "off"}:
     raise ImproperlyConfigured("HAWK_CHANGE_FEED must be one of triggers, logical, off")
 HAWK_CHANGE_FEED_SLOT = env_str("HAWK_CHANGE_FEED_SLOT", "hawk_agent")
+# Postgres's own rule for slot names; it also makes the name safe to print in SQL for a DBA.
+if not re.fullmatch(r"[a-z0-9_]{1,63}", HAWK_CHANGE_FEED_SLOT):
+    raise ImproperlyConfigured("HAWK_CHANGE_FEED_SLOT: 1 to 63 of a-z, 0-9 and _")
 # How often the logical-mode reader polls its slot, and the listener's reconnect back-off.
 HAWK_CHANGE_FEED_POLL_SECONDS = env_float("HAWK_CHANGE_FEED_POLL_SECONDS", 0.5, minimum=0.01)
 HAWK_CHANGE_FEED_RECONNECT_SECONDS = env_float(

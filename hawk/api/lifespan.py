@@ -11,6 +11,7 @@ from hawk.database.routers import live_mode
 from hawk.database.schema import check_hawk_schema
 from hawk.database.threads import call_and_release
 from hawk.datacache.changefeed.listener import start_listener, stop_listener
+from hawk.datacache.changefeed.reader import start_reader, stop_reader
 from hawk.telemetry.lifespan import forget_live_gauges
 
 logger = logging.getLogger(__name__)
@@ -20,10 +21,12 @@ def start_worker() -> None:
     if live_mode():
         call_and_release(check_hawk_schema)
     start_listener()
+    start_reader()
 
 
 def stop_worker() -> None:
     stop_listener()
+    stop_reader()
     forget_live_gauges()
 
 

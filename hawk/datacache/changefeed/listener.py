@@ -88,7 +88,7 @@ def conninfo(alias: str) -> str:
     params.pop("context", None)
     params.pop("prepare_threshold", None)
     return psycopg.conninfo.make_conninfo(
-        **{key: value for key, value in params.items() if isinstance(value, str | int)}
+        "", **{key: value for key, value in params.items() if isinstance(value, str | int)}
     )
 
 

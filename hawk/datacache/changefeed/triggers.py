@@ -49,7 +49,7 @@ def _installed() -> bool:
     return bool(STATE.installed)
 
 
-def _savepoint_if_in_transaction(alias: str) -> contextlib.AbstractContextManager:
+def savepoint_if_in_transaction(alias: str) -> contextlib.AbstractContextManager:
     # A failed read must not break the caller's transaction.
     if connections[alias].in_atomic_block:
         return transaction.atomic(using=alias)
@@ -64,7 +64,7 @@ def feed_generations(tables: Iterable[str]) -> dict[str, int]:
         return {}
     alias = hawk_alias()
     try:
-        with _savepoint_if_in_transaction(alias), connections[alias].cursor() as cursor:
+        with savepoint_if_in_transaction(alias), connections[alias].cursor() as cursor:
             cursor.execute(_READ, [covered])
             rows = cursor.fetchall()
     except DatabaseError as exc:

@@ -1,0 +1,98 @@
+"""A worker process of the product in logical mode, driven by the logical-feed tests: it reads
+one JSON command a line on stdin and answers one JSON line on stdout. Run with
+`python -m tests.hawk.datacache.changefeed.worker` and DATABASE_URL at the private cluster.
+A support module, not a test module."""
+
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hawk.settings")
+django.setup()
+
+from django.core.cache import cache  # noqa: E402 (after django.setup)
+from django.core.management import call_command  # noqa: E402
+
+from hawk.database.routers import HAWK_TABLES  # noqa: E402
+from hawk.datacache import stats  # noqa: E402
+from hawk.datacache.changefeed import logical, reader  # noqa: E402
+from hawk.datacache.store import cached_read  # noqa: E402
+from hawk.models import PositionNav  # noqa: E402
+
+
+def positions() -> list[list[str]]:
+    rows = PositionNav.objects.order_by("nav_id").values_list("nav_id", "current_position")
+    return [[nav_id, f"{amount:.2f}"] for nav_id, amount in rows]
+
+
+def read(_: dict[str, Any]) -> dict[str, Any]:
+    """One extraction of position_nav_master through the data cache."""
+    found = cached_read(
+        source="positions",
+        table="position_nav_master",
+        filters={},
+        loader=positions,
+        ttl=300,
+        tally=stats.Tally(),
+    )
+    return {"rows": found.value, "status": found.status}
+
+
+def generations(_: dict[str, Any]) -> dict[str, Any]:
+    """The generations as the shared cache holds them, read without bumping any."""
+    return {table: cache.get(f"gen:{table}") for table in sorted(HAWK_TABLES)}
+
+
+def unread(_: dict[str, Any]) -> list[str]:
+    return sorted(logical.unread_tables(HAWK_TABLES))
+
+
+def command(request: dict[str, Any]) -> str:
+    out = io.StringIO()
+    call_command("install_change_feed", *request["args"], stdout=out)
+    return out.getvalue()
+
+
+def start_reader(_: dict[str, Any]) -> bool:
+    return reader.start_reader() is not None
+
+
+def stop_reader(_: dict[str, Any]) -> bool:
+    reader.stop_reader()
+    return True
+
+
+def connected(_: dict[str, Any]) -> bool:
+    return reader.STATE.connected
+
+
+OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "read": read,
+    "generations": generations,
+    "unread": unread,
+    "command": command,
+    "start_reader": start_reader,
+    "stop_reader": stop_reader,
+    "connected": connected,
+}
+
+
+def main() -> None:
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = {"ok": OPERATIONS[request["op"]](request)}
+        except Exception as exc:
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(answer), flush=True)
+    reader.stop_reader()
+
+
+if __name__ == "__main__":
+    main()

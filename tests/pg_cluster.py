@@ -1,0 +1,108 @@
+"""A private PostgreSQL cluster for the tests that need server settings the shared one lacks
+(wal_level=logical): initdb into a temporary directory, started on a free port of 127.0.0.1,
+stopped and removed after the session. A support module, not a test module."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+SERVER_OPTIONS = (
+    "-c wal_level=logical -c max_replication_slots=4 -c max_wal_senders=4 -c fsync=off "
+    "-c listen_addresses=127.0.0.1"
+)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    port: int
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        with psycopg.connect(self.url(), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+def server_bindir() -> Path | None:
+    """The newest installed server's binaries (Debian's layout), or PG_BINDIR."""
+    if configured := os.environ.get("PG_BINDIR"):
+        return Path(configured)
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_major)
+    return Path(found[-1]).parent if found else None
+
+
+def _major(initdb: str) -> int:
+    version = Path(initdb).parent.parent.name
+    return int(version) if version.isdigit() else 0
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root: run them as the postgres OS user then.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def _run(command: list[str]) -> None:
+    result = subprocess.run(
+        _as_server_user(command), capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {result.stdout}{result.stderr}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _make_directory() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="hawk-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    return root
+
+
+def _start(bindir: Path, root: Path) -> Cluster:
+    data, port = root / "data", _free_port()
+    _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
+    options = f"{SERVER_OPTIONS} -c port={port} -c unix_socket_directories={root}"
+    pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "30"]
+    _run([*pg_ctl, "-o", options, "start"])
+    return Cluster(port)
+
+
+def _stop(bindir: Path, root: Path) -> None:
+    if (root / "data" / "postmaster.pid").exists():
+        _run([str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "-w", "stop"])
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def logical_cluster() -> Iterator[Cluster]:
+    """A running cluster with wal_level=logical (skipped without the server binaries, except
+    in CI, where that is a failure)."""
+    bindir = server_bindir()
+    if bindir is None or not (bindir / "initdb").exists():
+        message = "needs the PostgreSQL server binaries (initdb, pg_ctl) for a private cluster"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    root = _make_directory()
+    try:
+        yield _start(bindir, root)
+    finally:
+        _stop(bindir, root)
