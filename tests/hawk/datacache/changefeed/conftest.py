@@ -1,6 +1,6 @@
 """Fixtures of the logical-feed tests: a private cluster with wal_level=logical
 (tests/pg_cluster.py), a database there with the product's tables (migrated) and two
-positions, and a worker process of the product pointed at it (support.py, worker.py)."""
+positions, and a worker process of the product pointed at it (logical_support.py, worker.py)."""
 
 import subprocess
 import sys
