@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest eval serve bench bench-streaming bench-load demo-bundle dashboards clean
+.PHONY: run test lint typecheck pytest eval serve bench bench-freshness bench-streaming bench-load demo-bundle dashboards clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ eval: $(VENV)/.dev-installed
 ## Benchmarks (see docs/benchmarks.md); needs DATABASE_URL and REDIS_URL for the real figures.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/pipeline.py
+
+## Writes made outside Django: stale answers and the time from commit to a fresh answer.
+bench-freshness: $(VENV)/.dev-installed
+	$(BIN)/python bench/freshness.py
 
 ## Streaming over HTTP: first event, relay overhead per Dify chunk, 50 concurrent streams.
 bench-streaming: $(VENV)/.dev-installed

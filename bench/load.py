@@ -148,8 +148,10 @@ def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
     """Rows every prompt of the mix shows at least one of: positions (capacity), the CNY PB
     deposit threshold, a JPY allocation (rollover, termination), instructions (inquiry).
 
-    behind_the_cache: write with raw SQL, which bumps no cache generation: a control run that
-    must report stale reads, proving the check can see them."""
+    behind_the_cache: write with plain SQL on this process's own connection, which bumps no
+    cache generation of Django's: with the change feed on, the feed must make every answer
+    exact; with it off (the control run), stale reads must be reported, proving the check can
+    see them."""
     from hawk.models import Allocation, HedgeInstruction, PositionNav, ThresholdConfiguration
 
     def latest_position(currency: str, entity_id: str, nav_type: str) -> PositionNav:
@@ -242,9 +244,9 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare_data(users: int) -> list[str]:
-    """Migrated database with the demo bundle and templates, an empty Redis db, and `users`
-    analysts; returns their API tokens."""
+def prepare_data(users: int, change_feed: str) -> list[str]:
+    """Migrated database with the demo bundle and templates, the change feed installed (or
+    removed, for `off`), an empty Redis db, and `users` analysts; returns their API tokens."""
     ensure_database()
     import django
 
@@ -255,12 +257,18 @@ def prepare_data(users: int) -> list[str]:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
+    from hawk.datacache.changefeed.install import install as feed_install
+    from hawk.datacache.changefeed.install import uninstall as feed_uninstall
     from hawk.management.commands.bootstrap_local import DEMO_BUNDLE
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("import_hedge_data", str(DEMO_BUNDLE), "--replace", stdout=quiet)
         call_command("load_prompt_templates", stdout=quiet)
+    if change_feed == "off":
+        feed_uninstall("triggers")
+    else:
+        feed_install("triggers")
     cache.clear()
     analyst = Group.objects.get_or_create(name="analyst")[0]
     tokens = []
@@ -294,7 +302,9 @@ def _filled(input_field: dict[str, Any]) -> str:
     return FILL_BY_TYPE.get(input_field.get("type", "text"), "all")
 
 
-def start_server(workers: int, metrics_dir: str, log: IO[bytes]) -> tuple[subprocess.Popen, str]:
+def start_server(
+    workers: int, metrics_dir: str, log: IO[bytes], change_feed: str
+) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -306,6 +316,7 @@ def start_server(workers: int, metrics_dir: str, log: IO[bytes]) -> tuple[subpro
         "AGENT_RATE_LIMIT": "1000000/min",
         "DIFY_BASE_URL": "",
         "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
+        "HAWK_CHANGE_FEED": change_feed,
     }
     options = (
         f"--host 127.0.0.1 --port {port} --workers {workers} --log-level warning "
@@ -632,17 +643,24 @@ def main() -> None:
     parser.add_argument("--write-interval", type=float, default=1.0, help="seconds between writes")
     parser.add_argument("--server-log", help="also keep the server's log in this file")
     parser.add_argument(
+        "--plain-sql-writes",
+        action="store_true",
+        help="write with plain SQL on another connection, the change feed (triggers) on",
+    )
+    parser.add_argument(
         "--control-behind-the-cache",
         action="store_true",
-        help="write with raw SQL (no cache invalidation): must find stale reads",
+        help="write with plain SQL and the change feed off: must find stale reads",
     )
     args = parser.parse_args()
     if not 0 <= args.warmup < args.duration <= 1800:
         raise SystemExit("need 0 <= warmup < duration <= 1800 seconds")
-    tokens = prepare_data(args.users)
-    probes = make_probes(behind_the_cache=args.control_behind_the_cache)
+    change_feed = "off" if args.control_behind_the_cache else "triggers"
+    tokens = prepare_data(args.users, change_feed)
+    plain_sql = args.control_behind_the_cache or args.plain_sql_writes
+    probes = make_probes(behind_the_cache=plain_sql)
     with tempfile.TemporaryDirectory() as metrics_dir, tempfile.TemporaryFile() as log:
-        server, url = start_server(args.workers, metrics_dir, log)
+        server, url = start_server(args.workers, metrics_dir, log, change_feed)
         try:
             clean = asyncio.run(drive(args, url, tokens, probes))
         finally:
