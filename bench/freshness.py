@@ -1,6 +1,7 @@
 """Freshness under writes made outside Django: rounds of "commit a plain-SQL write on another
 connection, ask"; the stale answers and the time from commit to a fresh answer, with the
-change feed's listener running and stopped, side by side in one run.
+change feed's listener running and stopped, side by side in one run. Then what the trigger
+costs the platform's writers: single-row updates with and without it, alternated.
 
     make bench-freshness   (or: .venv/bin/python bench/freshness.py [--rounds 20])
 
@@ -85,6 +86,29 @@ def rounds(count: int) -> tuple[int, list[float]]:
     return stale, to_fresh
 
 
+def trigger_cost(updates: int) -> tuple[float, float]:
+    """Mean ms of a single-row autocommit UPDATE of position_nav_master without and with the
+    trigger, in alternating blocks of 100 so that machine noise hits both alike."""
+    from hawk.datacache.changefeed.install import install, uninstall
+
+    url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://")
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    with psycopg.connect(url, autocommit=True) as writer:
+        nav_id = writer.execute("SELECT min(nav_id) FROM position_nav_master").fetchone()[0]
+        for block in range(updates // 100 * 2):
+            with_trigger = block % 2 == 1
+            (install if with_trigger else uninstall)("triggers")
+            for _ in range(100):
+                started = time.perf_counter()
+                writer.execute(
+                    "UPDATE position_nav_master SET modified_by = 'bench' WHERE nav_id = %s",
+                    [nav_id],
+                )
+                timings[with_trigger].append((time.perf_counter() - started) * 1000)
+    install("triggers")
+    return statistics.mean(timings[False]), statistics.mean(timings[True])
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
@@ -93,6 +117,7 @@ def percentile(values: list[float], pct: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--updates", type=int, default=1000, help="per side, for the trigger cost")
     args = parser.parse_args()
     set_up()
     from hawk.datacache.changefeed import listener
@@ -109,6 +134,10 @@ def main() -> None:
     for name, (stale, times) in (("running", with_listener), ("stopped", without)):
         p50, p95 = statistics.median(times), percentile(times, 95)
         print(f"{name:<10} {2 * args.rounds:>8} {stale:>6} {p50:>16.2f} {p95:>8.2f}")
+    plain, triggered = trigger_cost(args.updates)
+    print(f"\n{'single-row UPDATE':<20} {'mean ms':>8}   ({args.updates} each, alternated)")
+    print(f"{'without trigger':<20} {plain:>8.3f}")
+    print(f"{'with trigger':<20} {triggered:>8.3f}   ratio {triggered / plain:.2f}x")
     sys.exit(1 if with_listener[0] or without[0] else 0)
 
 

@@ -71,8 +71,8 @@ def uninstall_sql(tables: Iterable[str]) -> str:
 
 
 def grant_sql(role: str) -> str:
-    """What a read-only account needs to read the generations."""
+    """What a read-only account needs: the generations and the views of live mode."""
     return (
         f"GRANT USAGE ON SCHEMA {SCHEMA} TO {role};\n"
-        f"GRANT SELECT ON {SCHEMA}.generation TO {role};\n"
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {role};\n"
     )
