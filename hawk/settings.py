@@ -227,6 +227,10 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
+    # A connection is checked as it leaves the pool (Django passes psycopg_pool's check): after
+    # a Postgres restart or failover the dead ones are replaced instead of failing a request
+    # each, for one round trip per checkout.
+    _database["CONN_HEALTH_CHECKS"] = True
     _database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
@@ -246,6 +250,7 @@ if HAWK_DATABASE_URL:
         "max_size": env_int("HAWK_DATABASE_POOL_MAX", 20, minimum=1),
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
+    _hawk_database["CONN_HEALTH_CHECKS"] = True
     _hawk_database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
     # The product's views (hawk.database.live_views) first: they add the product's own columns
     # to the platform's tables that lack them.

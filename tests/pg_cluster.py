@@ -26,6 +26,13 @@ SERVER_OPTIONS = (
 @dataclass(frozen=True)
 class Cluster:
     port: int
+    bindir: Path
+    root: Path
+
+    def restart(self) -> None:
+        """A real restart (fast shutdown): every connection is dropped, and notifications sent
+        while the server is down are lost."""
+        _run([*_pg_ctl(self.bindir, self.root), "-o", _options(self.port, self.root), "restart"])
 
     def url(self, database: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -79,10 +86,25 @@ def _make_directory() -> Path:
 def _start(bindir: Path, root: Path) -> Cluster:
     data, port = root / "data", _free_port()
     _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
-    options = f"{SERVER_OPTIONS} -c port={port} -c unix_socket_directories={root}"
-    pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "30"]
-    _run([*pg_ctl, "-o", options, "start"])
-    return Cluster(port)
+    _run([*_pg_ctl(bindir, root), "-o", _options(port, root), "start"])
+    return Cluster(port, bindir, root)
+
+
+def _options(port: int, root: Path) -> str:
+    return f"{SERVER_OPTIONS} -c port={port} -c unix_socket_directories={root}"
+
+
+def _pg_ctl(bindir: Path, root: Path) -> list[str]:
+    return [
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(root / "data"),
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "30",
+    ]
 
 
 def _stop(bindir: Path, root: Path) -> None:

@@ -29,11 +29,11 @@ VALUES ('NAV1', 'E1', 'CNY', '2024-01-31', 'COI', 100),
 """
 
 
-def worker_environment(database_url: str) -> dict[str, str]:
+def worker_environment(database_url: str, feed: str = "logical") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"HAWK_DATABASE_URL", "REDIS_URL"}}
     env.update(
         DATABASE_URL=database_url,
-        HAWK_CHANGE_FEED="logical",
+        HAWK_CHANGE_FEED=feed,
         HAWK_CHANGE_FEED_SLOT=SLOT,
         HAWK_CHANGE_FEED_POLL_SECONDS="0.05",
         HAWK_CHANGE_FEED_RECONNECT_SECONDS="0.1",
@@ -54,11 +54,11 @@ def drop_slot(connection: psycopg.Connection) -> None:
 class Worker:
     """The product's worker process: `call(op, ...)` sends one command, returns its answer."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, feed: str = "logical") -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.hawk.datacache.changefeed.worker"],
             cwd=ROOT,
-            env=worker_environment(database_url),
+            env=worker_environment(database_url, feed),
             text=True,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from hawk.database.routers import HAWK_TABLES
 from hawk.datacache.changefeed import logical
-from tests.hawk.datacache.changefeed.logical_support import SLOT, Worker
+from tests.hawk.datacache.changefeed.logical_support import SEED, SLOT, Worker
 
 WAIT_SECONDS = 10.0
 
@@ -164,3 +164,32 @@ def test_print_writes_the_sql_for_a_dba(settings):
 def test_other_modes_peek_at_nothing(settings):
     settings.HAWK_CHANGE_FEED = "triggers"
     assert logical.unread_tables(HAWK_TABLES) == set()
+
+
+def test_trigger_mode_stays_exact_across_a_postgres_restart(logical_database, logical_cluster):
+    """The listener's connection and every pooled connection die with the server, and a write
+    made while the listener reconnects is never announced to it: the next read is exact all
+    the same, and the listener comes back."""
+    with psycopg.connect(logical_database, autocommit=True) as seeding:
+        seeding.execute(SEED)
+    worker = Worker(logical_database, feed="triggers")
+    try:
+        worker.call("command", args=["--mode", "triggers"])
+        assert worker.call("start_listener")
+        wait_until(lambda: worker.call("connected"), "the listener connects")
+        assert worker.call("read")["status"] == "miss"
+        assert worker.call("read")["status"] == "hit"
+        logical_cluster.restart()
+        update = "UPDATE position_nav_master SET current_position = %s WHERE nav_id = 'NAV1'"
+        with psycopg.connect(logical_database, autocommit=True) as writer:
+            writer.execute(update, [7])
+        after = worker.call("read")
+        assert after["status"] == "miss"
+        assert ["NAV1", "7.00"] in after["rows"]
+        wait_until(lambda: worker.call("connected"), "the listener reconnects")
+        with psycopg.connect(logical_database, autocommit=True) as writer:
+            writer.execute(update, [8])
+        wait_until(lambda: worker.call("last_event") == "position_nav_master", "an event")
+    finally:
+        worker.call("command", args=["--mode", "triggers", "--uninstall"])
+        worker.close()

@@ -1,5 +1,5 @@
-"""A worker process of the product in logical mode, driven by the logical-feed tests: it reads
-one JSON command a line on stdin and answers one JSON line on stdout. Run with
+"""A worker process of the product (logical or trigger mode), driven by the change-feed tests:
+it reads one JSON command a line on stdin and answers one JSON line on stdout. Run with
 `python -m tests.hawk.datacache.changefeed.worker` and DATABASE_URL at the private cluster.
 A support module, not a test module."""
 
@@ -19,8 +19,9 @@ from django.core.cache import cache  # noqa: E402 (after django.setup)
 from django.core.management import call_command  # noqa: E402
 
 from hawk.database.routers import HAWK_TABLES  # noqa: E402
+from hawk.database.threads import release_connection  # noqa: E402
 from hawk.datacache import stats  # noqa: E402
-from hawk.datacache.changefeed import logical, reader  # noqa: E402
+from hawk.datacache.changefeed import listener, logical, reader  # noqa: E402
 from hawk.datacache.store import cached_read  # noqa: E402
 from hawk.models import PositionNav  # noqa: E402
 
@@ -71,6 +72,14 @@ def connected(_: dict[str, Any]) -> bool:
     return reader.STATE.connected
 
 
+def start_listener(_: dict[str, Any]) -> bool:
+    return listener.start_listener() is not None
+
+
+def last_event(_: dict[str, Any]) -> str:
+    return listener.STATE.last_event_table
+
+
 OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "read": read,
     "generations": generations,
@@ -79,6 +88,8 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "start_reader": start_reader,
     "stop_reader": stop_reader,
     "connected": connected,
+    "start_listener": start_listener,
+    "last_event": last_event,
 }
 
 
@@ -90,8 +101,11 @@ def main() -> None:
             answer = {"ok": OPERATIONS[request["op"]](request)}
         except Exception as exc:
             answer = {"error": f"{type(exc).__name__}: {exc}"}
+        # As at the end of a request of the server: the connection goes back to the pool.
+        release_connection()
         print(json.dumps(answer), flush=True)
     reader.stop_reader()
+    listener.stop_listener()
 
 
 if __name__ == "__main__":
