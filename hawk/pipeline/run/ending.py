@@ -37,6 +37,8 @@ class Ending:
     channel: str
     prompt: str
     session_id: str
+    msg_uid: str
+    instruction_id: str
     status: str  # cancelled | failed
     answer: str
     usage: dict[str, Any]
@@ -55,6 +57,8 @@ class Ending:
                 "channel": self.channel,
                 "prompt": self.prompt,
                 "session_id": self.session_id,
+                "msg_uid": self.msg_uid,
+                "instruction_id": self.instruction_id,
             },
         )
         run_finish(

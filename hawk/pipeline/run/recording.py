@@ -128,6 +128,8 @@ def _ending(run: RunRequest, answer: Answer, status: str, error: dict) -> Ending
         channel=run.channel,
         prompt=run.request.prompt,
         session_id=run.session_id,
+        msg_uid=run.msg_uid,
+        instruction_id=run.instruction_id,
         status=status,
         answer=answer.text,
         usage=answer.usage,
