@@ -17,7 +17,10 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Support modules with assertions (helpers shared by test modules): their failures are reported
 # with the same detail as the test modules' own asserts.
 pytest.register_assert_rewrite(
-    "tests.hawk.admin.support", "tests.hawk.streaming.support", "tests.live"
+    "tests.hawk.admin.support",
+    "tests.hawk.pipeline.run.support",
+    "tests.hawk.streaming.support",
+    "tests.live",
 )
 
 
