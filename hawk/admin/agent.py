@@ -15,6 +15,10 @@ from hawk.models import AgentRun, BusinessDate
 
 @admin.register(BusinessDate)
 class BusinessDateAdmin(admin.ModelAdmin):
+    """Set: add (once) or edit the one row. Clear (today, UTC, from then on): delete it. A
+    change bumps the table's cache generation, so the next run uses it
+    (also `manage.py set_business_date`)."""
+
     list_display = ("business_date", "updated_at")
     readonly_fields = ("updated_at",)
 

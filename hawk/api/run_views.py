@@ -163,6 +163,8 @@ class RunSerializer(serializers.ModelSerializer):
             "template",
             "template_version",
             "session_id",
+            "msg_uid",
+            "instruction_id",
             "records",
             "cache_status",
             "answer_cache",
@@ -203,6 +205,8 @@ class RunFilterSerializer(serializers.Serializer):
     intent = serializers.CharField(required=False, max_length=20)
     status = serializers.ChoiceField(choices=AgentRun.Status.choices, required=False)
     since = serializers.DateTimeField(required=False)
+    msg_uid = serializers.CharField(required=False, max_length=100)
+    instruction_id = serializers.CharField(required=False, max_length=50)
 
 
 @extend_schema(
@@ -212,6 +216,8 @@ class RunFilterSerializer(serializers.Serializer):
         OpenApiParameter("intent", str),
         OpenApiParameter("status", str),
         OpenApiParameter("since", OpenApiTypes.DATETIME),
+        OpenApiParameter("msg_uid", str, description="the Angular app's message uid"),
+        OpenApiParameter("instruction_id", str, description="the instruction asked about"),
     ],
 )
 class RunListApi(generics.ListAPIView):

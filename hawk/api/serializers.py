@@ -51,6 +51,11 @@ class PromptRequestSerializer(serializers.Serializer):
     order_id = serializers.CharField(required=False, allow_null=True, max_length=40)
     conversation_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
     session_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    # The Angular app's ids of this prompt, recorded on the run (its hawk_agent_sessions row).
+    # `agent_api_key`, which the old backend let override the Dify key, is not a field: DRF
+    # drops unknown fields, so it is ignored and never reaches a backend or the record.
+    msg_uid = TextField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    instruction_id = TextField(required=False, allow_blank=True, allow_null=True, max_length=50)
     stream = serializers.BooleanField(required=False, default=True)
     use_cache = serializers.BooleanField(required=False, default=True)
 

@@ -62,6 +62,10 @@ class AgentRun(models.Model):
     )
     session_id = models.CharField(max_length=100, blank=True, default="", db_index=True)
     channel = models.CharField(max_length=4, choices=Channel.choices, default=Channel.HTTP)
+    # The Angular app's ids of the prompt (its row in the HAWK table hawk_agent_sessions is
+    # found by msg_uid when the run ends); blank when the client sent none.
+    msg_uid = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    instruction_id = models.CharField(max_length=50, blank=True, default="", db_index=True)
     prompt = models.TextField()
     template = models.ForeignKey(
         "templates_app.PromptTemplate", null=True, blank=True, on_delete=models.SET_NULL

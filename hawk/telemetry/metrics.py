@@ -141,6 +141,12 @@ NOTICES = Counter("hawk_notices_total", "hawk_notice events sent, by code", ["co
 RUN_FAILURES = Counter(
     "hawk_run_failures_total", "Failed runs by intent and error code", ["intent", "code"]
 )
+AGENT_SESSION_UPDATES = Counter(
+    "hawk_agent_session_updates_total",
+    "Ends of runs written to the platform's hawk_agent_sessions, by result (updated, missing: "
+    "no row with the msg_uid, not_writable: no table or no UPDATE grant, error)",
+    ["result"],
+)
 RUNS_BY_TEMPLATE = Counter(
     "hawk_template_runs_total",
     "Runs by prompt template and A/B variant (none without a template or variant)",

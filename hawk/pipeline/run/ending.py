@@ -18,6 +18,7 @@ from django.conf import settings
 
 from hawk.database.threads import call_and_release, in_db_thread
 from hawk.models import AgentRun
+from hawk.pipeline.run.agent_sessions import SessionEnd, session_ended
 from hawk.pipeline.run.history import run_finish
 from hawk.web.errors import describe_exception
 
@@ -37,6 +38,8 @@ class Ending:
     channel: str
     prompt: str
     session_id: str
+    msg_uid: str
+    instruction_id: str
     status: str  # cancelled | failed
     answer: str
     usage: dict[str, Any]
@@ -44,6 +47,7 @@ class Ending:
     backend: str
     message_id: str
     task_id: str
+    execution_ms: float | None = None
 
     def write(self) -> None:
         """Idempotent. The row may not exist yet (an end before the plan): then it is made
@@ -55,6 +59,8 @@ class Ending:
                 "channel": self.channel,
                 "prompt": self.prompt,
                 "session_id": self.session_id,
+                "msg_uid": self.msg_uid,
+                "instruction_id": self.instruction_id,
             },
         )
         run_finish(
@@ -66,6 +72,20 @@ class Ending:
             backend=self.backend,
             message_id=self.message_id,
             task_id=self.task_id,
+        )
+        session_ended(self.session_end())
+
+    def session_end(self) -> SessionEnd:
+        return SessionEnd(
+            run_id=self.run_id,
+            msg_uid=self.msg_uid,
+            instruction_id=self.instruction_id,
+            status=self.status,
+            answer=self.answer,
+            backend=self.backend,
+            usage=self.usage,
+            error=self.error,
+            execution_ms=self.execution_ms,
         )
 
 

@@ -24,6 +24,8 @@ def run_create(
     conversation_id: str,
     choice: TemplateChoice | None,
     plan: dict[str, Any],
+    msg_uid: str = "",
+    instruction_id: str = "",
 ) -> None:
     """The run's history row; a template's usage is counted here, once per run."""
     template = choice.template if choice else None
@@ -34,6 +36,8 @@ def run_create(
         prompt=prompt,
         session_id=session_id,
         conversation_id=conversation_id,
+        msg_uid=msg_uid,
+        instruction_id=instruction_id,
         template=template,
         template_version=template.version if template else None,
         experiment_id=choice.experiment_id if choice else None,
@@ -93,9 +97,17 @@ def run_list(
     intent: str | None = None,
     status: str | None = None,
     since: datetime.datetime | None = None,
+    msg_uid: str | None = None,
+    instruction_id: str | None = None,
 ) -> QuerySet[AgentRun]:
     runs = AgentRun.objects.all() if all_users else AgentRun.objects.filter(user=user)
-    filters = {"session_id": session_id, "intent": intent, "status": status}
+    filters = {
+        "session_id": session_id,
+        "intent": intent,
+        "status": status,
+        "msg_uid": msg_uid,
+        "instruction_id": instruction_id,
+    }
     runs = runs.filter(**{name: value for name, value in filters.items() if value})
     if since is not None:
         runs = runs.filter(created_at__gte=since)

@@ -10,6 +10,7 @@ from hawk.analysis.quality import check_numbers
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.answer_cache import answer_put
 from hawk.pipeline.prepare import Prepared
+from hawk.pipeline.run.agent_sessions import SessionEnd, session_ended
 from hawk.pipeline.run.ending import Ending, record_ending, through_cancellation
 from hawk.pipeline.run.history import run_finish
 from hawk.pipeline.run.request import Answer, RunRequest, event
@@ -99,6 +100,19 @@ def _record_completed(
         plan=prepared.plan.as_dict(),
     )
     answer.recorded = True
+    session_ended(
+        SessionEnd(
+            run_id=run.run_id,
+            msg_uid=run.msg_uid,
+            instruction_id=run.instruction_id,
+            status="completed",
+            answer=answer.text,
+            backend=answer.backend,
+            usage=answer.usage,
+            error={},
+            execution_ms=timings.get("total_ms"),
+        )
+    )
 
 
 async def record_cancelled(run: RunRequest, answer: Answer) -> None:
@@ -128,6 +142,8 @@ def _ending(run: RunRequest, answer: Answer, status: str, error: dict) -> Ending
         channel=run.channel,
         prompt=run.request.prompt,
         session_id=run.session_id,
+        msg_uid=run.msg_uid,
+        instruction_id=run.instruction_id,
         status=status,
         answer=answer.text,
         usage=answer.usage,
@@ -135,4 +151,5 @@ def _ending(run: RunRequest, answer: Answer, status: str, error: dict) -> Ending
         backend=answer.backend,
         message_id=answer.message_id,
         task_id=answer.task_id,
+        execution_ms=answer.elapsed_ms(),
     )

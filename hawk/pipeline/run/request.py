@@ -21,6 +21,8 @@ class RunRequest:
     channel: str = "http"
     session_id: str = ""
     conversation_id: str = ""
+    msg_uid: str = ""  # the Angular app's ids of the prompt (its hawk_agent_sessions row)
+    instruction_id: str = ""
     run_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @classmethod
@@ -34,6 +36,8 @@ class RunRequest:
             channel=channel,
             session_id=data.get("session_id", ""),
             conversation_id=data.get("conversation_id", ""),
+            msg_uid=data.get("msg_uid") or "",
+            instruction_id=data.get("instruction_id") or "",
         )
 
     @property

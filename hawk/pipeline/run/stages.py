@@ -97,6 +97,8 @@ def _create_record(run: RunRequest, planned: Planned) -> None:
         prompt=run.request.prompt,
         session_id=run.session_id,
         conversation_id=run.conversation_id,
+        msg_uid=run.msg_uid,
+        instruction_id=run.instruction_id,
         choice=run.request.choice,
         plan=planned.plan.as_dict(),
     )

@@ -336,6 +336,16 @@ def test_the_business_date_is_edited_in_place(admin_client, hawk_rows):
     assert BusinessDate.current() == datetime.date(2026, 12, 31)
 
 
+def test_deleting_the_business_date_clears_it_back_to_today(admin_client, hawk_rows):
+    row = hawk_rows[BusinessDate]
+
+    response = admin_client.post(admin_url(BusinessDate, "delete", row.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert BusinessDate.stored() is None
+    assert BusinessDate.current() == timezone.now().date()
+
+
 def test_currency_aliases_read_as_a_list_of_words(admin_client, hawk_rows):
     response = admin_client.get(admin_url(Currency, "changelist"))
 

@@ -64,6 +64,10 @@ def test_explicit_fields_override_the_text_and_the_category_overrides_the_intent
         ({"user_prompt": "hedge 1M", "entity_id": "ENTITY9999"}, "entity_id"),
         ({"user_prompt": "hedge 1M", "template_id": 999999}, "template_id"),
         ({"user_prompt": "hedge 1M", "template_variables": {"a": "b"}}, "template_variables"),
+        ({"user_prompt": "hedge 1M", "msg_uid": 123}, "msg_uid"),
+        ({"user_prompt": "hedge 1M", "msg_uid": "M" * 101}, "msg_uid"),
+        ({"user_prompt": "hedge 1M", "instruction_id": ["INS-1"]}, "instruction_id"),
+        ({"user_prompt": "hedge 1M", "instruction_id": "I" * 51}, "instruction_id"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api_client, body, field):

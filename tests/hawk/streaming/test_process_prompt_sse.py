@@ -1,6 +1,7 @@
 """POST /hawk-agent/process-prompt through a real ASGI server (uvicorn on 127.0.0.1), read with
 httpx as a client would: frames split on blank lines, each `data: {json}` or a `: ping`."""
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -139,6 +140,28 @@ def test_stream_false_returns_the_whole_run_as_one_json(live_server_url, analyst
     assert run["quality"]["score"] == 1.0
     assert run["records"] > 0
     assert AgentRun.objects.get(run_id=run["run_id"]).answer == run["answer"]
+
+
+def test_the_apps_msg_uid_and_instruction_id_are_recorded_on_the_run(
+    live_server_url, analyst_token
+):
+    body = {"user_prompt": PROMPT, "stream": False, "msg_uid": "MSG-1", "instruction_id": "INS-1"}
+    response = httpx.post(live_server_url + PATH, json=body, headers=auth(analyst_token))
+    assert response.status_code == 200
+    run = AgentRun.objects.get(run_id=response.json()["run_id"])
+    assert (run.msg_uid, run.instruction_id) == ("MSG-1", "INS-1")
+
+
+def test_an_agent_api_key_in_the_request_is_ignored(live_server_url, analyst_token, dify_server):
+    body = {"user_prompt": PROMPT, "stream": False, "agent_api_key": "app-not-the-configured"}
+    response = httpx.post(live_server_url + PATH, json=body, headers=auth(analyst_token))
+    assert response.status_code == 200
+    assert response.json()["backend"] == "dify"
+    requests = dify_server.chat_requests()
+    assert len(requests) == 1 and requests[0].authorized  # the configured key, not the field
+    assert "app-not-the-configured" not in json.dumps(requests[0].body)
+    recorded = AgentRun.objects.filter(run_id=response.json()["run_id"]).values().get()
+    assert "app-not-the-configured" not in json.dumps(recorded, default=str)
 
 
 def test_stream_false_reports_a_failed_analysis_as_an_error_response(

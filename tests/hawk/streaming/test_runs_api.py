@@ -57,6 +57,18 @@ def someone_else(db, django_user_model) -> Any:
 # --- list and detail ----------------------------------------------------------------------------
 
 
+def test_the_list_filters_by_the_apps_msg_uid_and_instruction_id(api_client, user):
+    asked = make_run(user, msg_uid="MSG-20261120-00001", instruction_id="INS-00001")
+    again = make_run(user, msg_uid="MSG-20261120-00002", instruction_id="INS-00001", minutes_ago=1)
+    make_run(user)
+    by_msg = api_client.get(RUNS, {"msg_uid": "MSG-20261120-00001"})
+    assert run_ids(by_msg) == [str(asked.run_id)]
+    assert by_msg.json()["results"][0]["msg_uid"] == "MSG-20261120-00001"
+    assert by_msg.json()["results"][0]["instruction_id"] == "INS-00001"
+    by_instruction = api_client.get(RUNS, {"instruction_id": "INS-00001"})
+    assert run_ids(by_instruction) == [str(asked.run_id), str(again.run_id)]
+
+
 def test_the_list_holds_only_your_runs_newest_first(api_client, user, someone_else):
     older, newer = make_run(user, minutes_ago=5), make_run(user, minutes_ago=1)
     make_run(someone_else)
