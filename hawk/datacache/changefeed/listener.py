@@ -4,7 +4,6 @@ generations are read at the start of each extraction), so a listener that is dow
 reconnecting or missed notifications while Postgres restarted delays nothing."""
 
 import logging
-import threading
 
 import psycopg
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db import connections
 
 from hawk.database.routers import hawk_alias
 from hawk.datacache.changefeed import sql
+from hawk.datacache.changefeed.background import FeedThread, conninfo
 from hawk.datacache.changefeed.state import STATE
 from hawk.telemetry import metrics
 
@@ -23,46 +23,18 @@ _LAG = (
 )
 
 
-class Listener:
-    def __init__(self, conninfo: str) -> None:
-        self.conninfo = conninfo
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="hawk-change-listener", daemon=True)
-        self.connection: psycopg.Connection | None = None
+class Listener(FeedThread):
+    name = "change-feed listener"
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.connection is not None:
-            try:
-                self.connection.cancel_safe()
-            except Exception as exc:  # already gone: nothing to cancel
-                logger.debug("listener cancel: %s", exc)
-        self.thread.join(timeout=5)
-
-    def _run(self) -> None:
+    def session(self, connection: psycopg.Connection) -> None:
+        connection.execute(f"LISTEN {sql.CHANNEL}")
+        self.connected(True)
+        logger.info("change-feed listener connected")
         while not self.stopping.is_set():
-            try:
-                self._listen()
-            except Exception as exc:
-                if not self.stopping.is_set():
-                    logger.warning("change-feed listener disconnected: %s", exc)
-            self._connected(False)
-            self.stopping.wait(settings.HAWK_CHANGE_FEED_RECONNECT_SECONDS)
-
-    def _listen(self) -> None:
-        with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=3) as connection:
-            self.connection = connection
-            connection.execute(f"LISTEN {sql.CHANNEL}")
-            self._connected(True)
-            logger.info("change-feed listener connected")
-            while not self.stopping.is_set():
-                # The generator holds the connection's lock: read the tables first, then query.
-                heard = [n.payload for n in connection.notifies(timeout=1.0, stop_after=1)]
-                for table in heard:
-                    self._heard(connection, table)
+            # The generator holds the connection's lock: read the tables first, then query.
+            heard = [n.payload for n in connection.notifies(timeout=1.0, stop_after=1)]
+            for table in heard:
+                self._heard(connection, table)
 
     def _heard(self, connection: psycopg.Connection, table: str) -> None:
         row = connection.execute(_LAG, [table]).fetchone()
@@ -72,24 +44,8 @@ class Listener:
             metrics.CHANGE_LAG_SECONDS.observe(max(lag, 0.0))
         STATE.event(table, lag)
 
-    @staticmethod
-    def _connected(connected: bool) -> None:
-        STATE.connected = connected
-        metrics.CHANGE_LISTENER_CONNECTED.set(1 if connected else 0)
-
 
 _listener: Listener | None = None
-
-
-def conninfo(alias: str) -> str:
-    """The psycopg connection string of a Django database alias."""
-    params = connections[alias].get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    params.pop("prepare_threshold", None)
-    return psycopg.conninfo.make_conninfo(
-        "", **{key: value for key, value in params.items() if isinstance(value, str | int)}
-    )
 
 
 def start_listener() -> Listener | None:

@@ -5,7 +5,6 @@ table and is recreated. Exactness never rests on it (logical.unread_tables): it 
 short, so extractions find little or nothing to peek at, and the WAL it holds small."""
 
 import logging
-import threading
 import zlib
 
 import psycopg
@@ -14,7 +13,7 @@ from django.db import connections
 
 from hawk.database.routers import HAWK_TABLES, hawk_alias
 from hawk.datacache.changefeed import logical
-from hawk.datacache.changefeed.listener import conninfo
+from hawk.datacache.changefeed.background import FeedThread, conninfo
 from hawk.datacache.changefeed.state import STATE
 from hawk.datacache.generations import bump_tables
 from hawk.telemetry import metrics
@@ -31,47 +30,22 @@ def lock_key(slot: str) -> int:
     return zlib.crc32(f"hawk_agent.slot_reader:{slot}".encode())
 
 
-class SlotReader:
+class SlotReader(FeedThread):
+    name = "change-feed slot reader"
+
     def __init__(self, conninfo: str, slot: str) -> None:
-        self.conninfo = conninfo
+        super().__init__(conninfo)
         self.key = lock_key(slot)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="hawk-slot-reader", daemon=True)
-        self.connection: psycopg.Connection | None = None
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.connection is not None:
-            try:
-                self.connection.cancel_safe()
-            except Exception as exc:  # already gone: nothing to cancel
-                logger.debug("slot reader cancel: %s", exc)
-        self.thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                self._read()
-            except Exception as exc:
-                if not self.stopping.is_set():
-                    logger.warning("change-feed slot reader disconnected: %s", exc)
-            self._connected(False)
-            self.stopping.wait(settings.HAWK_CHANGE_FEED_RECONNECT_SECONDS)
-
-    def _read(self) -> None:
-        with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=3) as connection:
-            self.connection = connection
-            if not self._elected(connection):
-                return
-            self._connected(True)
-            logger.info("change-feed slot reader elected")
-            with connection.cursor() as cursor:
-                while not self.stopping.is_set():
-                    if not self._poll(cursor):
-                        self.stopping.wait(settings.HAWK_CHANGE_FEED_POLL_SECONDS)
+    def session(self, connection: psycopg.Connection) -> None:
+        if not self._elected(connection):
+            return
+        self.connected(True)
+        logger.info("change-feed slot reader elected")
+        with connection.cursor() as cursor:
+            while not self.stopping.is_set():
+                if not self._poll(cursor):
+                    self.stopping.wait(settings.HAWK_CHANGE_FEED_POLL_SECONDS)
 
     def _elected(self, connection: psycopg.Connection) -> bool:
         """Wait for the lock (held until this connection ends); False when stopping."""
@@ -117,11 +91,6 @@ class SlotReader:
         bump_tables(HAWK_TABLES)
         logical.create_slot(cursor)
         bump_tables(HAWK_TABLES)
-
-    @staticmethod
-    def _connected(connected: bool) -> None:
-        STATE.connected = connected
-        metrics.CHANGE_LISTENER_CONNECTED.set(1 if connected else 0)
 
 
 _reader: SlotReader | None = None
