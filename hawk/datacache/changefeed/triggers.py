@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Iterable
 
+import psycopg
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 
@@ -68,7 +69,7 @@ def feed_generations(tables: Iterable[str]) -> dict[str, int]:
             cursor.execute(_READ, [covered])
             rows = cursor.fetchall()
     except DatabaseError as exc:
-        if "does not exist" not in str(exc):
+        if not isinstance(exc.__cause__, psycopg.errors.UndefinedTable):
             metrics.GENERATION_READS.labels("error").inc()
             raise
         STATE.installed, STATE.installed_checked = False, time.monotonic()

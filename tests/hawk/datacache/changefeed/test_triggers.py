@@ -205,3 +205,11 @@ def test_install_is_idempotent_and_uninstall_falls_back_to_django_bumps(feed):
     assert connection.vendor == "postgresql"
     install("triggers")
     assert set(feed_generations(["position_nav_master"])) == {"position_nav_master"}
+
+
+def test_a_feed_removed_by_a_dba_while_workers_run_falls_back_without_an_error(feed):
+    assert set(feed_generations(["position_nav_master"])) == {"position_nav_master"}
+    psql("DROP SCHEMA hawk_agent CASCADE")  # this worker still believes it installed
+    assert feed_generations(["position_nav_master"]) == {}
+    assert STATE.installed is False
+    assert_exact(ask())
