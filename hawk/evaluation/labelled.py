@@ -22,6 +22,8 @@ class LabelledPrompt:
     parameters: dict[str, str]
     unclear: bool
     split: str  # "tuning" | "held_out"
+    family: str = ""  # the request this prompt is one wording of; its own prompt when alone
+    source: str = ""  # where the wording comes from
 
 
 @dataclass
@@ -60,16 +62,20 @@ def load_labelled(paths: Iterable[Path]) -> list[LabelledPrompt]:
         for line in path.read_text().splitlines():
             if line.strip():
                 data = json.loads(line)
-                rows.append(
-                    LabelledPrompt(
-                        data["prompt"],
-                        data["intent"],
-                        data["parameters"],
-                        data["unclear"],
-                        data["split"],
-                    )
-                )
+                rows.append(_labelled_prompt(data))
     return rows
+
+
+def _labelled_prompt(data: dict[str, Any]) -> LabelledPrompt:
+    return LabelledPrompt(
+        data["prompt"],
+        data["intent"],
+        data["parameters"],
+        data["unclear"],
+        data["split"],
+        data.get("family") or data["prompt"],
+        data.get("source", ""),
+    )
 
 
 def score_understanding(
