@@ -9,7 +9,32 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hawk.pipeline.understand import Understanding
+from hawk.pipeline.understand import Understanding, understand
+from hawk.pipeline.vocabulary import Vocabulary, vocabulary_from_rows
+
+# The day the labels' relative dates ("today", "end of last month") were written for.
+LABELLED_TODAY = datetime.date(2026, 11, 22)
+# The words the sets were labelled with: the demo currencies (code, name, aliases, as the
+# currency_configuration rows) and three entities. Pure: no database.
+LABELLED_CURRENCIES = [
+    ("AUD", "Australian Dollar", ["Aussie", "Australia", "Sydney"]),
+    ("CNY", "Chinese Yuan", ["yuan", "renminbi", "RMB", "China", "Shanghai"]),
+    ("HKD", "Hong Kong Dollar", ["Hong Kong dollar", "Hong Kong", "HK"]),
+    ("IDR", "Indonesian Rupiah", ["rupiah", "Indonesia", "Jakarta"]),
+    ("INR", "Indian Rupee", ["rupee", "India", "Mumbai"]),
+    ("JPY", "Japanese Yen", ["yen", "Japan", "Tokyo"]),
+    ("KRW", "South Korean Won", ["won", "Korean won", "Korea", "Seoul"]),
+    ("PHP", "Philippine Peso", ["peso", "Philippines", "Manila"]),
+    ("TWD", "New Taiwan Dollar", ["Taiwan dollar", "NT dollar", "Taiwan", "Taipei"]),
+    ("USD", "US Dollar", ["US dollar", "dollar", "greenback", "United States"]),
+    ("VND", "Vietnamese Dong", ["dong", "Vietnam", "Hanoi"]),
+]
+LABELLED_ENTITIES = [
+    ("ENTITY0001", "Singapore Treasury Centre"),
+    ("ENTITY0005", "Shanghai Branch"),
+    ("ENTITY0020", "Tokyo Subsidiary KK"),
+]
+LABELLED_VOCABULARY: Vocabulary = vocabulary_from_rows(LABELLED_CURRENCIES, LABELLED_ENTITIES)
 
 # The parameters scored; one not labelled must be read as None (never a default).
 SCORED_PARAMETERS = ("currency", "amount", "nav_type", "order_id", "entity_id", "date")
@@ -22,6 +47,8 @@ class LabelledPrompt:
     parameters: dict[str, str]
     unclear: bool
     split: str  # "tuning" | "held_out"
+    family: str = ""  # the request this prompt is one wording of; its own prompt when alone
+    source: str = ""  # where the wording comes from
 
 
 @dataclass
@@ -60,16 +87,25 @@ def load_labelled(paths: Iterable[Path]) -> list[LabelledPrompt]:
         for line in path.read_text().splitlines():
             if line.strip():
                 data = json.loads(line)
-                rows.append(
-                    LabelledPrompt(
-                        data["prompt"],
-                        data["intent"],
-                        data["parameters"],
-                        data["unclear"],
-                        data["split"],
-                    )
-                )
+                rows.append(_labelled_prompt(data))
     return rows
+
+
+def read_with_rules(prompt: str) -> Understanding:
+    """The understanding stage as the labels expect it: their vocabulary and their today."""
+    return understand(prompt, vocabulary=LABELLED_VOCABULARY, today=LABELLED_TODAY)
+
+
+def _labelled_prompt(data: dict[str, Any]) -> LabelledPrompt:
+    return LabelledPrompt(
+        data["prompt"],
+        data["intent"],
+        data["parameters"],
+        data["unclear"],
+        data["split"],
+        data.get("family") or data["prompt"],
+        data.get("source", ""),
+    )
 
 
 def score_understanding(

@@ -90,12 +90,18 @@ NOT_CURRENCY_PHRASES: Mapping[str, str] = {
 }  # fmt: skip
 
 # Currency symbols. "$" and "¥" alone are not here on purpose: they are ambiguous (USD, SGD,
-# HKD...; JPY or CNY), so "$500,000" is an amount without a currency.
+# HKD...; JPY or CNY), so "$500,000" is an amount without a currency, and the agent asks which
+# of AMBIGUOUS_SYMBOLS' currencies is meant.
 SYMBOL_CURRENCIES: Mapping[str, str] = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "NT$": "TWD", "C$": "CAD",
-    "NZ$": "NZD", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "₱": "PHP", "₫": "VND",
-    "฿": "THB",
+    "NZ$": "NZD", "JP¥": "JPY", "CN¥": "CNY", "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR",
+    "₱": "PHP", "₫": "VND", "฿": "THB",
 }  # fmt: skip
+
+AMBIGUOUS_SYMBOLS: Mapping[str, tuple[str, ...]] = {
+    "$": ("USD", "SGD", "HKD", "AUD", "TWD", "CAD", "NZD"),
+    "¥": ("JPY", "CNY"),
+}
 
 # Words are runs of letters or of digits, so "USD25M" reads as "USD", "25", "M".
 WORD = re.compile(r"[^\W\d_]+|\d+")

@@ -1,7 +1,9 @@
 """`manage.py hawk_eval`: the golden set over the demo data, scored against thresholds.
 
-Exits non-zero when a threshold fails. `make eval` runs it on the built-in analyst against a
-throw-away SQLite database loaded with the demo bundle (never a developer's own database).
+Then the labelled prompt sets, each family of wordings held out together (families.py), with
+a confusion matrix of intents. Exits non-zero when a threshold fails. `make eval` runs it on
+the built-in analyst against a throw-away SQLite database loaded with the demo bundle (never a
+developer's own database).
 """
 
 import asyncio
@@ -13,7 +15,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 
+from hawk.evaluation.families import (
+    FAMILY_THRESHOLDS,
+    FamilyScore,
+    confusion_table,
+    failed_family_thresholds,
+    leave_one_family_out,
+)
 from hawk.evaluation.golden import GOLDEN
+from hawk.evaluation.labelled import LabelledPrompt, load_labelled, read_with_rules
 from hawk.evaluation.runner import (
     THRESHOLDS,
     CaseResult,
@@ -24,6 +34,8 @@ from hawk.evaluation.runner import (
 )
 from hawk.pipeline.run import RunRequest
 
+LABELLED_DIR = settings.BASE_DIR / "tests" / "hawk" / "evaluation" / "data"
+
 
 class Command(BaseCommand):
     help = "Run the golden set and fail when a quality or latency threshold is missed."
@@ -31,6 +43,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--backend", choices=("builtin", "dify"), default="builtin")
         parser.add_argument("--report", type=Path, help="write the results as JSON here")
+        parser.add_argument(
+            "--labelled", type=Path, default=LABELLED_DIR, help="the labelled sets (*.jsonl)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["backend"] == "dify" and not settings.DIFY_BASE_URL:
@@ -42,15 +57,20 @@ class Command(BaseCommand):
             results = asyncio.run(_run_all(runs))
         scores = summary(results)
         self._print_table(results, scores)
+        families = leave_one_family_out(
+            _labelled(options["labelled"]), lambda _rows: read_with_rules
+        )
+        self._print_families(families)
         if options["report"]:
             report = {
                 "backend": options["backend"],
                 "scores": scores,
-                "thresholds": THRESHOLDS,
+                "thresholds": {**THRESHOLDS, "leave_one_family_out": FAMILY_THRESHOLDS},
                 "cases": [result.as_dict() for result in results],
+                "leave_one_family_out": families.as_dict(),
             }
             options["report"].write_text(json.dumps(report, indent=1) + "\n")
-        failed = failed_thresholds(scores)
+        failed = failed_thresholds(scores) + failed_family_thresholds(families)
         if failed:
             raise CommandError("thresholds failed: " + "; ".join(failed))
 
@@ -69,6 +89,26 @@ class Command(BaseCommand):
         write("")
         for name, value in scores.items():
             write(f"{name:<24} {value:>10.4g}   threshold {THRESHOLDS[name]:g}")
+
+    def _print_families(self, result: FamilyScore) -> None:
+        write, score = self.stdout.write, result.score
+        write(
+            f"\nlabelled sets, leave one family out: {score.total} prompts in "
+            f"{result.families} families ({result.families_right} read right throughout)"
+        )
+        write(f"{'intent_accuracy':<24} {score.intent_accuracy:>10.4g}")
+        write(f"{'parameter_accuracy':<24} {score.parameter_accuracy:>10.4g}")
+        write(f"{'unclear asked':<24} {score.unclear_asked:>6} / {score.unclear_total}")
+        write(f"{'clear asked':<24} {score.clear_asked:>6}")
+        write("\nconfusion of intents (rows labelled, columns read):")
+        for line in confusion_table(result.confusion):
+            write("  " + line)
+        for miss in score.misses:
+            write(f"    - {miss}")
+
+
+def _labelled(directory: Path) -> list[LabelledPrompt]:
+    return load_labelled(sorted(directory.glob("*.jsonl")))
 
 
 async def _run_all(runs: list[RunRequest]) -> list[CaseResult]:

@@ -8,13 +8,18 @@
 import datetime
 from collections.abc import Mapping
 
-from hawk.pipeline.understand.clarify import clarification, needs_clarification
+from hawk.pipeline.understand.clarify import (
+    clarification,
+    currency_clarification,
+    needs_clarification,
+)
 from hawk.pipeline.understand.intents import (
     INTENT_PATTERNS,
     INTENTS,
     KEY_PARAMETERS,
     choose_intent,
     intent_confidence,
+    needs_currency,
 )
 from hawk.pipeline.understand.overrides import apply_overrides
 from hawk.pipeline.understand.parameters import prompt_parameters
@@ -58,13 +63,16 @@ def understand(
     confidence = intent_confidence(choice, parameters, len(corrections))
     fallback = choice.source == "fallback"
     unclear = needs_clarification(fallback=fallback, confidence=confidence, floor=confidence_floor)
+    asked = None
+    if not fallback and needs_currency(choice.intent, parameters):
+        asked = currency_clarification(text, evidence["amount"], parameters)
+    elif unclear:
+        asked = clarification(None if fallback else choice.intent, parameters)
     return Understanding(
         intent=choice.intent,
         template_category=template_category,
         parameters=parameters,
         confidence=confidence,
         evidence=evidence,
-        clarification=clarification(None if fallback else choice.intent, parameters)
-        if unclear
-        else None,
+        clarification=asked,
     )

@@ -30,8 +30,8 @@ _SOFT_TENOR = re.compile(
     r"\bfor\s+(?:[1-9]|1\d|2[0-4])\s?m\b(?P<after>\s+[A-Za-z]+)?", re.IGNORECASE
 )
 _AMOUNT = re.compile(
-    r"""(?:(?<![\w.,\-/])|(?-i:(?<=\b[A-Z]{3})))
-    (?P<symbol>(?:US|HK|NT|NZ|S|A|C)\$|[$€£¥₩₹₱₫฿])?\s?
+    r"""(?:(?<![\w.,\-/])|(?-i:(?<=\b[A-Z]{3}))(?!\s))
+    (?P<symbol>(?:US|HK|NT|NZ|S|A|C)\$|(?:JP|CN)¥|[$€£¥₩₹₱₫฿])?\s?
     (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
     (?:\s?(?P<unit>thousand|million|billion|mln|mio|mm|mn|bn|k|m|b)\b)?
     (?![\w\-/%]|[.,]\d)""",

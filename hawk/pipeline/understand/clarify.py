@@ -37,6 +37,20 @@ def clarification(intent: str | None, parameters: Parameters) -> Clarification:
     return Clarification(question, understood, tuple(suggestions(intent, parameters)))
 
 
+def currency_clarification(prompt: str, amount_text: str, parameters: Parameters) -> Clarification:
+    """Which currency an amount written without one is in; a suggestion per candidate, the
+    prompt as written with the currency after the amount."""
+    candidates = parameters.currency_candidates
+    listed = ", ".join(candidates[:-1]) + f" or {candidates[-1]}" if candidates else ""
+    question = f"Which currency is {amount_text} in" + (f": {listed}?" if listed else "?")
+    number = amount_text.lstrip("$¥").strip()
+    options = [
+        Suggestion(code, prompt.replace(amount_text, f"{number} {code}", 1))
+        for code in candidates[:4]
+    ]
+    return Clarification(question, understood_text(parameters), tuple(options))
+
+
 def understood_text(parameters: Parameters) -> str:
     """The parameters understood, in words: "150,000.00 CNY, order ORD-1"."""
     parts = []

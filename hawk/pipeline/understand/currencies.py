@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from hawk.pipeline.understand.spans import Span, next_to, phrases
 from hawk.pipeline.vocabulary import (
+    AMBIGUOUS_SYMBOLS,
     AMBIGUOUS_WORDS,
     NOT_CURRENCY_PHRASES,
     SYMBOL_CURRENCIES,
@@ -12,7 +13,7 @@ from hawk.pipeline.vocabulary import (
     Vocabulary,
 )
 
-_SYMBOL = re.compile(r"(?<![A-Za-z])(?:US|HK|NT|NZ|S|A|C)\$|[€£₩₹₱₫฿]")
+_SYMBOL = re.compile(r"(?<![A-Za-z])(?:(?:US|HK|NT|NZ|S|A|C)\$|(?:JP|CN)¥)|[€£₩₹₱₫฿]")
 # Ambiguous words that name their currency in any case after "in" ("utilisation in won"):
 # unlike "in all" or "in top", "in won" is not ordinary English.
 _NAMES_AFTER_IN = frozenset({"won"})
@@ -47,6 +48,19 @@ def _is_currency(prompt: str, phrase: Span, amounts: Sequence[Span]) -> bool:
         return True
     after_in = _IN_BEFORE.search(prompt, 0, phrase.start) is not None
     return after_in and (phrase.text.isupper() or phrase.key in _NAMES_AFTER_IN)
+
+
+def currency_candidates(amount: Span | None, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The currencies an amount written without one may be in: a bare "$" or "¥" narrows them
+    to its currencies (those of the book when it has any), otherwise the book's currencies."""
+    if amount is None:
+        return ()
+    book = sorted(vocabulary.known_currencies)
+    symbol_currencies = AMBIGUOUS_SYMBOLS.get(amount.text[:1])
+    if symbol_currencies is None:
+        return tuple(book)
+    in_book = tuple(code for code in symbol_currencies if code in book)
+    return in_book or symbol_currencies
 
 
 def main_currency(prompt: str, mentions: Sequence[Span], amount: Span | None) -> Span | None:

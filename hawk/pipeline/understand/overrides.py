@@ -9,7 +9,7 @@ from typing import Any
 from hawk.pipeline.understand.results import Parameters
 
 _UPPER_CASE_PARAMETERS = ("currency", "nav_type", "order_id", "previous_order_id", "entity_id")
-_OVERRIDABLE = frozenset(f.name for f in fields(Parameters)) - {"amounts"}
+_OVERRIDABLE = frozenset(f.name for f in fields(Parameters)) - {"amounts", "currency_candidates"}
 
 
 def apply_overrides(
@@ -22,6 +22,8 @@ def apply_overrides(
         if name in _OVERRIDABLE and value is not None and value != ""
     }
     evidence.update(dict.fromkeys(given, "explicit"))
+    if "currency" in given:
+        given["currency_candidates"] = ()
     return replace(parameters, **given)
 
 

@@ -6,9 +6,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from hawk.pipeline.understand.amounts import amount_candidates, main_amount
-from hawk.pipeline.understand.currencies import currency_mentions, main_currency
+from hawk.pipeline.understand.currencies import (
+    currency_candidates,
+    currency_mentions,
+    main_currency,
+)
 from hawk.pipeline.understand.dates import as_of_date, date_spans
 from hawk.pipeline.understand.identifiers import ENTITY_ID, ORDER_ID, split_orders
+from hawk.pipeline.understand.intents import KEY_PARAMETERS
 from hawk.pipeline.understand.results import Parameters
 from hawk.pipeline.understand.spans import Span, next_to, phrases
 from hawk.pipeline.vocabulary import WORD, Vocabulary
@@ -60,6 +65,8 @@ def prompt_parameters(
     values: dict[str, Any] = {name: span.value for name, span in chosen.items() if span}
     evidence = {name: span.text for name, span in chosen.items() if span}
     values["amounts"] = tuple(a.value for a in amounts)
+    if currency is None and "currency" in KEY_PARAMETERS.get(intent, ()):
+        values["currency_candidates"] = currency_candidates(amount, vocabulary)
     return Parameters(**values), evidence
 
 

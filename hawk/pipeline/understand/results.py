@@ -20,12 +20,15 @@ class Parameters:
     amounts: tuple[Decimal, ...] = ()  # every amount in the prompt, in order
     as_of: datetime.date | None = None  # a past date the figures are asked for ("as of ...")
     unknown_currency: str | None = None  # a code written like a currency that is none ("XYZ")
+    # An amount written without a currency: the currencies it may be in ("$": USD, SGD...).
+    currency_candidates: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: amounts as strings with two decimals, the date in ISO form."""
         result: dict[str, object] = asdict(self)
         result["amount"] = _money(self.amount) if self.amount is not None else None
         result["amounts"] = [_money(amount) for amount in self.amounts]
+        result["currency_candidates"] = list(self.currency_candidates)
         result["date"] = self.date.isoformat() if self.date else None
         result["as_of"] = self.as_of.isoformat() if self.as_of else None
         return result

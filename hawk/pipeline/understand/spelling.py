@@ -24,7 +24,8 @@ INTENT_WORDS = frozenset(
     summary summarise summarize overview report risk analysis concentration compliance
     compliant breach breaches effectiveness effective performance perform monitor monitoring
     dashboard threshold thresholds alerts warnings deposit today tomorrow yesterday month
-    order orders entity please forward forwards whether
+    order orders entity please forward forwards whether maturity mature settlement feasible
+    feasibility buffer allocation
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Common words near a vocabulary word that must never be "corrected" into it.

@@ -323,6 +323,7 @@ def test_as_dict_is_ready_for_json():
         "amounts": ["100000000.00", "120500000.00"],
         "as_of": "2026-11-20",
         "unknown_currency": None,
+        "currency_candidates": [],
     }
     assert data["clarification"] is None
     assert 0 <= data["confidence"] <= 1
@@ -369,7 +370,7 @@ def test_a_prompt_with_no_intent_is_answered_with_a_question():
 
 
 def test_the_confidence_floor_decides_when_to_ask():
-    prompt = "hedge 150K"  # a hint of weight 1, without the currency it needs
+    prompt = "hedge 150K CNY"  # a hint of weight 1
     low = understand(prompt, vocabulary=VOCABULARY, today=TODAY, confidence_floor=0.9)
     high = understand(prompt, vocabulary=VOCABULARY, today=TODAY, confidence_floor=0.2)
 
