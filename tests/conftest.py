@@ -191,3 +191,4 @@ def demo_data(db):
 
 
 from tests.dify_fixtures import dify_server  # noqa: E402, F401  (the Dify stand-in fixture)
+from tests.openai_fixtures import openai_server  # noqa: E402, F401  (the OpenAI stand-in)
