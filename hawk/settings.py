@@ -398,6 +398,15 @@ HAWK_ANALYSIS_CHAIN = env_chain("HAWK_ANALYSIS_CHAIN", "dify,openai,builtin")
 HAWK_BACKEND_COOLDOWN_FAILURES = env_int("HAWK_BACKEND_COOLDOWN_FAILURES", 3, minimum=1)
 HAWK_BACKEND_COOLDOWN_SECONDS = env_int("HAWK_BACKEND_COOLDOWN_SECONDS", 60, minimum=1)
 
+# --- The answer check (docs/llm.md) ---------------------------------------------------------
+# The risk score (0-1) at which an answer's risk is medium, high (a quality_warning notice and
+# the alert's numerator) or critical.
+HAWK_RISK_MEDIUM = env_float("HAWK_RISK_MEDIUM", 0.15, minimum=0.01)
+HAWK_RISK_HIGH = env_float("HAWK_RISK_HIGH", 0.5, minimum=0.01)
+HAWK_RISK_CRITICAL = env_float("HAWK_RISK_CRITICAL", 0.9, minimum=0.01)
+if not HAWK_RISK_MEDIUM <= HAWK_RISK_HIGH <= HAWK_RISK_CRITICAL:
+    raise ImproperlyConfigured("HAWK_RISK_MEDIUM <= HAWK_RISK_HIGH <= HAWK_RISK_CRITICAL")
+
 # --- Analysis routing, cost and budgets (docs/operations.md) -----------------------------------
 # Which backend answers an intent or template category (the category wins when both match).
 # Pure look-ups go to the built-in analyst at no LLM cost; everything else to Dify when set.

@@ -39,7 +39,7 @@ FLIPPED = {"PASS": "FAIL", "PARTIAL": "PASS", "FAIL": "PASS"}
 EXTRA = {
     "wrong_total": "The total available capacity is 9,876,543.21.\n",
     "unknown_entity": "Most of it sits with ENTITY9999.\n",
-    "hedging": "This is possibly enough, but it is unclear and the figure may change.\n",
+    "hedging": "The available capacity is possibly around 418,618,000.00, but it is unclear.\n",
 }
 DROP = "drop"
 

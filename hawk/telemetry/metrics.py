@@ -313,7 +313,7 @@ def start_labels() -> None:
         for period in ("daily", "monthly"):
             BUDGET_EXCEEDED.labels(scope, period)
             BUDGET_WARNINGS.labels(scope, period)
-    for code in ("analysis_fallback", "budget_exceeded", "unclear_request"):
+    for code in ("analysis_fallback", "budget_exceeded", "quality_warning", "unclear_request"):
         NOTICES.labels(code)
     CIRCUIT_OPENINGS.labels("dify")
     for code in ("analysis_failed", "unavailable", "internal"):

@@ -15,10 +15,10 @@ from hawk.analysis.chain import Unavailable, failure_kind, fallback_notice, unav
 from hawk.analysis.choice import Choice, choose_backend
 from hawk.analysis.cost import run_cost
 from hawk.database.threads import in_db_thread
-from hawk.pipeline.answer_cache import answer_get, answer_key, replay_chunks
+from hawk.pipeline.answer_cache import answer_get, replay_chunks
 from hawk.pipeline.prepare import Prepared
 from hawk.pipeline.run import control, observe
-from hawk.pipeline.run.recording import finish
+from hawk.pipeline.run.recording import answer_key_of, finish
 from hawk.pipeline.run.request import Answer, RunRequest, event, message_event
 from hawk.telemetry import metrics
 
@@ -42,7 +42,10 @@ async def answer_events(
         async for item in _live_answer(run, prepared, choice, answer):
             yield item
     # A fallback answer is not stored under the key of the backend that was asked for.
-    yield await finish(run, prepared, answer, key if answer.backend == backend.name else None)
+    for item in await finish(
+        run, prepared, answer, key if answer.backend == backend.name else None
+    ):
+        yield item
 
 
 def _choose(run: RunRequest, prepared: Prepared) -> Choice:
@@ -60,21 +63,8 @@ def _cached_answer(
 ) -> tuple[str | None, dict[str, Any] | None]:
     """The answer-cache key and its entry (None when bypassed or absent): Redis round trips,
     so called on a database thread, off the event loop."""
-    key = _answer_key(run, prepared, backend)
+    key = answer_key_of(run, prepared, backend)
     return key, answer_get(key) if run.request.use_cache else None
-
-
-def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None:
-    if run.conversation_id:  # a conversation's answer depends on what came before it
-        return None
-    choice = run.request.choice
-    return answer_key(
-        prompt=run.request.prompt,
-        plan=prepared.plan,
-        backend=backend,
-        template=choice.as_dict() if choice else None,
-        generations=prepared.extraction.generations,
-    )
 
 
 async def _replay(
