@@ -19,6 +19,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytest.register_assert_rewrite(
     "tests.hawk.admin.support",
     "tests.hawk.datacache.changefeed.support",
+    "tests.hawk.pipeline.run.support",
     "tests.hawk.streaming.support",
     "tests.live",
 )

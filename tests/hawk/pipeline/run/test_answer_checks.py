@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from hawk.evaluation.golden import GOLDEN
-from tests.hawk.pipeline.run.test_service import collect, make_run, names
+from tests.hawk.pipeline.run.support import collect, make_run, names
 from tests.live import stored_run
 
 pytestmark = pytest.mark.usefixtures("committed_demo")

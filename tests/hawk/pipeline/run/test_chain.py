@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from prometheus_client import REGISTRY
 
-from tests.hawk.pipeline.run.test_service import (
+from tests.hawk.pipeline.run.support import (
     DATA_EVENTS,
     answer_of,
     assert_answered_in_order,
