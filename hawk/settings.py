@@ -120,15 +120,37 @@ def env_prices(name: str, default: str) -> dict[str, tuple[Decimal, Decimal]]:
     return table
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = env_str(name, default).lower() or default
+    if raw not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}"
+        )
+    return raw
+
+
+ANALYSIS_BACKENDS = ("dify", "openai", "builtin")
+
+
+def env_chain(name: str, default: str) -> list[str]:
+    """The fallback chain "dify,openai,builtin": known backends, each once; builtin is added at
+    the end when missing, so that a run always has an answer."""
+    chain = [item.lower() for item in env_list(name) or default.split(",")]
+    if any(item not in ANALYSIS_BACKENDS for item in chain) or len(set(chain)) != len(chain):
+        raise ImproperlyConfigured(f"{name} must look like dify,openai,builtin, not {chain!r}")
+    return chain if "builtin" in chain else [*chain, "builtin"]
+
+
 def env_routes(name: str, default: str, *, keys: tuple[str, ...]) -> dict[str, str]:
     """Analysis routes "key=backend,...": key an intent or template category, backend `builtin`,
-    `dify` (the app of DIFY_API_KEY / DIFY_API_KEY_<CATEGORY>) or `dify:<category>` (the app
-    of DIFY_API_KEY_<CATEGORY>, e.g. a cheaper one)."""
+    `dify` (the app of DIFY_API_KEY / DIFY_API_KEY_<CATEGORY>), `dify:<category>` (the app
+    of DIFY_API_KEY_<CATEGORY>, e.g. a cheaper one) or `openai` (the chain from the
+    OpenAI-compatible endpoint on, without Dify)."""
     raw, routes = env_str(name, default), {}
     for entry in filter(None, (item.strip() for item in raw.split(","))):
         key, _, backend = (part.strip().lower() for part in entry.partition("="))
         app = backend.removeprefix("dify:")
-        valid_backend = backend in {"builtin", "dify"} or (
+        valid_backend = backend in {"builtin", "dify", "openai"} or (
             backend.startswith("dify:") and app in keys
         )
         if key not in keys or not valid_backend:
@@ -357,6 +379,38 @@ DIFY_RETRY_AFTER_MAX = env_float("DIFY_RETRY_AFTER_MAX", 10.0)  # cap on a 429's
 DIFY_CIRCUIT_FAILURES = env_int("DIFY_CIRCUIT_FAILURES", 5, minimum=1)
 DIFY_CIRCUIT_COOLDOWN = env_float("DIFY_CIRCUIT_COOLDOWN", 30.0)
 DIFY_MAX_CONNECTIONS = env_int("DIFY_MAX_CONNECTIONS", 200, minimum=1)
+
+# --- Analysis backend (OpenAI-compatible: OpenAI, Azure OpenAI v1, vLLM, llama.cpp, Ollama,
+# LiteLLM; docs/llm.md) ---------------------------------------------------------------------
+OPENAI_BASE_URL = env_url("OPENAI_BASE_URL", schemes={"http", "https"}).rstrip("/")
+OPENAI_API_KEY = env_str("OPENAI_API_KEY")  # empty: no auth header (a local server)
+OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o-mini")
+# The header the key goes in: `authorization` (Bearer) for most servers, `api-key` for Azure.
+OPENAI_AUTH_HEADER = env_choice("OPENAI_AUTH_HEADER", "authorization", {"authorization", "api-key"})
+# Seconds. The first token must come within OPENAI_FIRST_TOKEN_TIMEOUT, else the chain moves on.
+OPENAI_CONNECT_TIMEOUT = env_float("OPENAI_CONNECT_TIMEOUT", 5.0, minimum=0.01)
+OPENAI_READ_TIMEOUT = env_float("OPENAI_READ_TIMEOUT", 30.0, minimum=0.01)
+OPENAI_FIRST_TOKEN_TIMEOUT = env_float("OPENAI_FIRST_TOKEN_TIMEOUT", 20.0, minimum=0.01)
+OPENAI_RUN_DEADLINE = env_float("OPENAI_RUN_DEADLINE", 300.0, minimum=0.1)
+OPENAI_MAX_CONNECTIONS = env_int("OPENAI_MAX_CONNECTIONS", 200, minimum=1)
+
+# --- The fallback chain (docs/llm.md) -------------------------------------------------------
+# The backends tried in order when the router sends a run to an LLM; the next one answers when
+# one fails before its first token. Unconfigured backends are left out; builtin ends every chain.
+HAWK_ANALYSIS_CHAIN = env_chain("HAWK_ANALYSIS_CHAIN", "dify,openai,builtin")
+# A backend that failed HAWK_BACKEND_COOLDOWN_FAILURES times in a row (before answering) is
+# skipped by every worker for HAWK_BACKEND_COOLDOWN_SECONDS (kept in the Django cache).
+HAWK_BACKEND_COOLDOWN_FAILURES = env_int("HAWK_BACKEND_COOLDOWN_FAILURES", 3, minimum=1)
+HAWK_BACKEND_COOLDOWN_SECONDS = env_int("HAWK_BACKEND_COOLDOWN_SECONDS", 60, minimum=1)
+
+# --- The answer check (docs/llm.md) ---------------------------------------------------------
+# The risk score (0-1) at which an answer's risk is medium, high (a quality_warning notice and
+# the alert's numerator) or critical.
+HAWK_RISK_MEDIUM = env_float("HAWK_RISK_MEDIUM", 0.15, minimum=0.01)
+HAWK_RISK_HIGH = env_float("HAWK_RISK_HIGH", 0.5, minimum=0.01)
+HAWK_RISK_CRITICAL = env_float("HAWK_RISK_CRITICAL", 0.9, minimum=0.01)
+if not HAWK_RISK_MEDIUM <= HAWK_RISK_HIGH <= HAWK_RISK_CRITICAL:
+    raise ImproperlyConfigured("HAWK_RISK_MEDIUM <= HAWK_RISK_HIGH <= HAWK_RISK_CRITICAL")
 
 # --- Analysis routing, cost and budgets (docs/operations.md) -----------------------------------
 # Which backend answers an intent or template category (the category wins when both match).

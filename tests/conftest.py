@@ -19,6 +19,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytest.register_assert_rewrite(
     "tests.hawk.admin.support",
     "tests.hawk.datacache.changefeed.support",
+    "tests.hawk.pipeline.run.service_support",
     "tests.hawk.pipeline.run.support",
     "tests.hawk.streaming.support",
     "tests.live",
@@ -192,3 +193,4 @@ def demo_data(db):
 
 
 from tests.dify_fixtures import dify_server  # noqa: E402, F401  (the Dify stand-in fixture)
+from tests.openai_fixtures import openai_server  # noqa: E402, F401  (the OpenAI stand-in)

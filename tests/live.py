@@ -36,6 +36,7 @@ def _builtin_unless_dify_server(settings):
     """No Dify from the developer's environment: the built-in analyst answers unless a test
     asks for the Dify stand-in (whose fixture points the settings at it)."""
     settings.DIFY_BASE_URL = ""
+    settings.OPENAI_BASE_URL = ""
 
 
 @pytest.fixture(autouse=True)

@@ -1,23 +1,41 @@
-"""Which backend answers a run: the router's choice (analysis/router.py), then Dify only when
-it is configured, the LLM budget is not spent and its circuit is not open; else the built-in
-analyst (the embedded default), with a notice saying why."""
+"""Which backends may answer a run, in order: the router's choice (analysis/router.py), then,
+for a run sent to an LLM, the fallback chain (HAWK_ANALYSIS_CHAIN) with the backends that are
+not configured left out and those cooling down or with an open circuit skipped (named in the
+notice); the built-in analyst ends every chain. A spent budget leaves the built-in analyst only.
+"""
 
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from hawk.analysis.base import AnalysisBackend
 from hawk.analysis.budgets import budget_spent, spent_message
 from hawk.analysis.builtin import BuiltinAnalyst
+from hawk.analysis.cooldown import cooling_down
 from hawk.analysis.cost import estimated_llm_cost
 from hawk.analysis.dify import dify_circuit_state, get_dify_backend
-from hawk.analysis.router import route_for
+from hawk.analysis.openai_compat import get_openai_backend
+from hawk.analysis.router import Route, route_for
 from hawk.telemetry import metrics
 
 
 @dataclass(frozen=True)
+class Skipped:
+    backend: str
+    reason: str  # said in the analysis_fallback notice
+
+
+@dataclass(frozen=True)
 class Choice:
-    backend: AnalysisBackend
-    notice_code: str = ""  # a hawk_notice code (API.md) when the run does not get what it asked
+    backends: tuple[AnalysisBackend, ...]  # tried in order; the built-in analyst is last
+    skipped: tuple[Skipped, ...] = ()
+    notice_code: str = ""  # a hawk_notice code (API.md) sent before the answer
     notice: str = ""
+
+    @property
+    def backend(self) -> AnalysisBackend:
+        """The backend asked first: the answer cache's key is its answer's."""
+        return self.backends[0]
 
 
 def fallback_backend() -> AnalysisBackend:
@@ -27,31 +45,61 @@ def fallback_backend() -> AnalysisBackend:
 def choose_backend(
     *, intent: str, category: str | None, user_id: int | None, context_chars: int = 0
 ) -> Choice:
-    """Reads the budgets from prompt history: call it on a database thread."""
+    """Reads the budgets from prompt history and the cool-downs from the cache: call it on a
+    database thread."""
     route = route_for(intent=intent, category=category)
-    dify = get_dify_backend(route.dify_app) if route.backend == "dify" else None
-    if route.backend == "builtin" and get_dify_backend(category) is not None:
+    if route.backend == "builtin" and _llm_configured(category):
         saved = estimated_llm_cost(context_chars)
         metrics.ROUTER_SAVED_USD.labels(route.key).inc(float(saved))
-    chosen = _usable(dify, user_id)
+    chosen = _usable(route, user_id)
     metrics.ROUTED_RUNS.labels(route.key, chosen.backend.name).inc()
     if chosen.notice_code:
         metrics.NOTICES.labels(chosen.notice_code).inc()
     return chosen
 
 
-def _usable(dify: AnalysisBackend | None, user_id: int | None) -> Choice:
-    if dify is None:
-        return Choice(fallback_backend())
+def _llm_configured(category: str | None) -> bool:
+    return get_dify_backend(category) is not None or get_openai_backend() is not None
+
+
+def _usable(route: Route, user_id: int | None) -> Choice:
+    if route.backend == "builtin" or not _llm_configured(route.dify_app):
+        return Choice((fallback_backend(),))
     spent = budget_spent(user_id=user_id)
     if spent is not None:
-        return Choice(fallback_backend(), "budget_exceeded", spent_message(spent))
-    state = dify_circuit_state()
-    metrics.set_circuit_state("dify", state)
-    if state == "open":
-        message = "Dify is failing (circuit open); answering with the built-in analyst"
-        return Choice(fallback_backend(), "analysis_fallback", message)
-    return Choice(dify)
+        return Choice((fallback_backend(),), (), "budget_exceeded", spent_message(spent))
+    backends, skipped = [], []
+    for name in _chain(route):
+        backend = _configured(name, route)
+        reason = _skip_reason(name) if backend is not None else ""
+        if reason:
+            skipped.append(Skipped(name, reason))
+            metrics.BACKEND_SKIPPED.labels(name).inc()
+        elif backend is not None:
+            backends.append(backend)
+    return Choice((*backends, fallback_backend()), tuple(skipped))
 
 
-__all__ = ["Choice", "choose_backend", "fallback_backend"]
+def _chain(route: Route) -> list[str]:
+    chain = [name for name in settings.HAWK_ANALYSIS_CHAIN if name != "builtin"]
+    return [name for name in chain if name != "dify"] if route.backend == "openai" else chain
+
+
+def _configured(name: str, route: Route) -> AnalysisBackend | None:
+    if name == "dify":
+        return get_dify_backend(route.dify_app)
+    return get_openai_backend()
+
+
+def _skip_reason(name: str) -> str:
+    if cooling_down(name):
+        return "cooling down after repeated failures"
+    if name == "dify":
+        state = dify_circuit_state()
+        metrics.set_circuit_state("dify", state)
+        if state == "open":
+            return "failing (circuit open)"
+    return ""
+
+
+__all__ = ["Choice", "Skipped", "choose_backend", "fallback_backend"]

@@ -1,5 +1,6 @@
 """The cost of a run in USD: Dify's price when its usage gives one in USD, else the price
-table (HAWK_LLM_PRICES, USD per million tokens, for the model of HAWK_LLM_MODEL)."""
+table (HAWK_LLM_PRICES, USD per million tokens, for the model of HAWK_LLM_MODEL, or for an
+OpenAI-compatible endpoint the model of OPENAI_MODEL)."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -42,7 +43,12 @@ def table_price(prompt_tokens: int, completion_tokens: int, model: str | None = 
 
 
 def run_cost(backend: str, usage: dict[str, Any]) -> RunCost:
-    """What a backend's answer cost. The built-in analyst is free."""
+    """What a backend's answer cost. The built-in analyst is free; an OpenAI-compatible
+    endpoint is priced by the table, for the model its usage names."""
+    if backend == "openai":
+        tokens_in = int(usage.get("prompt_tokens") or 0)
+        tokens_out = int(usage.get("completion_tokens") or 0)
+        return RunCost(table_price(tokens_in, tokens_out, usage.get("model")), "table")
     if backend != "dify":
         return RunCost(ZERO, "free")
     price = _dify_price(usage)

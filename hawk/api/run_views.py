@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 SSE_DESCRIPTION = (
     "With `stream: true` (the default) the response is `text/event-stream`: one "
     "`data: {json}` frame per event, in order hawk_plan, hawk_context, hawk_facts, "
-    "[hawk_notice], message (repeated, Dify-compatible), message_end; or error. A `: ping` "
+    "[hawk_notice], message (repeated, Dify-compatible), [hawk_notice quality_warning], "
+    "message_end (with quality: risk, layers, findings); or error. A `: ping` "
     "comment is sent at least every 15 s while waiting. With `stream: false`, one JSON object."
 )
 

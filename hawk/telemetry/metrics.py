@@ -23,6 +23,7 @@ BUILD_INFO.labels(hawk.__version__).set(1)
 # The statuses of hawk.pipeline.facts.reviews (DOMAIN.md); warning and worse are breaches.
 THRESHOLD_STATUSES = ("WITHIN", "WARN", "CRITICAL", "BREACH", "UNKNOWN", "NOT_COMPUTED")
 BREACH_LEVELS = {"WARN": "warning", "CRITICAL": "critical", "BREACH": "breach"}
+RISK_LEVELS = ("low", "medium", "high", "critical")  # an answer's risk (analysis/checks)
 
 CACHE_OPERATIONS = Counter(
     "hawk_cache_operations_total",
@@ -189,6 +190,30 @@ CIRCUIT_OPENINGS = Counter(
 ANALYSIS_FALLBACKS = Counter(
     "hawk_analysis_fallbacks_total", "Fallbacks to the built-in analyst by reason", ["reason"]
 )
+BACKEND_FAILURES = Counter(
+    "hawk_backend_failures_total",
+    "Analysis backend failures by backend and kind (rate_limited, server_error, timeout, "
+    "connection, client_error, mid_stream)",
+    ["backend", "kind"],
+)
+BACKEND_FALLBACKS = Counter(
+    "hawk_backend_fallbacks_total",
+    "Runs passed on to the next backend of the chain after this one failed before answering",
+    ["backend"],
+)
+BACKEND_SKIPPED = Counter(
+    "hawk_backend_skipped_total",
+    "Runs that skipped a backend of the chain (cooling down, circuit open)",
+    ["backend"],
+)
+BACKEND_COOLDOWNS = Counter(
+    "hawk_backend_cooldowns_total", "Cool-downs started after repeated failures", ["backend"]
+)
+ANSWER_RISK = Counter(
+    "hawk_answer_risk_total",
+    "Answers checked, by backend and risk (low, medium, high, critical)",
+    ["backend", "risk"],
+)
 QUALITY_SCORE = Histogram(
     "hawk_answer_quality_score",
     "Share of an answer's numbers found in its context",
@@ -277,7 +302,10 @@ def set_circuit_state(backend: str, state: str) -> None:
 def start_labels() -> None:
     """The bounded label values known in advance, so that their series exist (at 0) from the
     first scrape: rates and alerts then see a 0, not an absent series."""
-    for backend in ("builtin", "dify"):
+    for backend in ("builtin", "dify", "openai"):
+        for risk in RISK_LEVELS:
+            ANSWER_RISK.labels(backend, risk)
+        BACKEND_FALLBACKS.labels(backend)
         ANSWER_CACHE_SAVED_USD.labels(backend)
         ANSWER_CACHE_SAVINGS.labels(backend)
         COST.labels(backend)
@@ -291,7 +319,7 @@ def start_labels() -> None:
         for period in ("daily", "monthly"):
             BUDGET_EXCEEDED.labels(scope, period)
             BUDGET_WARNINGS.labels(scope, period)
-    for code in ("analysis_fallback", "budget_exceeded", "unclear_request"):
+    for code in ("analysis_fallback", "budget_exceeded", "quality_warning", "unclear_request"):
         NOTICES.labels(code)
     CIRCUIT_OPENINGS.labels("dify")
     for code in ("analysis_failed", "unavailable", "internal"):

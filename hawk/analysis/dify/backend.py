@@ -10,6 +10,7 @@ from django.conf import settings
 
 from hawk.analysis.base import AnalysisChunk, AnalysisError, AnalysisRequest
 from hawk.analysis.circuit import CircuitBreaker, CircuitState
+from hawk.analysis.cooldown import is_outage
 from hawk.analysis.dify.client import DifyClient, Rating
 from hawk.analysis.dify.transport import DifyConfig
 from hawk.telemetry import metrics
@@ -86,13 +87,6 @@ def chat_payload(request: AnalysisRequest) -> dict[str, Any]:
         # Omitted rather than "" for a new conversation; both mean the same to Dify.
         payload["conversation_id"] = request.conversation_id
     return payload
-
-
-def is_outage(error: AnalysisError) -> bool:
-    """Whether an error says Dify is down, which is what the circuit breaker counts: nothing
-    was answered and the failure was a connection, a timeout, a 5xx or a 429. A 4xx (such as
-    400 invalid_param) is our own mistake and shows that Dify is up."""
-    return not error.answered and (error.status >= 500 or error.status == 429)
 
 
 class DifyBackend:

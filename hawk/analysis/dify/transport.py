@@ -9,10 +9,8 @@ Our own codes and the statuses they carry:
 A status of 5xx or 429 with nothing answered means "Dify is down" to the circuit breaker.
 """
 
-import asyncio
 import json
 import logging
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -23,6 +21,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_exponential_jitter
 
 from hawk.analysis.base import AnalysisError
+from hawk.analysis.http_clients import close_pooled_clients
+from hawk.analysis.http_clients import pooled_client as shared_client
 
 logger = logging.getLogger(__name__)
 
@@ -83,31 +83,16 @@ class RetryableDifyError(AnalysisError):
 
 # --- Pooled clients -------------------------------------------------------------------------
 
-# httpx connections belong to the event loop that opened them, so each loop has its own pool;
-# a loop that goes away takes its entry with it.
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = (
-    weakref.WeakKeyDictionary()
-)
-
 
 def pooled_client(config: DifyConfig) -> httpx.AsyncClient:
     """The shared client of the running event loop for Dify at `config.base_url`."""
-    clients = _clients.setdefault(asyncio.get_running_loop(), {})
-    client = clients.get(config.base_url)
-    if client is None or client.is_closed:
-        # Every stream holds a connection for its whole length, hence the large pool.
-        limits = httpx.Limits(max_connections=config.max_connections, max_keepalive_connections=20)
-        # The trailing slash makes relative paths land under /v1 (httpx joins like a browser).
-        client = httpx.AsyncClient(base_url=config.base_url + "/", limits=limits)
-        clients[config.base_url] = client
-    return client
+    return shared_client(config.base_url, max_connections=config.max_connections)
 
 
 async def close_dify_clients() -> None:
-    """Close the running event loop's Dify clients (at shutdown, and after each test)."""
-    clients = _clients.pop(asyncio.get_running_loop(), {})
-    for client in clients.values():
-        await client.aclose()
+    """Close the running event loop's analysis clients, Dify's and any other backend's (at
+    shutdown, and after each test)."""
+    await close_pooled_clients()
 
 
 # --- Retries --------------------------------------------------------------------------------

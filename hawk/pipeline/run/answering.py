@@ -1,6 +1,6 @@
-"""The answer of a run: the backend the router chooses, the answer cache, the backend's
-stream relayed chunk by chunk (with a stop check between chunks), and the fallback to the
-built-in analyst when a backend fails before answering."""
+"""The answer of a run: the backends the router and the chain choose, the answer cache, the
+backend's stream relayed chunk by chunk (with a stop check between chunks), and the next
+backend of the chain when one fails before answering."""
 
 import contextlib
 import logging
@@ -9,14 +9,16 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from hawk.analysis import cooldown
 from hawk.analysis.base import AnalysisBackend, AnalysisChunk, AnalysisError, AnalysisRequest
-from hawk.analysis.choice import Choice, choose_backend, fallback_backend
+from hawk.analysis.chain import Unavailable, failure_kind, fallback_notice, unavailable
+from hawk.analysis.choice import Choice, choose_backend
 from hawk.analysis.cost import run_cost
 from hawk.database.threads import in_db_thread
-from hawk.pipeline.answer_cache import answer_get, answer_key, replay_chunks
+from hawk.pipeline.answer_cache import answer_get, replay_chunks
 from hawk.pipeline.prepare import Prepared
 from hawk.pipeline.run import control, observe
-from hawk.pipeline.run.recording import finish
+from hawk.pipeline.run.recording import answer_key_of, finish
 from hawk.pipeline.run.request import Answer, RunRequest, event, message_event
 from hawk.telemetry import metrics
 
@@ -37,14 +39,17 @@ async def answer_events(
         async for item in _replay(run, cached, answer):
             yield item
     else:
-        async for item in _live_answer(run, prepared, backend, answer):
+        async for item in _live_answer(run, prepared, choice, answer):
             yield item
     # A fallback answer is not stored under the key of the backend that was asked for.
-    yield await finish(run, prepared, answer, key if answer.backend == backend.name else None)
+    for item in await finish(
+        run, prepared, answer, key if answer.backend == backend.name else None
+    ):
+        yield item
 
 
 def _choose(run: RunRequest, prepared: Prepared) -> Choice:
-    """The router's backend, unless the budget is spent or Dify's circuit is open."""
+    """The router's chain, less what the budget, the cool-downs and Dify's circuit rule out."""
     return choose_backend(
         intent=prepared.plan.intent,
         category=prepared.plan.template_category,
@@ -58,21 +63,8 @@ def _cached_answer(
 ) -> tuple[str | None, dict[str, Any] | None]:
     """The answer-cache key and its entry (None when bypassed or absent): Redis round trips,
     so called on a database thread, off the event loop."""
-    key = _answer_key(run, prepared, backend)
+    key = answer_key_of(run, prepared, backend)
     return key, answer_get(key) if run.request.use_cache else None
-
-
-def _answer_key(run: RunRequest, prepared: Prepared, backend: str) -> str | None:
-    if run.conversation_id:  # a conversation's answer depends on what came before it
-        return None
-    choice = run.request.choice
-    return answer_key(
-        prompt=run.request.prompt,
-        plan=prepared.plan,
-        backend=backend,
-        template=choice.as_dict() if choice else None,
-        generations=prepared.extraction.generations,
-    )
 
 
 async def _replay(
@@ -109,25 +101,53 @@ def _analysis_request(run: RunRequest, prepared: Prepared) -> AnalysisRequest:
 
 
 async def _live_answer(
-    run: RunRequest, prepared: Prepared, backend: AnalysisBackend, answer: Answer
+    run: RunRequest, prepared: Prepared, choice: Choice, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
+    """The chain: each backend in turn until one answers. A failure before the first token
+    passes the run on (the answer so far is emptied: never two answers spliced); a failure
+    after it ends the run with the error. The notice naming the backends that did not answer
+    goes out just before the answer that did."""
     request = _analysis_request(run, prepared)
-    try:
-        async for item in _stream_backend(run, backend, request, answer):
-            yield item
-    except AnalysisError as exc:
-        metrics.ANALYSIS_CALLS.labels(backend.name, "error").inc()
-        if exc.answered or backend.name == "builtin":
-            raise
-        logger.warning(
-            "analysis by %s failed before answering (%s): falling back", backend.name, exc.code
-        )
-        metrics.ANALYSIS_FALLBACKS.labels(exc.code).inc()
-        metrics.NOTICES.labels("analysis_fallback").inc()
-        message = f"{backend.name} is unavailable ({exc.code}); answering with the built-in analyst"
-        yield event("hawk_notice", run, code="analysis_fallback", message=message)
-        async for item in _stream_backend(run, fallback_backend(), request, answer):
-            yield item
+    others = [Unavailable(skipped.backend, f"{skipped.reason}") for skipped in choice.skipped]
+    for backend in choice.backends:
+        answer.restart()
+        try:
+            async for item in _stream_backend(run, backend, request, answer):
+                if others:
+                    yield _fallback_notice(run, backend.name, others)
+                    others = []
+                yield item
+        except AnalysisError as exc:
+            await in_db_thread(_record_failure, backend.name, exc)
+            if exc.answered or backend is choice.backends[-1]:
+                raise
+            others.append(unavailable(backend.name, exc))
+            continue
+        await in_db_thread(cooldown.record_success, backend.name)
+        break
+    if others:  # the answering backend said nothing at all
+        yield _fallback_notice(run, answer.backend, others)
+
+
+def _record_failure(backend: str, error: AnalysisError) -> None:
+    """Metrics and the shared cool-down of a failed backend (a cache round trip)."""
+    metrics.ANALYSIS_CALLS.labels(backend, "error").inc()
+    metrics.BACKEND_FAILURES.labels(backend, failure_kind(error)).inc()
+    if error.answered:
+        return
+    logger.warning(
+        "analysis by %s failed before answering (%s): next in chain", backend, error.code
+    )
+    metrics.BACKEND_FALLBACKS.labels(backend).inc()
+    metrics.ANALYSIS_FALLBACKS.labels(error.code).inc()
+    if cooldown.is_outage(error) and cooldown.record_failure(backend):
+        logger.warning("%s failed repeatedly: skipped by every worker for a while", backend)
+
+
+def _fallback_notice(run: RunRequest, answered_by: str, others: list[Unavailable]) -> dict:
+    metrics.NOTICES.labels("analysis_fallback").inc()
+    message = fallback_notice(answered_by, others)
+    return event("hawk_notice", run, code="analysis_fallback", message=message)
 
 
 async def _stream_backend(

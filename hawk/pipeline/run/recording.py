@@ -1,14 +1,14 @@
-"""How a run is recorded in prompt history: completed (with its quality check, cost and the
+"""How a run is recorded in prompt history: completed (with its answer check, cost and the
 answer cached), cancelled (the backend's task stopped after the record) or failed."""
 
 import logging
 from decimal import Decimal
 from typing import Any
 
+from hawk.analysis.checks import check_answer
 from hawk.analysis.cost import ZERO, run_cost
-from hawk.analysis.quality import check_numbers
 from hawk.database.threads import in_db_thread
-from hawk.pipeline.answer_cache import answer_put
+from hawk.pipeline.answer_cache import answer_get, answer_key, answer_put
 from hawk.pipeline.prepare import Prepared
 from hawk.pipeline.run.agent_sessions import SessionEnd, session_ended
 from hawk.pipeline.run.ending import Ending, record_ending, through_cancellation
@@ -18,11 +18,31 @@ from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
+WARNED_RISKS = ("high", "critical")
+# The consistency check compares answers to one question over one data generation, whichever
+# backend wrote them: their claims are kept under the answer key of no particular backend.
+ANY_BACKEND = "*"
+
+
+def answer_key_of(run: RunRequest, prepared: Prepared, backend: str) -> str | None:
+    """The answer-cache key of a run's answer by `backend`; None in a conversation."""
+    if run.conversation_id:  # a conversation's answer depends on what came before it
+        return None
+    choice = run.request.choice
+    return answer_key(
+        prompt=run.request.prompt,
+        plan=prepared.plan,
+        backend=backend,
+        template=choice.as_dict() if choice else None,
+        generations=prepared.extraction.generations,
+    )
+
 
 async def finish(
     run: RunRequest, prepared: Prepared, answer: Answer, key: str | None
-) -> dict[str, Any]:
-    """Record the completed run; its `message_end` event."""
+) -> list[dict[str, Any]]:
+    """Record the completed run; its last events: a quality_warning notice when the answer's
+    risk is high or critical, then `message_end`."""
     timings = _timings(prepared, answer)
     if answer.first_token_ms is not None:
         metrics.FIRST_TOKEN_SECONDS.labels(answer.backend).observe(answer.first_token_ms / 1000)
@@ -30,7 +50,8 @@ async def finish(
     metrics.observe_run(prepared.plan.intent, run.channel, "completed", timings, quality)
     unverified = len(quality.get("unverified_numbers") or [])
     metrics.UNVERIFIED_NUMBERS.labels(answer.backend).inc(unverified)
-    return event(
+    metrics.ANSWER_RISK.labels(answer.backend, quality["risk"]).inc()
+    end = event(
         "message_end",
         run,
         message_id=answer.message_id,
@@ -41,6 +62,18 @@ async def finish(
         quality=quality,
         timings=timings,
     )
+    warning = quality_warning(run, quality)
+    return [warning, end] if warning else [end]
+
+
+def quality_warning(run: RunRequest, quality: dict[str, Any]) -> dict[str, Any] | None:
+    """The notice after a high or critical answer, naming what it contradicts."""
+    if quality["risk"] not in WARNED_RISKS:
+        return None
+    metrics.NOTICES.labels("quality_warning").inc()
+    said = "; ".join(finding["message"] for finding in quality["findings"][:3])
+    message = f"check this answer (risk {quality['risk']}): {said}"
+    return event("hawk_notice", run, code="quality_warning", message=message, risk=quality["risk"])
 
 
 def _timings(prepared: Prepared, answer: Answer) -> dict[str, float | None]:
@@ -55,9 +88,19 @@ def _timings(prepared: Prepared, answer: Answer) -> dict[str, float | None]:
 def _complete(
     run: RunRequest, prepared: Prepared, answer: Answer, key: str | None, timings: dict
 ) -> dict[str, Any]:
-    """Number check (CPU: about 0.3 ms per 1,000 context characters), answer-cache write and
-    the history row, on a database thread; returns the quality."""
-    quality = check_numbers(answer.text, prepared.context.text).as_dict()
+    """The answer check (CPU: about 0.3 ms per 1,000 context characters; the previous answer's
+    claims from the cache), answer-cache write and the history row, on a database thread;
+    returns the quality."""
+    question = answer_key_of(run, prepared, ANY_BACKEND)
+    claims_key = f"claims:{question}" if question else None
+    check = check_answer(
+        answer.text,
+        context=prepared.context.text,
+        facts=prepared.facts.facts,
+        previous=answer_get(claims_key),
+    )
+    answer_put(claims_key, check.claims.as_dict())
+    quality = check.as_dict()
     if answer.answer_cache == "miss":
         answer_put(key, {"answer": answer.text, "usage": answer.usage, "backend": answer.backend})
     _record_completed(run, prepared, answer, quality=quality, timings=timings, cost=_cost(answer))

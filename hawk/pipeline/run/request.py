@@ -70,6 +70,12 @@ class Answer:
     def elapsed_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)
 
+    def restart(self) -> None:
+        """Forget what a backend that failed before answering left (ids, empty chunks): the
+        next backend of the chain starts a new answer."""
+        self.parts, self.usage, self.first_token_ms = [], {}, None
+        self.message_id = self.conversation_id = self.task_id = ""
+
     def take(self, chunk: AnalysisChunk) -> None:
         self.message_id = chunk.message_id or self.message_id
         self.conversation_id = chunk.conversation_id or self.conversation_id

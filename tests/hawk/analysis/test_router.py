@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from hawk.analysis.router import route_for
-from hawk.settings import DIFY_CATEGORIES, env_routes
+from hawk.settings import DIFY_CATEGORIES, env_chain, env_routes
 
 
 def test_look_ups_go_to_the_builtin_analyst_by_default(settings):
@@ -35,3 +35,20 @@ def test_the_setting_rejects_unknown_intents_and_backends(monkeypatch, value):
     monkeypatch.setenv("HAWK_ANALYSIS_ROUTES", value)
     with pytest.raises(ImproperlyConfigured, match="HAWK_ANALYSIS_ROUTES"):
         env_routes("HAWK_ANALYSIS_ROUTES", "", keys=DIFY_CATEGORIES)
+
+
+def test_a_route_may_send_a_category_to_the_openai_endpoint(monkeypatch):
+    monkeypatch.setenv("HAWK_ANALYSIS_ROUTES", "performance=openai")
+    assert env_routes("HAWK_ANALYSIS_ROUTES", "", keys=DIFY_CATEGORIES) == {"performance": "openai"}
+
+
+def test_the_chain_always_ends_with_the_builtin_analyst(monkeypatch):
+    monkeypatch.setenv("HAWK_ANALYSIS_CHAIN", "OpenAI, dify")
+    assert env_chain("HAWK_ANALYSIS_CHAIN", "dify,openai,builtin") == ["openai", "dify", "builtin"]
+
+
+@pytest.mark.parametrize("value", ["dify,gpt", "dify,dify"])
+def test_the_chain_rejects_unknown_and_repeated_backends(monkeypatch, value):
+    monkeypatch.setenv("HAWK_ANALYSIS_CHAIN", value)
+    with pytest.raises(ImproperlyConfigured, match="HAWK_ANALYSIS_CHAIN"):
+        env_chain("HAWK_ANALYSIS_CHAIN", "dify,openai,builtin")
