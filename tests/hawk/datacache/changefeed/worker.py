@@ -24,6 +24,7 @@ from hawk.datacache import stats  # noqa: E402
 from hawk.datacache.changefeed import listener, logical, reader  # noqa: E402
 from hawk.datacache.store import cached_read  # noqa: E402
 from hawk.models import PositionNav  # noqa: E402
+from hawk.telemetry import metrics  # noqa: E402
 
 
 def positions() -> list[list[str]]:
@@ -31,8 +32,9 @@ def positions() -> list[list[str]]:
     return [[nav_id, f"{amount:.2f}"] for nav_id, amount in rows]
 
 
-def read(_: dict[str, Any]) -> dict[str, Any]:
-    """One extraction of position_nav_master through the data cache."""
+def read(request: dict[str, Any]) -> dict[str, Any]:
+    """One extraction of position_nav_master through the data cache (or past it, filling it,
+    with use_cache false)."""
     found = cached_read(
         source="positions",
         table="position_nav_master",
@@ -40,8 +42,21 @@ def read(_: dict[str, Any]) -> dict[str, Any]:
         loader=positions,
         ttl=300,
         tally=stats.Tally(),
+        use_cache=request.get("use_cache", True),
     )
     return {"rows": found.value, "status": found.status}
+
+
+def write(request: dict[str, Any]) -> bool:
+    """A write through Django (its generation bump, and WAL position, after the commit)."""
+    PositionNav.objects.filter(nav_id=request["nav_id"]).update(current_position=request["amount"])
+    return True
+
+
+def fills(_: dict[str, Any]) -> dict[str, float]:
+    """hawk_replica_fills_total of the default database, by where the fill read."""
+    served = ["replica", "primary_behind", "primary_lagging", "primary_down", "primary_unknown"]
+    return {name: metrics.REPLICA_FILLS.labels("default", name)._value.get() for name in served}
 
 
 def generations(_: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +97,8 @@ def last_event(_: dict[str, Any]) -> str:
 
 OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "read": read,
+    "write": write,
+    "fills": fills,
     "generations": generations,
     "unread": unread,
     "command": command,
