@@ -327,22 +327,71 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.5)
-if REDIS_URL:
+# Redis Sentinel (docs/operations.md, "Scale-out"): "host:port" of each Sentinel, the name they
+# monitor the master under, and the database number; used instead of REDIS_URL when set.
+REDIS_SENTINELS = env_list("REDIS_SENTINELS")
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "hawk")
+REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0)
+# Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
+# default read timeout is 5 s too, so under load the pop's answer came after the timeout and
+# the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
+CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
+
+
+def _sentinel_address(raw: str) -> tuple[str, int]:
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit():
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: host:port, not {raw!r}")
+    return host, int(port)
+
+
+_REDIS_TIMEOUTS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+}
+if REDIS_SENTINELS:
+    _sentinels = [_sentinel_address(raw) for raw in REDIS_SENTINELS]
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            # The master only (a list of one): a replica may lag behind a generation bump.
+            "LOCATION": [f"redis://{REDIS_SENTINEL_MASTER}/{REDIS_SENTINEL_DB}?is_master=1"],
+            "KEY_PREFIX": "hawk",
+            "OPTIONS": {
+                **_REDIS_TIMEOUTS,
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": _sentinels,
+                "SENTINEL_KWARGS": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
+            },
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "sentinels": _sentinels,
+                        "master_name": REDIS_SENTINEL_MASTER,
+                        "db": REDIS_SENTINEL_DB,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                        "sentinel_kwargs": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
+                    }
+                ],
+                "prefix": "hawk-asgi",
+            },
+        }
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hawk",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-            },
+            "OPTIONS": dict(_REDIS_TIMEOUTS),
         }
     }
-    # Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
-    # default read timeout is 5 s too, so under load the pop's answer came after the timeout and
-    # the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
-    CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

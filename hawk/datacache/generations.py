@@ -112,6 +112,8 @@ def current_generations(tables: Iterable[str]) -> dict[str, int]:
 def _cache_generations(names: list[str]) -> dict[str, int]:
     if _pending or _pending_positions:
         _retry_pending()
+    if (client := _redis_client()) is not None:
+        return _redis_generations(client, names)
     found = cache.get_many([_key(name) for name in names])
     result = {}
     for name in names:
@@ -124,6 +126,52 @@ def _cache_generations(names: list[str]) -> dict[str, int]:
             )
         result[name] = int(value)
     return result
+
+
+def _redis_client() -> Any:
+    """django-redis's client (its keys, its connections to the master), or None for a
+    process-local cache."""
+    client: Any = getattr(cache, "client", None)
+    return client if hasattr(client, "get_client") else None
+
+
+# --- failover epochs of the Redis-kept generations ----------------------------------------------
+#
+# Redis replicates asynchronously: a master that fails over (Sentinel) or restarts from an old
+# snapshot may come back without the last bumps it acknowledged, and then hand out a generation
+# whose entries were filled before a committed write. Every generation therefore carries the
+# replication id of the master that last vouched for it (`epoch:<table>`). Redis gives a master
+# a new replication id when it is promoted or restarted, so the first read of a table on a new
+# master finds a different id and bumps the table there, in the same atomic script that reads
+# it: no entry stored before the switch is ever read again, on any worker. (The trigger feed's
+# generations live in Postgres and survive a Redis failover as they are.)
+_READ_SCRIPT = """
+local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local out = {}
+for i = 1, #KEYS, 2 do
+  local value = redis.call('GET', KEYS[i])
+  if not value then
+    redis.call('SET', KEYS[i], ARGV[1])
+    redis.call('SET', KEYS[i + 1], replid)
+    value = ARGV[1]
+  elseif redis.call('GET', KEYS[i + 1]) ~= replid then
+    value = redis.call('INCR', KEYS[i])
+    redis.call('SET', KEYS[i + 1], replid)
+  end
+  out[#out + 1] = tostring(value)
+end
+return out
+"""
+
+
+def _epoch_key(table: str) -> str:
+    return f"epoch:{table}"
+
+
+def _redis_generations(client: Any, names: list[str]) -> dict[str, int]:
+    keys = [client.make_key(key) for name in names for key in (_key(name), _epoch_key(name))]
+    values = client.get_client(write=True).eval(_READ_SCRIPT, len(keys), *keys, _fresh_start())
+    return {name: int(value) for name, value in zip(names, values, strict=True)}
 
 
 # --- WAL positions of the Redis-kept generations (read replicas) ------------------------------
@@ -142,8 +190,7 @@ def _position_key(table: str) -> str:
 
 
 def _raise_position(table: str, position: int) -> None:
-    client: Any = getattr(cache, "client", None)
-    if hasattr(client, "get_client"):  # django-redis: one atomic script
+    if (client := _redis_client()) is not None:  # django-redis: one atomic script
         key = client.make_key(_position_key(table))
         client.get_client(write=True).eval(_RAISE, 1, key, position)
         return

@@ -43,15 +43,21 @@ def standby(logical_cluster: Cluster, primary_url: str) -> Iterator[Standby]:
 
 
 @pytest.fixture
-def primary(
-    primary_url: str, standby: Standby, logical_cluster: Cluster
-) -> Iterator[psycopg.Connection]:
-    """An autocommit connection to the primary, the seed rows written and replayed; the
-    standby's replay resumed after the test whatever happened."""
+def seeded(primary_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to the primary, the seed rows written."""
     with psycopg.connect(primary_url, autocommit=True) as connection:
         connection.execute(SEED)
-        standby.wait_replayed(logical_cluster)
-        try:
-            yield connection
-        finally:
-            standby.resume_replay()
+        yield connection
+
+
+@pytest.fixture
+def primary(
+    seeded: psycopg.Connection, standby: Standby, logical_cluster: Cluster
+) -> Iterator[psycopg.Connection]:
+    """The same, the seed rows replayed on the standby, whose replay is resumed after the test
+    whatever happened."""
+    standby.wait_replayed(logical_cluster)
+    try:
+        yield seeded
+    finally:
+        standby.resume_replay()
