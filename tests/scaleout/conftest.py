@@ -1,6 +1,7 @@
 """Fixtures of the scale-out tests: a private primary (tests/pg_cluster.py) with the product's
 tables and the change feed, a streaming hot standby of it (pg_basebackup -R, its own port),
-and worker processes of the product pointed at both."""
+and worker processes of the product pointed at both; for the app processes, committed users
+(tests/live.py)."""
 
 import subprocess
 import sys
@@ -10,9 +11,10 @@ import psycopg
 import pytest
 
 from tests.hawk.datacache.changefeed.logical_support import ROOT, SEED, worker_environment
+from tests.live import analyst, analyst_token, committed_demo, make_user
 from tests.pg_cluster import Cluster, Standby, logical_cluster, start_standby, stop_standby
 
-__all__ = ["logical_cluster"]
+__all__ = ["analyst", "analyst_token", "committed_demo", "logical_cluster", "make_user"]
 
 DATABASE = "hawk_scaleout"
 
