@@ -73,3 +73,19 @@ def test_a_failover_that_lost_a_bump_serves_no_stale_entry(
     print(f"cache back {seconds:.1f} s after the new master was known")  # the figure of the docs
     assert stale == 0
     assert worker.call("read") == {"rows": rows(111), "status": "hit"}
+
+
+def test_the_channel_layer_follows_the_sentinels_to_the_new_master(
+    sentinels: RedisSet, worker: Worker
+) -> None:
+    message = {"type": "test.message", "text": "before"}
+    assert worker.call("channel_roundtrip", text="before") == message
+    old_master = sentinels.kill_master()
+    sentinels.wait_new_master(old_master)
+    deadline, answer = time.monotonic() + RECOVERY_SECONDS, None
+    while answer is None and time.monotonic() < deadline:
+        try:
+            answer = worker.call("channel_roundtrip", text="after")
+        except AssertionError:  # the worker's answer was an error: no master known yet
+            time.sleep(0.2)
+    assert answer == {"type": "test.message", "text": "after"}

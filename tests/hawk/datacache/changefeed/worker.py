@@ -3,6 +3,7 @@ it reads one JSON command a line on stdin and answers one JSON line on stdout. R
 `python -m tests.hawk.datacache.changefeed.worker` and DATABASE_URL at the private cluster.
 A support module, not a test module."""
 
+import asyncio
 import io
 import json
 import os
@@ -15,7 +16,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hawk.settings")
 django.setup()
 
-from django.core.cache import cache  # noqa: E402 (after django.setup)
+from asgiref.sync import async_to_sync  # noqa: E402 (after django.setup)
+from channels.layers import get_channel_layer  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from hawk.database.routers import HAWK_TABLES  # noqa: E402
@@ -51,6 +54,18 @@ def write(request: dict[str, Any]) -> bool:
     """A write through Django (its generation bump, and WAL position, after the commit)."""
     PositionNav.objects.filter(nav_id=request["nav_id"]).update(current_position=request["amount"])
     return True
+
+
+def channel_roundtrip(request: dict[str, Any]) -> dict[str, Any]:
+    """A message sent on the configured channel layer and received back."""
+    layer = get_channel_layer()
+
+    async def roundtrip() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "test.message", "text": request["text"]})
+        return await asyncio.wait_for(layer.receive(channel), 5)
+
+    return async_to_sync(roundtrip)()
 
 
 def fills(_: dict[str, Any]) -> dict[str, float]:
@@ -99,6 +114,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "read": read,
     "write": write,
     "fills": fills,
+    "channel_roundtrip": channel_roundtrip,
     "generations": generations,
     "unread": unread,
     "command": command,
