@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError
 from django_redis import get_redis_connection
 from prometheus_client.core import GaugeMetricFamily
@@ -14,6 +13,7 @@ from prometheus_client.registry import Collector
 
 from hawk.analysis.budgets import budget_status
 from hawk.analysis.dify import dify_circuit_state, dify_configured
+from hawk.datacache.shared import redis_configured
 from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def _redis() -> Any:
 def cache_families() -> Iterator[GaugeMetricFamily]:
     """Entries of the data and answer caches and the memory of the Redis holding them; nothing
     without Redis (the local-memory cache of a laptop)."""
-    if not settings.REDIS_URL:
+    if not redis_configured():
         return
     entries = GaugeMetricFamily(
         "hawk_cache_entries", "Entries in the cache by kind (data, answer)", labels=["kind"]

@@ -3,12 +3,12 @@
 import logging
 from typing import Any
 
-from django.conf import settings
 from django_redis import get_redis_connection
 
 from hawk.datacache import stats
 from hawk.datacache.entries import delete_currency_entries, local_data_items
 from hawk.datacache.invalidation import tables_written
+from hawk.datacache.shared import redis_configured
 from hawk.datacache.store import cache_degraded
 from hawk.sources import SOURCES
 from hawk.telemetry import metrics
@@ -37,7 +37,7 @@ def _local_footprint() -> dict[str, Any]:
 
 
 def _redis_footprint() -> dict[str, Any]:
-    if not settings.REDIS_URL:
+    if not redis_configured():
         return _local_footprint()
     client = get_redis_connection("default")
     keys = sum(1 for _ in client.scan_iter(match="hawk:*data:*", count=1000))

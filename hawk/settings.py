@@ -281,6 +281,47 @@ if HAWK_DATABASE_URL:
     # alias is the test database of DATABASE_URL.
     _hawk_database["TEST"] = {"MIRROR": "default"}
     DATABASES["hawk"] = _hawk_database
+
+
+def _replica_database(url: str, primary: str) -> dj_database_url.DBConfig:
+    """A hot standby of `primary`: a small pool of its own, never migrated, and under test the
+    primary's test database (the test runner creates nothing for it)."""
+    replica = dj_database_url.parse(url)
+    replica["CONN_MAX_AGE"] = 0
+    replica.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 0,
+        "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
+        "timeout": env_float("DATABASE_REPLICA_POOL_TIMEOUT", 1.0),
+    }
+    replica["CONN_HEALTH_CHECKS"] = True
+    replica["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+    if search_path := DATABASES[primary].get("OPTIONS", {}).get("options"):
+        replica["OPTIONS"]["options"] = search_path
+    replica["TEST"] = {"MIRROR": primary}
+    return replica
+
+
+# Read replicas (docs/operations.md, "Scale-out"): streaming hot standbys of DATABASE_URL
+# (DATABASE_REPLICA_URLS) and, in live mode, of HAWK_DATABASE_URL (HAWK_DATABASE_REPLICA_URLS).
+# Cache fills read from one only once it has replayed the write that made the generation they
+# are keyed on (hawk.datacache.replica_reads); every other read and every write stays on the
+# primary. A replica further behind than HAWK_REPLICA_MAX_LAG_SECONDS is skipped.
+DATABASE_REPLICAS: dict[str, list[str]] = {"default": []}
+for _primary, _variable, _prefix in (
+    ("default", "DATABASE_REPLICA_URLS", "replica"),
+    ("hawk", "HAWK_DATABASE_REPLICA_URLS", "hawk_replica"),
+):
+    _urls = env_list(_variable) if _primary in DATABASES else []
+    if _urls and DATABASES[_primary]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{_variable} needs a Postgres primary")
+    for _index, _url in enumerate(_urls):
+        if urlparse(_url).scheme not in {"postgres", "postgresql"}:
+            raise ImproperlyConfigured(f"{_variable}: not a postgres URL: {_url!r}")
+        DATABASES[f"{_prefix}_{_index}"] = _replica_database(_url, _primary)
+    DATABASE_REPLICAS[_primary] = [f"{_prefix}_{index}" for index in range(len(_urls))]
+HAWK_REPLICA_MAX_LAG_SECONDS = env_float("HAWK_REPLICA_MAX_LAG_SECONDS", 5.0)
+# After a replica failed to answer, it is left alone for this long.
+HAWK_REPLICA_RETRY_SECONDS = env_float("HAWK_REPLICA_RETRY_SECONDS", 5.0)
 DATABASE_ROUTERS = ["hawk.database.routers.HawkRouter"]
 
 # The change feed (docs/data.md, "Live mode"): how writes made outside Django reach the caches.
@@ -308,22 +349,71 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.5)
-if REDIS_URL:
+# Redis Sentinel (docs/operations.md, "Scale-out"): "host:port" of each Sentinel, the name they
+# monitor the master under, and the database number; used instead of REDIS_URL when set.
+REDIS_SENTINELS = env_list("REDIS_SENTINELS")
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "hawk")
+REDIS_SENTINEL_DB = env_int("REDIS_SENTINEL_DB", 0)
+# Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
+# default read timeout is 5 s too, so under load the pop's answer came after the timeout and
+# the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
+CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
+
+
+def _sentinel_address(raw: str) -> tuple[str, int]:
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit():
+        raise ImproperlyConfigured(f"REDIS_SENTINELS: host:port, not {raw!r}")
+    return host, int(port)
+
+
+_REDIS_TIMEOUTS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+}
+if REDIS_SENTINELS:
+    _sentinels = [_sentinel_address(raw) for raw in REDIS_SENTINELS]
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            # The master only (a list of one): a replica may lag behind a generation bump.
+            "LOCATION": [f"redis://{REDIS_SENTINEL_MASTER}/{REDIS_SENTINEL_DB}?is_master=1"],
+            "KEY_PREFIX": "hawk",
+            "OPTIONS": {
+                **_REDIS_TIMEOUTS,
+                "CLIENT_CLASS": "django_redis.client.SentinelClient",
+                "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
+                "SENTINELS": _sentinels,
+                "SENTINEL_KWARGS": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
+            },
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "sentinels": _sentinels,
+                        "master_name": REDIS_SENTINEL_MASTER,
+                        "db": REDIS_SENTINEL_DB,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                        "sentinel_kwargs": {"socket_timeout": REDIS_SOCKET_TIMEOUT},
+                    }
+                ],
+                "prefix": "hawk-asgi",
+            },
+        }
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hawk",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-            },
+            "OPTIONS": dict(_REDIS_TIMEOUTS),
         }
     }
-    # Every consumer waits for its messages in a blocking pop of 5 s (channels_redis); redis-py's
-    # default read timeout is 5 s too, so under load the pop's answer came after the timeout and
-    # the consumer died with its socket (issue 8 load test). The read timeout must outlast it.
-    CHANNEL_LAYER_SOCKET_TIMEOUT = 15.0
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

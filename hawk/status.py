@@ -8,7 +8,6 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -19,6 +18,7 @@ from cache_admin.services import cache_report
 from hawk.analysis.budgets import budget_status
 from hawk.analysis.dify import dify_circuit_state, dify_configured
 from hawk.datacache.changefeed.state import feed_status
+from hawk.datacache.shared import redis_configured
 from hawk.models import AgentRun, Entity, PositionNav
 from templates_app.models import PromptTemplate
 
@@ -37,7 +37,7 @@ def database_status() -> str:
 
 
 def redis_status() -> str:
-    if not settings.REDIS_URL:
+    if not redis_configured():
         return "not_configured"
     try:
         get_redis_connection("default").ping()

@@ -8,9 +8,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -128,3 +130,61 @@ def logical_cluster() -> Iterator[Cluster]:
         yield _start(bindir, root)
     finally:
         _stop(bindir, root)
+
+
+# --- a streaming hot standby of a private cluster (tests/scaleout) ----------------------------
+
+
+@dataclass(frozen=True)
+class Standby:
+    """A hot standby made by pg_basebackup -R, streaming from its primary on a port of its own."""
+
+    port: int
+    bindir: Path
+    root: Path
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def query(self, database: str, statement: str) -> Any:
+        with psycopg.connect(self.url(database), autocommit=True) as connection:
+            return connection.execute(statement).fetchone()
+
+    def pause_replay(self) -> None:
+        self.query("postgres", "SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self.query("postgres", "SELECT pg_wal_replay_resume()")
+
+    def wait_replayed(self, primary: Cluster, timeout: float = 15.0) -> None:
+        """Until the standby has replayed everything the primary has written (bounded)."""
+        with psycopg.connect(primary.url(), autocommit=True) as connection:
+            target = connection.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            replayed = self.query("postgres", f"SELECT pg_last_wal_replay_lsn() >= '{target}'")
+            if replayed[0]:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"the standby did not replay up to {target} in {timeout} s")
+
+
+def start_standby(primary: Cluster) -> Standby:
+    root, port = _make_directory(), _free_port()
+    try:
+        _run(
+            [
+                str(primary.bindir / "pg_basebackup"),
+                *("-D", str(root / "data"), "-h", "127.0.0.1", "-p", str(primary.port)),
+                *("-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync"),
+            ]
+        )
+        _run([*_pg_ctl(primary.bindir, root), "-o", _options(port, root), "start"])
+    except Exception:
+        _stop(primary.bindir, root)
+        raise
+    return Standby(port, primary.bindir, root)
+
+
+def stop_standby(standby: Standby) -> None:
+    _stop(standby.bindir, standby.root)

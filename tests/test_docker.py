@@ -46,13 +46,13 @@ def app_allowed_hosts(env: dict[str, str]) -> list[str]:
 
 
 def test_the_hosts_prometheus_scrapes_are_allowed_hosts_of_the_app():
-    assert scrape_hosts() == {"app"}
+    assert scrape_hosts() == {"app", "app2"}
     assert scrape_hosts() <= set(app_allowed_hosts({}))
 
 
 def test_an_operators_own_allowed_hosts_keep_the_scrape_host():
     hosts = app_allowed_hosts({"ALLOWED_HOSTS": "hawk.example.com"})
-    assert hosts == ["hawk.example.com", "app"]
+    assert hosts == ["hawk.example.com", "app", "app2"]
 
 
 def test_the_app_counts_all_its_workers_in_one_scrape():
@@ -79,3 +79,15 @@ def test_the_entrypoint_creates_a_missing_metrics_directory(tmp_path):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
     subprocess.run(["sh", str(DOCKER / "entrypoint.sh"), "true"], env=env, check=True)
     assert metrics_dir.is_dir()
+
+
+def test_two_app_containers_serve_behind_the_proxy_which_checks_their_health():
+    services = compose_services()
+    assert services["app2"] == services["app"]
+    assert "ports" not in services["app"]
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    assert set(services["proxy"]["depends_on"]) == {"app", "app2"}
+    config = (DOCKER / "haproxy.cfg").read_text()
+    servers = re.findall(r"^\s*server (\S+) (\S+) check$", config, flags=re.MULTILINE)
+    assert servers == [("app", "app:8000"), ("app2", "app2:8000")]
+    assert "option httpchk GET /health" in config

@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKER = ROOT / "docker"
-STACK = {"postgres", "redis", "migrate", "app", "prometheus", "grafana"}
+STACK = {"postgres", "redis", "migrate", "app", "app2", "proxy", "prometheus", "grafana"}
 NOT_COMMITTED = {"metrics_token"}  # a secret, written by the operator next to compose.yaml
 
 

@@ -4,8 +4,9 @@ Auth: the session cookie (AuthMiddlewareStack; not for clients that send no Orig
 hawk.web.origin), or a DRF token in a first message {"type": "auth", "token": "..."}.
 Then {"type": "prompt", ...process-prompt fields...} starts a run (up to HAWK_WS_MAX_RUNS in
 flight, each its own task; every event carries its run_id; AGENT_RATE_LIMIT applies) and
-{"type": "stop", "run_id": "..."} stops one. Closing the socket cancels its runs. A bad frame
-gets an `error` event; the socket and its runs go on.
+{"type": "stop", "run_id": "..."} stops one: a run of this socket at once, another running run
+of the same user (another socket, maybe on another worker) by the shared stop flag. Closing the
+socket cancels its runs. A bad frame gets an `error` event; the socket and its runs go on.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from hawk.api.serializers import validated_prompt_request
 from hawk.database.threads import in_db_thread
+from hawk.models import AgentRun
 from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
 from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
@@ -45,6 +47,13 @@ def user_for_token(key: str) -> Any:
 @database_sync_to_async
 def may_run_prompts(user: Any) -> bool:
     return bool(user.has_perm(RUN_PROMPTS))
+
+
+@database_sync_to_async
+def is_running_run_of(user: Any, run_id: uuid.UUID) -> bool:
+    return AgentRun.objects.filter(
+        run_id=run_id, user_id=user.pk, status=AgentRun.Status.RUNNING
+    ).exists()
 
 
 @database_sync_to_async
@@ -166,10 +175,13 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
                 "invalid_field", "run_id is not a run id", fields={"run_id": ["not a UUID"]}
             )
             return
-        if run_id not in self.runs:
-            await self._error("not_found", f"no run {run_id} on this socket")
-            return
-        run_control.cancel_here(run_id)  # a run of this socket always runs in this process
+        if run_id in self.runs:
+            run_control.cancel_here(run_id)  # a run of this socket always runs in this process
+        elif await is_running_run_of(self.user, run_id):
+            # Another socket's, maybe in another worker: it sees the shared flag within 0.5 s.
+            await in_db_thread(run_control.request_stop, run_id)
+        else:
+            await self._error("not_found", f"no running run {run_id} of yours")
 
     async def _send_exception(self, exc: Exception) -> None:
         code, message, fields = describe_exception(exc)

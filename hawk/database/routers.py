@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from hawk.database.replicas import is_replica, routed
+
 HAWK_ALIAS = "hawk"
 
 # The platform's tables that the product has models of (HAWK_SCHEMA.md).
@@ -43,17 +45,26 @@ def hawk_alias() -> str:
     return HAWK_ALIAS if live_mode() else "default"
 
 
+def hawk_table_alias(table: str) -> str:
+    """The (primary) database alias that holds `table`."""
+    return hawk_alias() if table in HAWK_TABLES else "default"
+
+
 def is_hawk_model(model: type[models.Model]) -> bool:
     return model._meta.db_table in HAWK_TABLES
 
 
 class HawkRouter:
-    """HAWK tables to `hawk` in live mode; everything else, and every migration, to default."""
+    """HAWK tables to `hawk` in live mode; everything else, and every migration, to default.
+    A read goes to a replica only where the caller chose one (hawk.database.replicas)."""
 
     def db_for_read(self, model: type[models.Model], **hints: Any) -> str | None:
-        return HAWK_ALIAS if live_mode() and is_hawk_model(model) else None
+        primary = self.db_for_write(model)
+        chosen = routed(primary or "default")
+        return chosen if chosen != (primary or "default") else primary
 
-    db_for_write = db_for_read
+    def db_for_write(self, model: type[models.Model], **hints: Any) -> str | None:
+        return HAWK_ALIAS if live_mode() and is_hawk_model(model) else None
 
     def allow_relation(self, obj1: models.Model, obj2: models.Model, **hints: Any) -> bool | None:
         # The HAWK tables refer to each other by text ids, and audit history refers to them
@@ -61,4 +72,4 @@ class HawkRouter:
         return True
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
-        return db != HAWK_ALIAS
+        return db != HAWK_ALIAS and not is_replica(db)

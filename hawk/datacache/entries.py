@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 
 from hawk.datacache.generations import current_generations
+from hawk.datacache.shared import redis_configured
 from hawk.datacache.store import cache_key
 
 PREFIX = "data:"
@@ -57,7 +57,7 @@ def local_data_items() -> dict[str, bytes]:
 
 def data_keys() -> list[str]:
     """The keys of the data entries (as the cache API names them)."""
-    if settings.REDIS_URL:
+    if redis_configured():
         return sorted(cache.iter_keys(f"{PREFIX}*"))  # type: ignore[attr-defined]
     return sorted(local_data_items())
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connections, models, transaction
 
 from hawk.database.routers import hawk_alias
-from hawk.datacache.generations import bump_tables
+from hawk.datacache.generations import bump_tables, record_write
 
 
 class _BumpAfterCommit:
@@ -26,18 +26,20 @@ class _BumpAfterCommit:
     on-commit queue (emptied on commit and on rollback, trimmed on a savepoint rollback),
     those tables hold rows that only this transaction sees."""
 
-    def __init__(self, tables: list[str]) -> None:
+    def __init__(self, tables: list[str], alias: str) -> None:
         self.tables = tables
+        self.alias = alias
 
     def __call__(self) -> None:
+        record_write(self.alias, self.tables)
         bump_tables(self.tables)
 
 
 def tables_written(tables: Iterable[str], using: str | None = None) -> None:
     """`using`: the database alias written (the HAWK tables' own by default)."""
-    names = sorted(set(tables))
+    names, alias = sorted(set(tables)), using or hawk_alias()
     bump_tables(names)
-    transaction.on_commit(_BumpAfterCommit(names), using=using or hawk_alias())
+    transaction.on_commit(_BumpAfterCommit(names, alias), using=alias)
 
 
 def uncommitted_tables() -> set[str]:

@@ -8,9 +8,10 @@ import logging
 import threading
 from collections import Counter
 
-from django.conf import settings
 from django.core.cache import cache
 from django_redis import get_redis_connection
+
+from hawk.datacache.shared import redis_configured
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _add_counts(counts: Counter[str]) -> None:
         errors = _unshared_errors.copy()
         _unshared_errors.clear()
     try:
-        if settings.REDIS_URL:
+        if redis_configured():
             _add_counts_redis(counts + errors)
         else:
             _add_counts_local(counts + errors)
@@ -93,14 +94,14 @@ def _add_counts_local(counts: Counter[str]) -> None:
 
 def read_counters() -> dict[str, int]:
     """All counters; raises when the shared cache cannot be read."""
-    if settings.REDIS_URL:
+    if redis_configured():
         raw = get_redis_connection("default").hgetall(_HASH)
         return {key.decode(): int(value) for key, value in raw.items()}
     return dict(cache.get(_HASH) or {})
 
 
 def reset_counters() -> None:
-    if settings.REDIS_URL:
+    if redis_configured():
         get_redis_connection("default").delete(_HASH)
     else:
         cache.delete(_HASH)

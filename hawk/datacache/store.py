@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.cache import cache
+from django.db import DatabaseError
 
+from hawk.database.replicas import mark_down, reading_from
+from hawk.database.routers import hawk_table_alias
 from hawk.datacache import stats
-from hawk.datacache.generations import current_generations
+from hawk.datacache.generations import read_generations
 from hawk.datacache.invalidation import uncommitted_tables
+from hawk.datacache.replica_reads import Need, fill_database
 from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
@@ -93,12 +97,22 @@ class Lookup:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """Where a miss goes: its key, and the generation (and its keeper) the key is built on,
+    which a read replica must have replayed to serve the fill."""
+
+    key: str
+    generation: int
+    from_feed: bool
+
+
+@dataclass(frozen=True)
 class Lookups:
     """The cache round of a set of sources."""
 
     hits: dict[str, CacheRead]
-    # The sources to read from the database, each with the key to fill (None: cache down).
-    to_fill: dict[str, str | None]
+    # The sources to read from the database, each with the slot to fill (None: cache down).
+    to_fill: dict[str, Slot | None]
     # The generations the keys were built on, read before any row: what was read is at least
     # as new as they say. None when the cache is down.
     generations: dict[str, int] | None
@@ -113,13 +127,17 @@ def lookup_many(
     if _Down.active():
         return Lookups({}, {lookup.source: None for lookup in lookups}, None)
     try:
-        generations = current_generations({lookup.table for lookup in lookups})
-        keys = {
-            lookup.source: cache_key(
-                lookup.source, lookup.filters, {lookup.table: generations[lookup.table]}
+        read = read_generations({lookup.table for lookup in lookups})
+        generations = read.values
+        slots = {
+            lookup.source: Slot(
+                cache_key(lookup.source, lookup.filters, {lookup.table: generations[lookup.table]}),
+                generations[lookup.table],
+                lookup.table in read.from_feed,
             )
             for lookup in lookups
         }
+        keys = {source: slot.key for source, slot in slots.items()}
         pending = uncommitted_tables()
         wanted = [keys[lookup.source] for lookup in lookups if lookup.table not in pending]
         found = cache.get_many(wanted) if use_cache else {}
@@ -131,24 +149,46 @@ def lookup_many(
         if (value := found.get(key)) is not None:
             _count(tally, "hit", source, intent)
             hits[source] = CacheRead(value[0], "hit")
-    to_fill: dict[str, str | None] = {s: key for s, key in keys.items() if s not in hits}
+    to_fill: dict[str, Slot | None] = {s: slot for s, slot in slots.items() if s not in hits}
     return Lookups(hits, to_fill, generations)
 
 
 def fill(
-    lookup: Lookup, key: str | None, *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
+    lookup: Lookup,
+    slot: Slot | None,
+    *,
+    tally: stats.Tally,
+    use_cache: bool = True,
+    intent: str = "",
 ) -> CacheRead:
     """Read a source that was not a hit: from the database, then into the cache (not when
     this connection has uncommitted writes to its table: others must not see those rows)."""
-    if key is None:
+    if slot is None:
         return CacheRead(lookup.loader(), "degraded")
     if lookup.table in uncommitted_tables():
         return CacheRead(lookup.loader(), "bypass")
     if not use_cache:
-        value = lookup.loader()
-        _store(key, value, lookup, tally)
+        value = _load(lookup, slot)
+        _store(slot.key, value, lookup, tally)
         return CacheRead(value, "bypass")
-    return _fill(key, lookup, tally, intent)
+    return _fill(slot, lookup, tally, intent)
+
+
+def _load(lookup: Lookup, slot: Slot) -> Any:
+    """The loader, on a read replica that has replayed the slot's generation when there is
+    one (hawk.datacache.replica_reads), else on the primary; a replica that fails midway
+    hands the read to the primary."""
+    primary = hawk_table_alias(lookup.table)
+    database = fill_database(Need(primary, lookup.table, slot.generation, slot.from_feed))
+    if database == primary:
+        return lookup.loader()
+    try:
+        with reading_from(primary, database):
+            return lookup.loader()
+    except DatabaseError as exc:
+        logger.warning("read replica %s failed a fill, reading the primary: %s", database, exc)
+        mark_down(database)
+        return lookup.loader()
 
 
 def cached_read(
@@ -170,24 +210,24 @@ def cached_read(
     return fill(lookup, found.to_fill[source], tally=tally, use_cache=use_cache, intent=intent)
 
 
-def _fill(key: str, lookup: Lookup, tally: stats.Tally, intent: str) -> CacheRead:
+def _fill(slot: Slot, lookup: Lookup, tally: stats.Tally, intent: str) -> CacheRead:
     """A miss: one thread per process and one worker across processes reads the database."""
-    lock = _lock_for(key)
+    lock = _lock_for(slot.key)
     contended = not lock.acquire(blocking=False)
     if contended:
         lock.acquire()
     try:
-        return _fill_holding_lock(key, lookup, tally, intent, contended)
+        return _fill_holding_lock(slot, lookup, tally, intent, contended)
     finally:
         lock.release()
 
 
 def _fill_holding_lock(
-    key: str, lookup: Lookup, tally: stats.Tally, intent: str, contended: bool
+    slot: Slot, lookup: Lookup, tally: stats.Tally, intent: str, contended: bool
 ) -> CacheRead:
     """The cross-worker fill lock is not deleted after the fill: it expires within seconds,
     and any later reader finds the value (or, after a write, a different key) first."""
-    source, loader = lookup.source, lookup.loader
+    source, loader, key = lookup.source, lookup.loader, slot.key
     try:
         if contended and (found := cache.get(key)) is not None:  # filled while we waited
             _count(tally, "hit", source, intent)
@@ -200,7 +240,7 @@ def _fill_holding_lock(
         _Down.mark(source, exc)
         return CacheRead(loader(), "degraded")
     _count(tally, "miss", source, intent)
-    value = loader()
+    value = _load(lookup, slot)
     _store(key, value, lookup, tally)
     return CacheRead(value, "miss")
 

@@ -34,7 +34,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from hawk.database.routers import hawk_alias
 from hawk.database.threads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.datacache import stats
-from hawk.datacache.store import Lookup, fill, lookup_many
+from hawk.datacache.store import Lookup, Slot, fill, lookup_many
 from hawk.filters import filter_lookup
 from hawk.pipeline.plan import Plan, SourceRead
 from hawk.sources import SourceSpec, source_spec
@@ -179,27 +179,27 @@ def _lookup(read: SourceRead) -> Lookup:
 
 
 def _timed_fill(
-    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+    lookup: Lookup, slot: Slot | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     started = time.perf_counter()
-    outcome = fill(lookup, key, tally=tally, use_cache=use_cache, intent=intent)
+    outcome = fill(lookup, slot, tally=tally, use_cache=use_cache, intent=intent)
     ms = (time.perf_counter() - started) * 1000
     metrics.SOURCE_SECONDS.labels(lookup.source, outcome.status).observe(ms / 1000)
     return SourceResult(lookup.source, outcome.value, ms, outcome.status)
 
 
 def _connected_fill(
-    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+    lookup: Lookup, slot: Slot | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     hold_connection()
-    return _timed_fill(lookup, key, tally, use_cache, intent)
+    return _timed_fill(lookup, slot, tally, use_cache, intent)
 
 
 def _worker_fill(
-    lookup: Lookup, key: str | None, tally: stats.Tally, use_cache: bool, intent: str
+    lookup: Lookup, slot: Slot | None, tally: stats.Tally, use_cache: bool, intent: str
 ) -> SourceResult:
     """On a pool thread, which gives its connection back afterwards."""
-    return call_and_release(_connected_fill, lookup, key, tally, use_cache, intent)
+    return call_and_release(_connected_fill, lookup, slot, tally, use_cache, intent)
 
 
 @dataclass
@@ -208,7 +208,7 @@ class _Round:
 
     lookups: list[Lookup]
     hits: dict[str, SourceResult]
-    to_fill: dict[str, str | None]
+    to_fill: dict[str, Slot | None]
     generations: dict[str, int] | None
     tally: stats.Tally
     started: float
@@ -238,7 +238,7 @@ def _finish(plan: Plan, cache_round: _Round, filled: list[SourceResult]) -> Extr
     return extraction
 
 
-def _misses(cache_round: _Round) -> list[tuple[Lookup, str | None]]:
+def _misses(cache_round: _Round) -> list[tuple[Lookup, Slot | None]]:
     return [
         (lookup, cache_round.to_fill[lookup.source])
         for lookup in cache_round.lookups
@@ -252,14 +252,14 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
     cache_round = _cache_round(plan, use_cache)
     misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
     if connections[hawk_alias()].in_atomic_block or len(misses) < 2:
-        filled = [_connected_fill(lookup, key, tally, use_cache, intent) for lookup, key in misses]
+        filled = [_connected_fill(lkp, slot, tally, use_cache, intent) for lkp, slot in misses]
     else:
         # This thread is about to wait for workers that each need a connection of the pool:
         # holding one itself while it waits is how concurrent requests drained the pool.
         release_connection()
         futures = [
-            db_executor().submit(_worker_fill, lookup, key, tally, use_cache, intent)
-            for lookup, key in misses
+            db_executor().submit(_worker_fill, lookup, slot, tally, use_cache, intent)
+            for lookup, slot in misses
         ]
         filled = [future.result() for future in futures]
     return _finish(plan, cache_round, filled)
@@ -274,8 +274,8 @@ async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
     )
     tally, intent = cache_round.tally, plan.intent
     futures = [
-        loop.run_in_executor(db_executor(), _worker_fill, lookup, key, tally, use_cache, intent)
-        for lookup, key in _misses(cache_round)
+        loop.run_in_executor(db_executor(), _worker_fill, lookup, slot, tally, use_cache, intent)
+        for lookup, slot in _misses(cache_round)
     ]
     filled = list(await asyncio.gather(*futures))
     # _finish flushes the statistics to Redis: not on the event loop.

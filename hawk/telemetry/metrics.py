@@ -355,3 +355,12 @@ GENERATION_READS = Counter(
     "Reads of the trigger-kept generations, by result (ok, not_installed, error)",
     ["result"],
 )
+
+# --- read replicas (docs/operations.md, "Scale-out") ------------------------------------------
+
+REPLICA_FILLS = Counter(
+    "hawk_replica_fills_total",
+    "Cache fills of a database with read replicas, by where they read (replica, or primary_ "
+    "with the reason: behind, lagging, down, unknown)",
+    ["database", "served_by"],
+)

@@ -255,7 +255,7 @@ async def test_an_unknown_message_type_is_an_invalid_field(ws_url, analyst_token
         assert (error["code"], list(error["fields"])) == ("invalid_field", ["type"])
 
 
-async def test_stopping_a_run_that_is_not_on_this_socket_is_not_found(ws_url, analyst_token):
+async def test_stopping_a_run_that_is_not_running_is_not_found(ws_url, analyst_token):
     async with socket(ws_url, analyst_token) as ws:
         await send(ws, {"type": "stop", "run_id": "1f1a8bba-1a5d-4b47-9a55-0d0c0f2b7f11"})
         assert (await receive(ws))["code"] == "not_found"

@@ -54,11 +54,13 @@ def drop_slot(connection: psycopg.Connection) -> None:
 class Worker:
     """The product's worker process: `call(op, ...)` sends one command, returns its answer."""
 
-    def __init__(self, database_url: str, feed: str = "logical") -> None:
+    def __init__(
+        self, database_url: str, feed: str = "logical", extra_env: dict[str, str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.hawk.datacache.changefeed.worker"],
             cwd=ROOT,
-            env=worker_environment(database_url, feed),
+            env={**worker_environment(database_url, feed), **(extra_env or {})},
             text=True,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -3,6 +3,7 @@ it reads one JSON command a line on stdin and answers one JSON line on stdout. R
 `python -m tests.hawk.datacache.changefeed.worker` and DATABASE_URL at the private cluster.
 A support module, not a test module."""
 
+import asyncio
 import io
 import json
 import os
@@ -15,7 +16,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hawk.settings")
 django.setup()
 
-from django.core.cache import cache  # noqa: E402 (after django.setup)
+from asgiref.sync import async_to_sync  # noqa: E402 (after django.setup)
+from channels.layers import get_channel_layer  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from hawk.database.routers import HAWK_TABLES  # noqa: E402
@@ -24,6 +27,7 @@ from hawk.datacache import stats  # noqa: E402
 from hawk.datacache.changefeed import listener, logical, reader  # noqa: E402
 from hawk.datacache.store import cached_read  # noqa: E402
 from hawk.models import PositionNav  # noqa: E402
+from hawk.telemetry import metrics  # noqa: E402
 
 
 def positions() -> list[list[str]]:
@@ -31,8 +35,9 @@ def positions() -> list[list[str]]:
     return [[nav_id, f"{amount:.2f}"] for nav_id, amount in rows]
 
 
-def read(_: dict[str, Any]) -> dict[str, Any]:
-    """One extraction of position_nav_master through the data cache."""
+def read(request: dict[str, Any]) -> dict[str, Any]:
+    """One extraction of position_nav_master through the data cache (or past it, filling it,
+    with use_cache false)."""
     found = cached_read(
         source="positions",
         table="position_nav_master",
@@ -40,8 +45,33 @@ def read(_: dict[str, Any]) -> dict[str, Any]:
         loader=positions,
         ttl=300,
         tally=stats.Tally(),
+        use_cache=request.get("use_cache", True),
     )
     return {"rows": found.value, "status": found.status}
+
+
+def write(request: dict[str, Any]) -> bool:
+    """A write through Django (its generation bump, and WAL position, after the commit)."""
+    PositionNav.objects.filter(nav_id=request["nav_id"]).update(current_position=request["amount"])
+    return True
+
+
+def channel_roundtrip(request: dict[str, Any]) -> dict[str, Any]:
+    """A message sent on the configured channel layer and received back."""
+    layer = get_channel_layer()
+
+    async def roundtrip() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "test.message", "text": request["text"]})
+        return await asyncio.wait_for(layer.receive(channel), 5)
+
+    return async_to_sync(roundtrip)()
+
+
+def fills(_: dict[str, Any]) -> dict[str, float]:
+    """hawk_replica_fills_total of the default database, by where the fill read."""
+    served = ["replica", "primary_behind", "primary_lagging", "primary_down", "primary_unknown"]
+    return {name: metrics.REPLICA_FILLS.labels("default", name)._value.get() for name in served}
 
 
 def generations(_: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +112,9 @@ def last_event(_: dict[str, Any]) -> str:
 
 OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "read": read,
+    "write": write,
+    "fills": fills,
+    "channel_roundtrip": channel_roundtrip,
     "generations": generations,
     "unread": unread,
     "command": command,
