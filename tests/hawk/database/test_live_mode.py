@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 
 from hawk.bundles.tables import TABLE_NAMES
 from hawk.pipeline.prepare import PromptInput, prepare
-from tests.hawk.datacache.changefeed.support import test_database_conninfo
+from tests.hawk.datacache.changefeed.support import database_conninfo
 from tests.hawk.hawk_database import create_tables, hawk_schema, scratch_database
 from tests.uvicorn_process import ROOT, server_env, uvicorn_process
 
@@ -55,7 +55,7 @@ def hawk_database(committed_demo) -> Iterator[str]:
     with scratch_database() as conninfo:
         with psycopg.connect(conninfo, autocommit=True) as hawk:
             create_tables(hawk, {table: schema[table] for table in TABLE_NAMES})
-            with psycopg.connect(test_database_conninfo()) as product:
+            with psycopg.connect(database_conninfo()) as product:
                 copy_hawk_rows(product, hawk, schema)
         yield conninfo
 

@@ -15,7 +15,7 @@ from hawk.pipeline.prepare import Prepared, PromptInput, prepare
 PROMPT = "Check if I can hedge 150K CNY today"
 
 
-def test_database_conninfo() -> str:
+def database_conninfo() -> str:
     settings = connection.settings_dict
     parts = {
         "host": settings["HOST"] or "127.0.0.1",
@@ -30,13 +30,13 @@ def test_database_conninfo() -> str:
 @contextmanager
 def outside() -> Iterator[psycopg.Connection]:
     """A connection of its own, as an operator's psql or the platform's services have."""
-    with psycopg.connect(test_database_conninfo(), autocommit=True) as conn:
+    with psycopg.connect(database_conninfo(), autocommit=True) as conn:
         yield conn
 
 
 def psql(statement: str, stdin: str | None = None) -> None:
     """The statement run by psql itself, as an operator would (\\copy reads `stdin`)."""
-    command = ["psql", "-v", "ON_ERROR_STOP=1", "-q", test_database_conninfo(), "-c", statement]
+    command = ["psql", "-v", "ON_ERROR_STOP=1", "-q", database_conninfo(), "-c", statement]
     subprocess.run(command, input=stdin, text=True, check=True, capture_output=True, timeout=30)
 
 
