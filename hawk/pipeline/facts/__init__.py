@@ -25,7 +25,14 @@ from hawk.pipeline.facts.lifecycle import (
     rollover_candidates,
     termination_plan,
 )
-from hawk.pipeline.facts.rates import USD, missing_rates, rate_quotes, rate_warnings, usd_conversion
+from hawk.pipeline.facts.rates import (
+    USD,
+    missing_rates,
+    rate_quotes,
+    rate_reference_time,
+    rate_warnings,
+    usd_conversion,
+)
 from hawk.pipeline.facts.records import (
     ZERO,
     Record,
@@ -210,7 +217,7 @@ def _pb_deposit(request: _Request, requested: Decimal) -> PbDeposit:
             rate_warnings(
                 request.currency,
                 pb.conversion,
-                now=request.data.now,
+                now=rate_reference_time(request.data.business_date, request.data.now),
                 max_age_hours=request.data.rate_max_age_hours,
             )
         )

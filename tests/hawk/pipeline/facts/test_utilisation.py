@@ -5,6 +5,7 @@ The dataset: E1 (Branch) COI 1,000,000 and E2 (Subsidiary) RE 500,000, default 5
 no capacity row: the PB deposit counts it all the same.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from tests.hawk.pipeline.facts.builders import (
     capacity_records,
     currency,
     entity,
+    NOW,
     facts_input,
     hedged,
     position,
@@ -156,6 +158,20 @@ def test_stale_rate_warns_but_is_still_used():
     facts = facts_of(dataset(rates=[rate("CNYUSD", "0.14", hours_old=80)]), "10000")
 
     assert facts["pb_deposit"]["current_usd"] == "98000.00"
+    assert codes(facts) == ["RATE_STALE"]
+
+
+def test_rate_age_is_measured_at_the_business_date_not_the_clock():
+    weeks_later = NOW + datetime.timedelta(days=16)
+    facts = facts_of(dataset(), "10000", now=weeks_later)
+
+    assert codes(facts) == []
+
+
+def test_rate_older_than_the_business_date_allows_is_stale_however_late_the_clock():
+    records = dataset(rates=[rate("CNYUSD", "0.14", hours_old=100)])
+    facts = facts_of(records, "10000", now=NOW + datetime.timedelta(days=16))
+
     assert codes(facts) == ["RATE_STALE"]
 
 
