@@ -73,17 +73,25 @@ def _pb_breach(check: dict[str, Any], facts: Facts) -> str:
     )
 
 
+def _deal_size_limit(check: dict[str, Any], facts: Facts, key: str) -> str:
+    """", of 1,000,000.00 CNY" when the limit is in the facts (older facts lack it)."""
+    limit = check.get(key)
+    return f", {amount(limit)} {currency_of(facts)}" if limit is not None else ""
+
+
 def _min_deal_size(check: dict[str, Any], facts: Facts) -> str:
     return (
         f"{bold('MIN_DEAL_SIZE')}: {amount(check['requested'])} {currency_of(facts)} is below "
-        f"the minimum deal size configured for {currency_of(facts)}."
+        f"the minimum deal size configured for {currency_of(facts)}"
+        f"{_deal_size_limit(check, facts, 'minimum_deal_size')}."
     )
 
 
 def _max_deal_size(check: dict[str, Any], facts: Facts) -> str:
     return (
         f"{bold('MAX_DEAL_SIZE')}: {amount(check['requested'])} {currency_of(facts)} is above "
-        f"the maximum deal size configured for {currency_of(facts)}."
+        f"the maximum deal size configured for {currency_of(facts)}"
+        f"{_deal_size_limit(check, facts, 'maximum_deal_size')}."
     )
 
 
@@ -185,10 +193,10 @@ def _partial_steps(check: dict[str, Any], facts: Facts) -> Lines:
 _FAIL_STEPS: dict[str, str] = {
     "PB_BREACH": "Escalate to Treasury: the USD PB deposit limit would be breached. Do not raise "
     "the instruction unless the limit is raised or existing hedges are reduced.",
-    "MIN_DEAL_SIZE": "Raise the amount to at least the minimum deal size of {currency}, or "
-    "combine it with other requests.",
-    "MAX_DEAL_SIZE": "Split the request into deals within the maximum deal size of {currency}, "
-    "or seek approval for an exception.",
+    "MIN_DEAL_SIZE": "Raise the amount to at least the minimum deal size of {currency}"
+    "{minimum}, or combine it with other requests.",
+    "MAX_DEAL_SIZE": "Split the request into deals within the maximum deal size of {currency}"
+    "{maximum}, or seek approval for an exception.",
     "NO_CAPACITY": "Check that the {currency} positions are up to date; to hedge anyway, "
     "request an overlay or a review of the buffer.",
 }
@@ -196,7 +204,12 @@ _FAIL_STEPS: dict[str, str] = {
 
 def _fail_steps(check: dict[str, Any], facts: Facts) -> Lines:
     steps = (_FAIL_STEPS.get(code) for code in check["reasons"])
-    return [step.format(currency=currency_of(facts)) for step in steps if step]
+    limits = {
+        "currency": currency_of(facts),
+        "minimum": _deal_size_limit(check, facts, "minimum_deal_size"),
+        "maximum": _deal_size_limit(check, facts, "maximum_deal_size"),
+    }
+    return [step.format(**limits) for step in steps if step]
 
 
 _DECISION_STEPS: dict[str, Callable[[dict[str, Any], Facts], Lines]] = {

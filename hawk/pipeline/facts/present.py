@@ -120,6 +120,8 @@ def check_section(check: UtilisationCheck) -> dict[str, Any]:
         "allocated": money(check.allocated),
         "not_allocated": money(check.not_allocated),
         "lot_size": money(check.lot_size),
+        "minimum_deal_size": money(check.minimum_deal_size),
+        "maximum_deal_size": money(check.maximum_deal_size),
     }
 
 

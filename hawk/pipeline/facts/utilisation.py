@@ -111,6 +111,8 @@ class UtilisationCheck:
     reasons: tuple[str, ...]
     allocations: tuple[WaterfallTake, ...]
     lot_size: Decimal
+    minimum_deal_size: Decimal | None = None  # of the currency's configuration
+    maximum_deal_size: Decimal | None = None
 
     @property
     def allocated(self) -> Decimal:
@@ -163,4 +165,12 @@ def utilisation_check(
     if lot_size is None or lot_size <= 0:
         lot_size = Decimal("1")  # the table's default; a lot of nothing would never fill
     takes = waterfall_allocate(ordered_rows, requested, lot_size) if decision != FAIL else []
-    return UtilisationCheck(requested, decision, reasons, tuple(takes), lot_size)
+    return UtilisationCheck(
+        requested,
+        decision,
+        reasons,
+        tuple(takes),
+        lot_size,
+        minimum_deal_size=decimal_of(currency_config, "minimum_deal_size"),
+        maximum_deal_size=decimal_of(currency_config, "maximum_deal_size"),
+    )

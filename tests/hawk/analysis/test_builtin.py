@@ -91,6 +91,11 @@ SCENARIOS = {
         cny_records(currencies=[currency(minimum_deal_size=Decimal("100000"))]),
         amount="50000",
     ),
+    "max_deal_size": lambda: scenario(
+        "utilisation",
+        cny_records(currencies=[currency(maximum_deal_size=Decimal("100000"))]),
+        amount="150000",
+    ),
     "no_capacity": lambda: scenario(
         "utilisation",
         cny_records(
@@ -297,6 +302,18 @@ async def test_deal_size_and_capacity_failures_are_explained():
         no_capacity
     )
     assert "request an overlay or a review of the buffer" in no_capacity
+
+
+async def test_a_deal_size_failure_states_the_limit_it_broke():
+    max_deal = (await report_of("max_deal_size")).text
+    min_deal = (await report_of("min_deal_size")).text
+
+    assert (
+        "**MAX_DEAL_SIZE**: 150,000.00 CNY is above the maximum deal size configured for CNY, "
+        "100,000.00 CNY." in max_deal
+    )
+    assert "within the maximum deal size of CNY, 100,000.00 CNY, or seek" in max_deal
+    assert "below the minimum deal size configured for CNY, 100,000.00 CNY." in min_deal
 
 
 async def test_inception_shows_the_booking_model():

@@ -59,6 +59,8 @@ def test_pass_allocates_down_the_waterfall_within_the_pb_deposit():
         "allocated": "10000.00",
         "not_allocated": "0.00",
         "lot_size": "1.00",
+        "minimum_deal_size": None,
+        "maximum_deal_size": None,
     }
     assert facts["pb_deposit"] == {
         "status": "WITHIN",
@@ -124,6 +126,8 @@ def test_pb_breach_fails_with_no_allocations():
         "allocated": "0.00",
         "not_allocated": "1500000.00",
         "lot_size": "1.00",
+        "minimum_deal_size": None,
+        "maximum_deal_size": None,
     }
 
 
