@@ -7,6 +7,7 @@ from hawk.analysis.builtin.markdown import (
     MISSING,
     amount,
     bold,
+    bullets,
     day,
     magnitude,
     plural,
@@ -310,11 +311,24 @@ def _status_cells(group: dict[str, Any]) -> list[str]:
     return [text(group["status"]), str(group["count"]), notional_text(group)]
 
 
+def _failure_reasons(instructions: list[dict[str, Any]]) -> Lines:
+    """Why the order's instructions failed, first: that is what a question about an order
+    usually asks."""
+    reasons = [
+        f"{bold('Failure reason')} ({line['instruction_id']}, {text(line['status'])}): "
+        f"{line['failure_reason']}"
+        for line in instructions
+        if line.get("failure_reason")
+    ]
+    return [*bullets(reasons), ""] if reasons else []
+
+
 def render_inquiry(inquiry: dict[str, Any], facts: Facts) -> Lines:
     lines: Lines = []
     if inquiry.get("order_id"):
         lines += [f"### Order {inquiry['order_id']}", ""]
         found = inquiry.get("order") or []
+        lines += _failure_reasons(found)
         lines += instruction_table(found) if found else ["No instruction carries this order."]
         lines.append("")
     lines += [f"### Instructions by status ({_scope(facts)}, {inquiry['total']} in total)", ""]

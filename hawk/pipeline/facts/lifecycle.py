@@ -194,6 +194,7 @@ class InstructionLine(NamedTuple):
     amount: Decimal
     status: str
     check_status: str | None
+    failure_reason: str | None = None  # as the checking system wrote it
 
 
 def instruction_line(record: Record) -> InstructionLine:
@@ -208,6 +209,7 @@ def instruction_line(record: Record) -> InstructionLine:
         amount=amount_of(record, "hedge_amount_order"),
         status=text_of(record, "instruction_status") or "",
         check_status=text_of(record, "check_status"),
+        failure_reason=text_of(record, "failure_reason"),
     )
 
 

@@ -205,6 +205,7 @@ def instruction_section(line: InstructionLine) -> dict[str, Any]:
         "amount": money(line.amount),
         "status": line.status,
         "check_status": line.check_status,
+        "failure_reason": line.failure_reason,
     }
 
 

@@ -68,7 +68,13 @@ INSTRUCTIONS = [
     instruction(25, "ORD-123", "100000", status="Executed", entity_id=E1, nav_type="COI"),
     instruction(31, "ORD-2026-031", "450000", status="Received", instruction_type="U"),
     instruction(32, "ORD-2026-032", "75000", status="Validated", instruction_type="R"),
-    instruction(33, "ORD-2026-033", "5000000", status="Rejected"),
+    instruction(
+        33,
+        "ORD-2026-033",
+        "5000000",
+        status="Rejected",
+        failure_reason="Rejected by Treasury: a 2Y tenor exceeds the 1Y policy limit",
+    ),
 ]
 EFFECTIVENESS = [
     effectiveness_test(1, "-100000", "95000"),
@@ -142,6 +148,9 @@ SCENARIOS = {
     "inquiry": lambda: scenario("inquiry", {"instructions": INSTRUCTIONS}),
     "inquiry_of_an_order": lambda: scenario(
         "inquiry", {"instructions": INSTRUCTIONS}, currency_code=None, order_id="ORD-123"
+    ),
+    "inquiry_of_a_rejected_order": lambda: scenario(
+        "inquiry", {"instructions": INSTRUCTIONS}, currency_code=None, order_id="ORD-2026-033"
     ),
     "risk_analysis": lambda: scenario("risk_analysis", cny_records(allocations=ALLOCATIONS)),
     "compliance": lambda: scenario("compliance", cny_records(effectiveness=EFFECTIVENESS)),
@@ -314,6 +323,16 @@ async def test_a_deal_size_failure_states_the_limit_it_broke():
     )
     assert "within the maximum deal size of CNY, 100,000.00 CNY, or seek" in max_deal
     assert "below the minimum deal size configured for CNY, 100,000.00 CNY." in min_deal
+
+
+async def test_a_question_about_a_failed_order_gives_its_failure_reason_first():
+    text = (await report_of("inquiry_of_a_rejected_order")).text
+    order_part = text.split("### Order ORD-2026-033")[1]
+
+    assert order_part.lstrip().startswith(
+        "- **Failure reason** (33, Rejected): Rejected by Treasury: a 2Y tenor exceeds the 1Y "
+        "policy limit"
+    )
 
 
 async def test_inception_shows_the_booking_model():
