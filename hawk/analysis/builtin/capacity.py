@@ -13,8 +13,15 @@ from hawk.analysis.builtin.markdown import (
     percent_of_ratio,
     table,
     text,
+    words,
 )
-from hawk.analysis.builtin.section import Facts, Lines, SectionReport, currency_of
+from hawk.analysis.builtin.section import (
+    Facts,
+    Lines,
+    SectionReport,
+    currency_of,
+    entity_label,
+)
 
 # --- the check ------------------------------------------------------------------------------
 
@@ -74,7 +81,7 @@ def _pb_breach(check: dict[str, Any], facts: Facts) -> str:
 
 
 def _deal_size_limit(check: dict[str, Any], facts: Facts, key: str) -> str:
-    """", of 1,000,000.00 CNY" when the limit is in the facts (older facts lack it)."""
+    """ ", of 1,000,000.00 CNY" when the limit is in the facts (older facts lack it)."""
     limit = check.get(key)
     return f", {amount(limit)} {currency_of(facts)}" if limit is not None else ""
 
@@ -129,7 +136,7 @@ def _allocation_lines(check: dict[str, Any], facts: Facts) -> Lines:
         ["Entity", "Type", "NAV", f"Amount ({currency_of(facts)})"],
         check["allocations"],
         lambda take: [
-            take["entity_id"],
+            entity_label(take["entity_id"], facts),
             text(types.get(take["entity_id"])),
             take["nav_type"],
             amount(take["amount"]),
@@ -165,9 +172,9 @@ def _instruction_name(facts: Facts) -> str:
     )
 
 
-def _takes(check: dict[str, Any]) -> str:
+def _takes(check: dict[str, Any], facts: Facts) -> str:
     return "; ".join(
-        f"{take['entity_id']} {take['nav_type']} {amount(take['amount'])}"
+        f"{entity_label(take['entity_id'], facts)} {take['nav_type']} {amount(take['amount'])}"
         for take in check["allocations"]
     )
 
@@ -175,7 +182,7 @@ def _takes(check: dict[str, Any]) -> str:
 def _pass_steps(check: dict[str, Any], facts: Facts) -> Lines:
     return [
         f"Raise {_instruction_name(facts)} for {amount(check['requested'])} "
-        f"{currency_of(facts)} with the allocations above ({_takes(check)})."
+        f"{currency_of(facts)} with the allocations above ({_takes(check, facts)})."
     ]
 
 
@@ -183,7 +190,7 @@ def _partial_steps(check: dict[str, Any], facts: Facts) -> Lines:
     currency = currency_of(facts)
     return [
         f"Hedge the available {amount(check['allocated'])} {currency} now: raise "
-        f"{_instruction_name(facts)} for the allocations above ({_takes(check)}).",
+        f"{_instruction_name(facts)} for the allocations above ({_takes(check, facts)}).",
         f"For the remaining {amount(check['not_allocated'])} {currency}, request an overlay "
         "(it needs approval) on the positions concerned, or wait until capacity frees up "
         "(maturities, updated positions).",
@@ -233,9 +240,9 @@ def capacity_title(capacity: dict[str, Any], facts: Facts) -> str:
     )
 
 
-def _capacity_cells(row: dict[str, Any]) -> list[str]:
+def _capacity_cells(row: dict[str, Any], facts: Facts) -> list[str]:
     return [
-        row["entity_id"],
+        entity_label(row["entity_id"], facts),
         text(row["entity_type"]),
         row["nav_type"],
         amount(row["sfx"]),
@@ -246,7 +253,7 @@ def _capacity_cells(row: dict[str, Any]) -> list[str]:
         amount(row["hedged"]),
         amount(row["available"]),
         percent_of_ratio(row["utilisation"]),
-        text(row["state"]),
+        words(row["state"]),
     ]
 
 
@@ -266,7 +273,12 @@ def render_capacity(capacity: dict[str, Any], facts: Facts) -> Lines:
     heading = f"### Capacity ({currency}, in waterfall order)"
     if not capacity["rows"]:
         return [heading, "", f"No positions of active entities in {currency} to hedge."]
-    rows = table(CAPACITY_HEADERS, capacity["rows"], _capacity_cells, right=tuple(range(3, 11)))
+    rows = table(
+        CAPACITY_HEADERS,
+        capacity["rows"],
+        lambda row: _capacity_cells(row, facts),
+        right=tuple(range(3, 11)),
+    )
     rows += ["", CAPACITY_FORMULA]
     totals = (
         f"In all: SFX {amount(capacity['total_sfx'])}, hedged "

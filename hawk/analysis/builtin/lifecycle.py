@@ -14,7 +14,13 @@ from hawk.analysis.builtin.markdown import (
     table,
     text,
 )
-from hawk.analysis.builtin.section import Facts, Lines, SectionReport, currency_of
+from hawk.analysis.builtin.section import (
+    Facts,
+    Lines,
+    SectionReport,
+    currency_of,
+    entity_label,
+)
 
 INSTRUCTION_TYPES = {
     "I": "Inception",
@@ -41,11 +47,11 @@ def rollover_title(rollover: dict[str, Any], facts: Facts) -> str:
     return f"## {currency} rollover: {plural(rollover['count'], 'hedge')} maturing by {end}"
 
 
-def _rollover_cells(line: dict[str, Any]) -> list[str]:
+def _rollover_cells(line: dict[str, Any], facts: Facts) -> list[str]:
     days_left = line.get("days_to_maturity")
     return [
         text(line["allocation_id"]),
-        line["entity_id"],
+        entity_label(line["entity_id"], facts),
         line["nav_type"],
         amount(line["amount"]),
         text(line["status"]),
@@ -67,7 +73,9 @@ def render_rollover(rollover: dict[str, Any], facts: Facts) -> Lines:
         f"{bold(amount(rollover['total']))} {currency_of(facts)}, soonest first:"
     )
     headers = ["Allocation", "Entity", "NAV", "Amount", "Status", "Executed", "Matures", "Days"]
-    rows = table(headers, rollover["allocations"], _rollover_cells, right=(3, 7))
+    rows = table(
+        headers, rollover["allocations"], lambda line: _rollover_cells(line, facts), right=(3, 7)
+    )
     return [heading, "", lead, "", *rows]
 
 
@@ -87,9 +95,10 @@ def rollover_steps(rollover: dict[str, Any], facts: Facts) -> Lines:
             "the next maturity."
         ]
     first = rollover["allocations"][0]
+    first_entity = entity_label(first["entity_id"], facts)
     return [
         "Raise rollover (R) instructions for the hedges listed, soonest first: allocation "
-        f"{text(first['allocation_id'])} ({first['entity_id']} {first['nav_type']}, "
+        f"{text(first['allocation_id'])} ({first_entity} {first['nav_type']}, "
         f"{amount(first['amount'])} {currency_of(facts)}) matures on "
         f"{day(first['maturity_date'])}.",
         "Before rolling, run a utilisation check: positions may have moved since inception, "
@@ -113,7 +122,7 @@ def termination_title(termination: dict[str, Any], facts: Facts) -> str:
     )
 
 
-def _order_legs(termination: dict[str, Any]) -> str:
+def _order_legs(termination: dict[str, Any], facts: Facts) -> str:
     """Which legs (allocations) of an order are closed, and why those."""
     legs = ", ".join(
         f"{text(item['allocation_id'])} ({item['entity_id']} {item['nav_type']}, "
@@ -137,7 +146,7 @@ def _order_legs(termination: dict[str, Any]) -> str:
 def _termination_lead(termination: dict[str, Any], facts: Facts) -> str:
     currency = currency_of(facts)
     if termination.get("order_id"):
-        return _order_legs(termination)
+        return _order_legs(termination, facts)
     if termination["requested"] is None:
         return (
             "No amount was given, so every active hedge in scope is closed in full: "
@@ -160,7 +169,7 @@ def render_termination(termination: dict[str, Any], facts: Facts) -> Lines:
         closed = closing.get(line["allocation_id"])
         return [
             text(line["allocation_id"]),
-            line["entity_id"],
+            entity_label(line["entity_id"], facts),
             line["nav_type"],
             amount(line["amount"]),
             "-" if closed is None else amount(closed),

@@ -7,7 +7,7 @@ picks its sections; review intents show a section for each source their plan rea
 
 import datetime
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -121,8 +121,31 @@ def compute_facts(data: FactsInput) -> Facts:
     facts.update(_SECTIONS.get(data.intent, _review_sections)(request))
     if data.as_of is not None:
         facts.update(_as_of_section(request))
+    if names := entity_names(facts, request.records("entities")):
+        facts["entity_names"] = names
     facts["warnings"] = request.log.as_dicts()
     return Facts(facts, request.log.as_dicts())
+
+
+def entity_names(facts: Mapping[str, Any], entities: Sequence[Record]) -> dict[str, str]:
+    """The names of the entities the facts mention, by id, so an answer can name them."""
+    mentioned = set(_mentioned_entities(facts))
+    return {
+        record["entity_id"]: name
+        for record in entities
+        if record.get("entity_id") in mentioned and (name := text_of(record, "entity_name"))
+    }
+
+
+def _mentioned_entities(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        if isinstance(entity_id := value.get("entity_id"), str):
+            yield entity_id
+        for item in value.values():
+            yield from _mentioned_entities(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _mentioned_entities(item)
 
 
 def _resolve(data: FactsInput) -> _Request:

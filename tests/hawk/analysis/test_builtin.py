@@ -262,11 +262,11 @@ async def test_pass_shows_the_decision_allocations_capacity_and_pb_deposit():
 
     assert text.startswith("## CNY 150,000.00: PASS\n")
     assert "### Decision: PASS" in text
-    assert "| ENTITY0001 | Branch | RE | 150,000.00 |" in text
+    assert "| Entity ENTITY0001 (ENTITY0001) | Branch | RE | 150,000.00 |" in text
     assert "| **Allocated** | | | **150,000.00** |" in text
     assert (
-        "| ENTITY0001 | Branch | COI | 1,000,000.00 | 0.00 | 0.00 | 50,000.00 | 950,000.00 "
-        "| 250,000.00 | 700,000.00 | 26.32% | Partially_Hedged |"
+        "| Entity ENTITY0001 (ENTITY0001) | Branch | COI | 1,000,000.00 | 0.00 | 0.00 "
+        "| 50,000.00 | 950,000.00 | 250,000.00 | 700,000.00 | 26.32% | Partially hedged |"
     ) in text
     # Each row adds up on the page: SFX - CAR + overlay - buffer = hedgeable; - hedged = available.
     assert "hedgeable = SFX - CAR + overlay - buffer" in text
@@ -282,7 +282,7 @@ async def test_partial_offers_the_available_amount_or_an_overlay():
 
     assert text.startswith("## CNY 500,000.00: PARTIAL\n")
     assert "Only 285,000.00 of the requested 500,000.00 CNY can be hedged now" in text
-    assert "| ENTITY0003 | Associate | RE | 285,000.00 |" in text
+    assert "| Entity ENTITY0003 (ENTITY0003) | Associate | RE | 285,000.00 |" in text
     assert "| Not allocated | | | 215,000.00 |" in text
     assert "Hedge the available 285,000.00 CNY now" in text
     assert "For the remaining 215,000.00 CNY, request an overlay" in text
@@ -395,9 +395,11 @@ async def test_termination_closes_in_closing_order_up_to_the_amount():
     text = (await report_of("termination")).text
 
     assert text.startswith("## CNY termination of 300,000.00: 300,000.00 can be closed\n")
-    assert "| 11 | ENTITY0001 | COI | 250,000.00 | 250,000.00 | 2026-11-27 |" in text
-    assert "| 13 | ENTITY0002 | COI | 90,000.00 | 50,000.00 |" in text
-    assert "| 12 | ENTITY0002 | RE | 120,000.00 | - |" in text
+    assert (
+        "| 11 | Entity ENTITY0001 (ENTITY0001) | COI | 250,000.00 | 250,000.00 | 2026-11-27 |"
+    ) in text
+    assert "| 13 | Entity ENTITY0002 (ENTITY0002) | COI | 90,000.00 | 50,000.00 |" in text
+    assert "| 12 | Entity ENTITY0002 (ENTITY0002) | RE | 120,000.00 | - |" in text
     assert "Raise termination (T) instructions" in text
 
 
@@ -415,7 +417,7 @@ async def test_an_amendment_increase_is_checked_and_raised_as_an_amendment():
         "## Amendment of ORD-123: 100,000.00 to 120,000.00 CNY (INCREASE), check PASS\n"
     )
     assert "The increase of 20,000.00 CNY is checked like a new hedge" in text
-    assert "| ENTITY0001 | Branch | COI | 20,000.00 |" in text
+    assert "| Entity ENTITY0001 (ENTITY0001) | Branch | COI | 20,000.00 |" in text
     assert "Raise the amendment (A) instruction for ORD-123 for 20,000.00 CNY" in text
 
 
@@ -496,7 +498,7 @@ async def test_long_tables_are_capped_with_a_count_of_the_rest():
     chunks = [chunk async for chunk in BuiltinAnalyst().stream(request_for(facts, "utilisation"))]
     text = "".join(chunk.text for chunk in chunks)
 
-    assert text.count("| ENTITY00") == MAX_TABLE_ROWS
+    assert text.count("| Entity ENTITY00") == MAX_TABLE_ROWS
     assert "... and 5 more rows (see the facts)." in text
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from hawk.pipeline.facts import compute_facts
 from tests.hawk.pipeline.facts.builders import (
+    NOW,
     capacity_records,
     currency,
     entity,
-    NOW,
     facts_input,
     hedged,
     position,
@@ -244,7 +244,21 @@ def test_entity_restricts_the_candidates():
 def test_utilisation_without_an_amount_shows_capacity_only():
     facts = facts_of(dataset(), None)
 
-    assert sorted(facts) == ["as_of", "business_date", "capacity", "currency", "warnings"]
+    assert sorted(facts) == [
+        "as_of",
+        "business_date",
+        "capacity",
+        "currency",
+        "entity_names",
+        "warnings",
+    ]
+
+
+def test_entity_names_cover_the_entities_the_facts_mention_only():
+    records = dataset(entities=[entity("E1"), entity("E2", "Subsidiary"), entity("E7")])
+    facts = facts_of(records, "10000")
+
+    assert facts["entity_names"] == {"E1": "Entity E1", "E2": "Entity E2"}
 
 
 def test_inception_with_an_amount_is_checked_and_shows_its_booking_model():
