@@ -40,8 +40,17 @@ def _positive(value: Any) -> bool:
 # --- rollover -------------------------------------------------------------------------------
 
 
+def _rollover_total(rollover: dict[str, Any], facts: Facts, *, strong: bool = True) -> str:
+    """The total in its currency, or each currency's total when the rollover spans several."""
+    shown = bold if strong else str
+    per_currency = rollover.get("total_by_currency")
+    if per_currency is None:
+        return f"{shown(amount(rollover['total']))} {currency_of(facts)}"
+    return "; ".join(f"{shown(amount(part['total']))} {part['currency']}" for part in per_currency)
+
+
 def rollover_title(rollover: dict[str, Any], facts: Facts) -> str:
-    currency, end = currency_of(facts), day(rollover["window_end"])
+    currency, end = currency_of(facts) or "All currencies,", day(rollover["window_end"])
     if not rollover["count"]:
         return f"## {currency} rollover: nothing matures by {end}"
     return f"## {currency} rollover: {plural(rollover['count'], 'hedge')} maturing by {end}"
@@ -49,8 +58,10 @@ def rollover_title(rollover: dict[str, Any], facts: Facts) -> str:
 
 def _rollover_cells(line: dict[str, Any], facts: Facts) -> list[str]:
     days_left = line.get("days_to_maturity")
+    currency = [text(line["currency"])] if "currency" in line else []
     return [
         text(line["allocation_id"]),
+        *currency,
         entity_label(line["entity_id"], facts),
         line["nav_type"],
         amount(line["amount"]),
@@ -70,11 +81,14 @@ def render_rollover(rollover: dict[str, Any], facts: Facts) -> Lines:
         return [heading, "", "No active hedge matures within the window."]
     lead = (
         f"Maturing within the window: {plural(rollover['count'], 'active hedge')} totalling "
-        f"{bold(amount(rollover['total']))} {currency_of(facts)}, soonest first:"
+        f"{_rollover_total(rollover, facts)}, soonest first:"
     )
-    headers = ["Allocation", "Entity", "NAV", "Amount", "Status", "Executed", "Matures", "Days"]
+    spans = "total_by_currency" in rollover
+    headers = ["Allocation", *(["Currency"] if spans else []), "Entity", "NAV", "Amount"]
+    headers += ["Status", "Executed", "Matures", "Days"]
+    right = (4, 8) if spans else (3, 7)
     rows = table(
-        headers, rollover["allocations"], lambda line: _rollover_cells(line, facts), right=(3, 7)
+        headers, rollover["allocations"], lambda line: _rollover_cells(line, facts), right=right
     )
     return [heading, "", lead, "", *rows]
 
@@ -82,9 +96,10 @@ def render_rollover(rollover: dict[str, Any], facts: Facts) -> Lines:
 def rollover_summary(rollover: dict[str, Any], facts: Facts) -> str:
     if not rollover["count"]:
         return f"Rollover: no active hedge matures by {day(rollover['window_end'])}."
+    total = _rollover_total(rollover, facts, strong=False)
     return (
-        f"Rollover: {plural(rollover['count'], 'hedge')} ({amount(rollover['total'])} "
-        f"{currency_of(facts)}) mature by {day(rollover['window_end'])}."
+        f"Rollover: {plural(rollover['count'], 'hedge')} ({total}) "
+        f"mature by {day(rollover['window_end'])}."
     )
 
 
@@ -99,7 +114,7 @@ def rollover_steps(rollover: dict[str, Any], facts: Facts) -> Lines:
     return [
         "Raise rollover (R) instructions for the hedges listed, soonest first: allocation "
         f"{text(first['allocation_id'])} ({first_entity} {first['nav_type']}, "
-        f"{amount(first['amount'])} {currency_of(facts)}) matures on "
+        f"{amount(first['amount'])} {first.get('currency') or currency_of(facts)}) matures on "
         f"{day(first['maturity_date'])}.",
         "Before rolling, run a utilisation check: positions may have moved since inception, "
         "and a rolled hedge must still fit within capacity.",

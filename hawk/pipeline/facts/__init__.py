@@ -311,7 +311,6 @@ def _inception_sections(request: _Request) -> dict[str, Any]:
 def _lifecycle_scope(request: _Request) -> LifecycleScope:
     """The currency's hedges, narrowed to the entity, NAV type or order asked about. An order
     that was not found narrows to nothing rather than passing off other hedges as its own."""
-    assert request.currency is not None
     data = request.data
     request_ids = None
     if data.order_id:
@@ -320,7 +319,10 @@ def _lifecycle_scope(request: _Request) -> LifecycleScope:
 
 
 def _rollover_sections(request: _Request) -> dict[str, Any]:
-    if not _require_currency(request):
+    """Without a currency (and without an unknown one), the hedges of every currency: "which
+    hedges mature in the next 30 days?" asks about all of them."""
+    all_currencies = request.currency is None and not request.data.unknown_currency
+    if not all_currencies and not _require_currency(request):
         return {}
     rollover = rollover_candidates(
         request.records("allocations"),
@@ -328,7 +330,7 @@ def _rollover_sections(request: _Request) -> dict[str, Any]:
         business_date=request.data.business_date,
         window_days=request.data.rollover_window_days,
     )
-    return {"rollover": present.rollover_section(rollover)}
+    return {"rollover": present.rollover_section(rollover, all_currencies=all_currencies)}
 
 
 def _termination_sections(request: _Request) -> dict[str, Any]:

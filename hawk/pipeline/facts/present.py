@@ -157,21 +157,29 @@ def allocation_section(line: AllocationLine) -> dict[str, Any]:
     }
 
 
-def rollover_section(rollover: Rollover) -> dict[str, Any]:
+def rollover_section(rollover: Rollover, *, all_currencies: bool = False) -> dict[str, Any]:
+    """Across all currencies each line names its currency and the total is per currency."""
     allocations = []
     for line in rollover.lines:
         days_left = (
             (line.maturity_date - rollover.window_start).days if line.maturity_date else None
         )
-        allocations.append({**allocation_section(line), "days_to_maturity": days_left})
-    return {
+        item = {**allocation_section(line), "days_to_maturity": days_left}
+        allocations.append({**item, "currency": line.currency} if all_currencies else item)
+    section = {
         "window_days": rollover.window_days,
         "window_start": day(rollover.window_start),
         "window_end": day(rollover.window_end),
         "count": len(rollover.lines),
-        "total": money(rollover.total),
+        "total": None if all_currencies else money(rollover.total),
         "allocations": allocations,
     }
+    if all_currencies:
+        totals = rollover.totals_by_currency().items()
+        section["total_by_currency"] = [
+            {"currency": code, "total": money(total)} for code, total in totals
+        ]
+    return section
 
 
 def termination_section(termination: Termination) -> dict[str, Any]:

@@ -119,6 +119,16 @@ SCENARIOS = {
         "inception", cny_records(booking_models=BOOKING_MODELS)
     ),
     "rollover": lambda: scenario("rollover", {"allocations": ALLOCATIONS}),
+    "rollover_all_currencies": lambda: scenario(
+        "rollover",
+        {
+            "allocations": [
+                *ALLOCATIONS,
+                allocation(14, E2, "RE", "5000", maturity_date=in_days(9), code="HKD"),
+            ]
+        },
+        currency_code=None,
+    ),
     "rollover_empty": lambda: scenario("rollover", {"allocations": ALLOCATIONS[2:]}),
     "termination": lambda: scenario(
         "termination", cny_records(allocations=ALLOCATIONS), amount="300000"
@@ -333,6 +343,14 @@ async def test_a_question_about_a_failed_order_gives_its_failure_reason_first():
         "- **Failure reason** (33, Rejected): Rejected by Treasury: a 2Y tenor exceeds the 1Y "
         "policy limit"
     )
+
+
+async def test_a_maturity_question_without_a_currency_covers_every_currency():
+    text = (await report_of("rollover_all_currencies")).text
+
+    assert text.startswith("## All currencies, rollover: 3 hedges maturing by 2026-12-20\n")
+    assert "totalling **370,000.00** CNY; **5,000.00** HKD, soonest first:" in text
+    assert "| 14 | HKD | ENTITY0002 | RE | 5,000.00 |" in text
 
 
 async def test_inception_shows_the_booking_model():
