@@ -326,6 +326,7 @@ def _pb_levels(pb: dict[str, Any]) -> Lines:
         ("Warning level", pb.get("warning_level")),
         ("Critical level", pb.get("critical_level")),
         ("Maximum limit", pb.get("maximum_limit")),
+        ("Headroom to the maximum after this request", pb.get("headroom_usd")),
     ]
     return table(
         ["PB deposit", "USD"], levels, lambda level: [level[0], amount(level[1])], right=(1,)

@@ -138,6 +138,7 @@ def pb_deposit_section(pb: PbDeposit) -> dict[str, Any]:
         "warning_level": money(pb.warning_level),
         "critical_level": money(pb.critical_level),
         "maximum_limit": money(pb.maximum_limit),
+        "headroom_usd": money(pb.headroom_usd),
         "rates": [rate_section(quote) for quote in pb.conversion.quotes] if pb.conversion else [],
     }
 
@@ -274,6 +275,7 @@ def thresholds_section(statuses: Iterable[ThresholdStatus]) -> list[dict[str, An
             "maximum_limit": money(status.maximum_limit),
             "unit_of_measure": status.unit_of_measure,
             "current_value": money(status.current_value),
+            "headroom": money(status.headroom),
             "status": status.status,
             "reason": status.reason,
         }

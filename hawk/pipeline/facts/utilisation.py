@@ -40,6 +40,13 @@ class PbDeposit:
     def applicable(self) -> bool:
         return self.status != "NOT_APPLICABLE"
 
+    @property
+    def headroom_usd(self) -> Decimal | None:
+        """Room left below the maximum limit after the request (negative once breached)."""
+        if self.maximum_limit is None or self.projected_usd is None:
+            return None
+        return self.maximum_limit - self.projected_usd
+
 
 def pb_threshold(thresholds: Iterable[Record], currency: str) -> Record | None:
     """The active USD_PB_DEPOSIT threshold of the currency; one with no currency (a general

@@ -505,6 +505,15 @@ async def test_monitoring_without_a_currency_covers_all_currencies():
     assert "`MISSING_CURRENCY`" in text
 
 
+async def test_pb_deposit_headroom_is_stated_for_a_check_and_for_each_threshold():
+    check = (await report_of("pass")).text
+    review = (await report_of("risk_analysis")).text
+
+    assert "| Headroom to the maximum after this request | 244,000.00 |" in check
+    assert "| Current | Headroom | Status |" in review
+    assert "| 35,000.00 | 265,000.00 | WITHIN |" in review
+
+
 # --- presentation ---------------------------------------------------------------------------
 
 

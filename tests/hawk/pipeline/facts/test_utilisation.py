@@ -69,6 +69,7 @@ def test_pass_allocates_down_the_waterfall_within_the_pb_deposit():
         "warning_level": "100000.00",
         "critical_level": "200000.00",
         "maximum_limit": "300000.00",
+        "headroom_usd": "200600.00",
         "rates": [{"pair": "CNYUSD", "rate": "0.14", "effective_date": "2026-11-20"}],
     }
     assert facts["warnings"] == []
@@ -141,6 +142,7 @@ def test_no_threshold_means_not_applicable_and_no_rate_is_needed():
         "warning_level": None,
         "critical_level": None,
         "maximum_limit": None,
+        "headroom_usd": None,
         "rates": [],
     }
     assert (facts["check"]["decision"], facts["warnings"]) == ("PASS", [])
