@@ -204,7 +204,7 @@ class Report:
         return facts_block(self.facts.facts, self.facts.warnings)
 
 
-def request_for(facts: Facts, intent: str) -> AnalysisRequest:
+def request_for(facts: Facts, intent: str, instructions: str = "") -> AnalysisRequest:
     return AnalysisRequest(
         query="",
         context=facts_block(facts.facts, facts.warnings),
@@ -213,6 +213,7 @@ def request_for(facts: Facts, intent: str) -> AnalysisRequest:
         facts=facts.facts,
         warnings=facts.warnings,
         user="tester",
+        instructions=instructions,
     )
 
 
@@ -512,6 +513,25 @@ async def test_pb_deposit_headroom_is_stated_for_a_check_and_for_each_threshold(
     assert "| Headroom to the maximum after this request | 244,000.00 |" in check
     assert "| Current | Headroom | Status |" in review
     assert "| 35,000.00 | 265,000.00 | WITHIN |" in review
+
+
+async def test_analysis_instructions_put_the_sections_they_name_first():
+    _, facts = SCENARIOS["pass"]()
+    request = request_for(
+        facts, "utilisation", "Give the PB deposit headroom, then the capacity by entity."
+    )
+    text = "".join([chunk.text async for chunk in BuiltinAnalyst().stream(request)])
+    order = [text.index(part) for part in ("### USD PB deposit", "### Capacity", "### Decision")]
+
+    assert order == sorted(order)
+    assert text.startswith("## CNY 150,000.00: PASS\n")
+
+
+async def test_without_analysis_instructions_the_decision_leads():
+    text = (await report_of("pass")).text
+    order = [text.index(part) for part in ("### Decision", "### Capacity", "### USD PB deposit")]
+
+    assert order == sorted(order)
 
 
 # --- presentation ---------------------------------------------------------------------------
