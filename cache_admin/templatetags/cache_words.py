@@ -1,20 +1,12 @@
 """Filters that put the cache pages' figures in words: ages, filters, rates and sizes."""
 
-from typing import Any
-
 from django import template
 
-register = template.Library()
+from hawk.sources import filter_words
 
-LOOKUPS = {
-    "": "is",
-    "in": "is one of",
-    "in_or_null": "is one of (or none)",
-    "lte": "on or before",
-    "lte_or_null": "on or before (or none)",
-    "gte": "on or after",
-    "range": "between",
-}
+register = template.Library()
+register.filter("filter_words", filter_words)
+
 MISSING = "-"
 
 
@@ -29,22 +21,6 @@ def duration(seconds: float | None) -> str:
     if whole < 3600:
         return f"{whole // 60} min {whole % 60} s"
     return f"{whole // 3600} h {whole % 3600 // 60} min"
-
-
-@register.filter
-def filter_words(filters: dict[str, Any]) -> str:
-    """{"currency_code__in_or_null": ["CNY"]} -> "currency code is one of (or none) CNY"."""
-    if not filters:
-        return "all rows"
-    return "; ".join(_one_filter(key, value) for key, value in filters.items())
-
-
-def _one_filter(key: str, value: Any) -> str:
-    column, _, lookup = key.partition("__")
-    shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-    if lookup == "range":
-        shown = shown.replace(", ", " and ", 1)
-    return f"{column.replace('_', ' ')} {LOOKUPS.get(lookup, lookup.replace('_', ' '))} {shown}"
 
 
 @register.filter

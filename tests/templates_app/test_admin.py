@@ -283,8 +283,39 @@ def test_the_preview_renders_plans_and_builds_the_context_without_the_llm(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Check capacity for CNY" in page
-    assert "positions" in page and "Context (" in page
+    assert "positions" in page and "<strong>Context</strong> (" in page
     assert "Facts" in page
+
+
+def test_the_preview_shows_the_built_in_answer_readable_filters_and_facts_as_tables(
+    admin_client, demo_data, template
+):
+    response = admin_client.post(
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "cny"}
+    )
+
+    page = response.content.decode()
+    assert "<h2>Built-in answer</h2>" in page
+    assert "<h2>CNY capacity: " in page  # the report's title, as HTML
+    assert "<td>currency code is one of (or none) CNY</td>" in page
+    assert "__in_or_null" not in page
+    assert "<h4>Rows</h4>" in page and '<th scope="col">Entity id</th>' in page
+    assert '"total_available"' not in page  # no raw JSON of the facts
+    assert "<details><summary><strong>Context</strong>" in page
+
+
+def test_the_preview_answer_follows_the_templates_analysis_instructions(
+    admin_client, demo_data, template
+):
+    template.prompt_text = "Check if I can hedge 150K {{currency}} today"
+    template.analysis_instructions = "Lead with the PB deposit headroom."
+    template.save()
+    response = admin_client.post(
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "cny"}
+    )
+
+    answer = response.content.decode().split("<h2>Built-in answer</h2>")[1]
+    assert answer.index("USD PB deposit") < answer.index("Decision: PASS")
 
 
 def test_the_preview_names_a_bad_variable(admin_client, demo_data, template):
