@@ -278,7 +278,7 @@ def test_the_preview_renders_plans_and_builds_the_context_without_the_llm(
     admin_client, demo_data, template
 ):
     response = admin_client.post(admin_url(PromptTemplate, "preview", template.pk),
-                                 {"currency": "cny"})  # fmt: skip
+                                 {"currency": "CNY"})  # fmt: skip
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -291,7 +291,7 @@ def test_the_preview_shows_the_built_in_answer_readable_filters_and_facts_as_tab
     admin_client, demo_data, template
 ):
     response = admin_client.post(
-        admin_url(PromptTemplate, "preview", template.pk), {"currency": "cny"}
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "CNY"}
     )
 
     page = response.content.decode()
@@ -311,18 +311,33 @@ def test_the_preview_answer_follows_the_templates_analysis_instructions(
     template.analysis_instructions = "Lead with the PB deposit headroom."
     template.save()
     response = admin_client.post(
-        admin_url(PromptTemplate, "preview", template.pk), {"currency": "cny"}
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "CNY"}
     )
 
     answer = response.content.decode().split("<h2>Built-in answer</h2>")[1]
     assert answer.index("USD PB deposit") < answer.index("Decision: PASS")
 
 
+def test_the_preview_offers_the_configured_currencies_and_a_date_picker(
+    admin_client, demo_data, template
+):
+    template.input_fields = [
+        *template.input_fields,
+        {"name": "day", "label": "Day", "type": "date", "required": False},
+    ]
+    template.save()
+
+    page = admin_client.get(admin_url(PromptTemplate, "preview", template.pk)).content.decode()
+
+    assert '<option value="CNY">CNY Chinese Yuan Renminbi</option>' in page
+    assert '<input type="date" name="day"' in page
+
+
 def test_the_preview_names_a_bad_variable(admin_client, demo_data, template):
     response = admin_client.post(admin_url(PromptTemplate, "preview", template.pk),
                                  {"currency": "ZZZ"})  # fmt: skip
 
-    assert "not a configured currency" in response.content.decode()
+    assert "ZZZ is not one of the available choices" in response.content.decode()
     assert "Rendered prompt" not in response.content.decode()
 
 
