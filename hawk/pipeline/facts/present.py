@@ -203,7 +203,9 @@ def termination_section(termination: Termination) -> dict[str, Any]:
 
 
 def instruction_section(line: InstructionLine) -> dict[str, Any]:
-    return {
+    """The failure reason only when there is one: most instructions have none, and the
+    context's budget is better spent on rows."""
+    section = {
         "instruction_id": identifier(line.instruction_id),
         "order_id": line.order_id,
         "instruction_type": line.instruction_type,
@@ -214,8 +216,8 @@ def instruction_section(line: InstructionLine) -> dict[str, Any]:
         "amount": money(line.amount),
         "status": line.status,
         "check_status": line.check_status,
-        "failure_reason": line.failure_reason,
     }
+    return {**section, "failure_reason": line.failure_reason} if line.failure_reason else section
 
 
 def _direction(delta: Decimal | None) -> str | None:

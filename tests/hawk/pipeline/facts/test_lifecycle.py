@@ -324,6 +324,5 @@ def test_inquiry_of_an_order_shows_its_instructions():
             "amount": "300000.00",
             "status": "Approved",
             "check_status": None,
-            "failure_reason": None,
         }
     ]
