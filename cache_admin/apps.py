@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class CacheAdminConfig(AppConfig):
     name = "cache_admin"
-    verbose_name = "Cache administration"
+    verbose_name = "Data cache"  # the admin adds "administration" to it

@@ -12,7 +12,7 @@ Shapes:
 """
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import models
 
@@ -24,6 +24,19 @@ Shape = Literal["rows", "latest", "sum"]
 # SQL and in memory). `in_or_null` matches a value in the list or NULL: configuration rows
 # whose null column means "applies to all".
 LOOKUPS = ("exact", "in", "lt", "lte", "gte", "range", "isnull", "in_or_null", "lte_or_null")
+# Each lookup in words, for the pages that show a plan's filters to people.
+LOOKUP_WORDS = {
+    "": "is",
+    "exact": "is",
+    "in": "is one of",
+    "lt": "before",
+    "lte": "on or before",
+    "gte": "on or after",
+    "range": "between",
+    "isnull": "is empty:",
+    "in_or_null": "is one of (or none)",
+    "lte_or_null": "on or before (or none)",
+}
 
 HOURS = 3600
 
@@ -401,3 +414,19 @@ def source_spec(name: str) -> SourceSpec:
         return SOURCES[name]
     except KeyError:
         raise KeyError(f"unknown data source {name!r}; known: {', '.join(SOURCES)}") from None
+
+
+def filter_words(filters: dict[str, Any]) -> str:
+    """A plan's filters in words: {"currency_code__in_or_null": ["CNY"]} -> "currency code is
+    one of (or none) CNY"; no filter reads "all rows"."""
+    if not filters:
+        return "all rows"
+    return "; ".join(_one_filter(key, value) for key, value in filters.items())
+
+
+def _one_filter(key: str, value: Any) -> str:
+    column, _, lookup = key.partition("__")
+    shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    if lookup == "range":
+        shown = shown.replace(", ", " and ", 1)
+    return f"{column.replace('_', ' ')} {LOOKUP_WORDS.get(lookup, lookup)} {shown}"

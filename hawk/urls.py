@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
@@ -15,13 +16,20 @@ from hawk.api.run_views import (
     RunStopApi,
 )
 from hawk.api.status_views import HealthView, SystemStatusApi
+from hawk.console.views import ConsoleView
 
 handler400 = "hawk.web.errors.handler400"
 handler403 = "hawk.web.errors.handler403"
 handler404 = "hawk.web.errors.handler404"
 handler500 = "hawk.web.errors.handler500"
 
+admin.site.site_header = admin.site.site_title = "HAWK Agent"
+admin.site.index_title = "Administration"
+admin.site.site_url = "/console/"  # the admin's "View site"
+
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console"), name="home"),
+    path("console/", ConsoleView.as_view(), name="console"),
     path("health", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -18,7 +18,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from hawk.pipeline.prepare import PromptInput, prepare
+from hawk.admin.answer_html import answer_html
+from hawk.admin.facts_tables import facts_sections
+from hawk.analysis.base import AnalysisRequest
+from hawk.analysis.builtin import report_markdown
+from hawk.pipeline.prepare import Prepared, PromptInput, prepare
+from hawk.sources import filter_words
 from hawk.web.errors import HawkError
 from templates_app.admin_forms import PromptTemplateForm, preview_form
 from templates_app.experiments import TemplateChoice
@@ -256,12 +261,30 @@ def _preview(template: PromptTemplate, variables: dict[str, Any]) -> dict[str, A
         "intent": plan.intent,
         "scope": plan.data_scope,
         "business_date": plan.business_date.isoformat(),
-        "sources": [(read.name, json.dumps(read.filters, default=str)) for read in plan.sources],
-        "facts": json.dumps(prepared.facts.facts, indent=2, default=str, ensure_ascii=False),
+        "sources": [(read.name, filter_words(read.filters)) for read in plan.sources],
+        "answer": answer_html(_builtin_answer(template, prompt, prepared)),
+        "facts_sections": facts_sections(prepared.facts.facts),
         "warnings": prepared.facts.warnings,
         "context": prepared.context.text,
         "context_chars": prepared.context.chars,
     }
+
+
+def _builtin_answer(template: PromptTemplate, prompt: str, prepared: Prepared) -> str:
+    """What the built-in analyst answers, shaped by the template's analysis instructions."""
+    clarification = prepared.understanding.clarification
+    request = AnalysisRequest(
+        query=prompt,
+        context=prepared.context.text,
+        intent=prepared.plan.intent,
+        parameters=prepared.plan.parameters,
+        facts=prepared.facts.facts,
+        warnings=prepared.facts.warnings,
+        user="preview",
+        instructions=template.analysis_instructions,
+        clarification=clarification.as_dict() if clarification else None,
+    )
+    return report_markdown(request)
 
 
 @admin.register(TemplateVersion)

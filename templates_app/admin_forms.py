@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from hawk.models import Currency
 from hawk.sources import SCOPES, SOURCES
 from templates_app.models import PromptTemplate
 from templates_app.validation import FIELD_TYPES, input_field_problems, placeholder_problems
@@ -140,19 +141,37 @@ class PromptTemplateForm(forms.ModelForm):
 
 
 def preview_form(template: PromptTemplate, data: Any = None) -> forms.Form:
-    """A form with one text box (or select) per input field of the template."""
+    """A form with one input per input field of the template: a list for currencies, NAV
+    types and choices, a date picker for dates, a text box otherwise."""
     form = forms.Form(data)
     for field in template.input_fields:
-        if not isinstance(field, dict) or "name" not in field:
-            continue
-        label, required = field.get("label") or field["name"], field.get("required", True)
-        if field.get("type") == "choice":
-            choices = [("", "---"), *[(c, c) for c in field.get("choices", [])]]
-            form.fields[field["name"]] = forms.ChoiceField(
-                label=label, choices=choices, required=required
-            )
-        else:
-            form.fields[field["name"]] = forms.CharField(
-                label=label, required=required, help_text=field.get("type", "text")
-            )
+        if isinstance(field, dict) and "name" in field:
+            form.fields[field["name"]] = _variable_field(field)
     return form
+
+
+def _variable_field(field: dict[str, Any]) -> forms.Field:
+    label, required = field.get("label") or field["name"], field.get("required", True)
+    kind = field.get("type", "text")
+    choices = _variable_choices(field)
+    if choices is not None:
+        return forms.ChoiceField(label=label, choices=[("", "---"), *choices], required=required)
+    if kind == "date":
+        return forms.CharField(
+            label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    return forms.CharField(label=label, required=required, help_text=kind.replace("_", " "))
+
+
+def _variable_choices(field: dict[str, Any]) -> list[tuple[str, str]] | None:
+    kind = field.get("type")
+    if kind == "currency":
+        rows = Currency.objects.order_by("currency_code").values_list(
+            "currency_code", "currency_name"
+        )
+        return [(code, f"{code} {name}") for code, name in rows]
+    if kind == "nav_type":
+        return [("COI", "COI (cost of investment)"), ("RE", "RE (retained earnings)")]
+    if kind == "choice":
+        return [(c, c) for c in field.get("choices", [])]
+    return None

@@ -29,7 +29,8 @@ class TextField(serializers.CharField):
 
 
 class PromptRequestSerializer(serializers.Serializer):
-    user_prompt = TextField(min_length=1, max_length=4000, trim_whitespace=True)
+    # Optional with a template and its variables: the template's text is then the prompt.
+    user_prompt = TextField(min_length=1, max_length=4000, trim_whitespace=True, required=False)
     template_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     template_variables = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False
@@ -105,6 +106,11 @@ class PromptRequestSerializer(serializers.Serializer):
         if attrs.get("template_variables") and not attrs.get("template_id"):
             raise serializers.ValidationError(
                 {"template_variables": ["template_variables need a template_id"]}
+            )
+        templated = attrs.get("template_id") and attrs.get("template_variables")
+        if not attrs.get("user_prompt") and not templated:
+            raise serializers.ValidationError(
+                {"user_prompt": ["This field is required (or a template_id with its variables)."]}
             )
         return attrs
 

@@ -37,6 +37,12 @@ INTENT_SOURCES: dict[str, tuple[str, ...]] = {
 NEEDS_CURRENCY = frozenset(
     {"entities", "frameworks", "buffers", "overlays", "positions", "hedged", "allocations"}
 )
+# Sources an intent reads across every currency when none is named: a rollover question
+# ("which hedges mature in the next 30 days?") is about all of them, and its maturity window
+# keeps the read small (the entities name the hedges' owners).
+ALL_CURRENCY_SOURCES: dict[str, frozenset[str]] = {
+    "rollover": frozenset({"allocations", "entities"}),
+}
 # Reviews show the thresholds of every currency when none is named: they read the hedged
 # totals of all currencies (a small summed source) to measure each one's PB deposit.
 REVIEW_INTENTS = ("risk_analysis", "compliance", "performance", "monitoring", "general")
@@ -197,7 +203,7 @@ def plan_sources(intent: str, currency: str | None, required: tuple[str, ...] = 
         raise ValueError(f"unknown data source(s): {', '.join(unknown)}")
     if currency is None:
         review = intent in REVIEW_INTENTS or intent not in INTENT_SOURCES
-        keep = {"hedged"} if review else set()
+        keep = {"hedged"} if review else ALL_CURRENCY_SOURCES.get(intent, frozenset())
         names = [name for name in names if name not in NEEDS_CURRENCY - keep]
     return names
 

@@ -49,7 +49,7 @@ class PromptInput:
     @classmethod
     def from_validated(cls, data: dict[str, Any], *, user_id: int | None = None) -> "PromptInput":
         choice = None
-        prompt = data["user_prompt"]
+        prompt = data.get("user_prompt", "")
         if data.get("template_id"):
             choice = template_for_run(template_id=data["template_id"], user_id=user_id)
             prompt = _rendered_prompt(choice.template, data.get("template_variables"), prompt)

@@ -3,12 +3,15 @@
 They run on whichever cache the suite is given: Redis in CI, local memory without REDIS_URL.
 """
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from cache_admin.snapshots import record_snapshot
+from cache_admin.templatetags.cache_words import duration
 from hawk.datacache.entries import cache_entries
 from hawk.models import AgentRun
 from hawk.sources import SOURCES
@@ -168,3 +171,21 @@ def test_the_page_drops_one_currencys_entries(operator, cached_cny):
     shown, entries = shown_after(operator, response)
     assert shown[0].startswith("dropped ") and shown[0].endswith(" entries of CNY")
     assert not any(entry.filters.get("currency_code") == "CNY" for entry in entries)
+
+
+def test_the_cache_pages_put_filters_ages_and_rates_in_words(operator, cached_cny):
+    html = operator.get(reverse("admin:cache_admin_cacheentry_changelist")).content.decode()
+    statistics = operator.get(reverse("admin:cache_statistics")).content.decode()
+
+    assert "<td>currency code is CNY; as of date on or before 2026-11-20</td>" in html
+    assert "{&#x27;currency_code&#x27;" not in html
+    assert re.search(r"<td>\d+ s</td><td>\d+ (h|min) \d+ (min|s)</td>", html)
+    assert re.search(r"<tr><th>Hit rate</th><td>(\d+\.\d%|-)</td></tr>", statistics)
+    assert "Cache administration" not in operator.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"), [(None, "-"), (12.7, "12 s"), (252, "4 min 12 s"), (7500, "2 h 5 min")]
+)
+def test_durations_read_in_hours_minutes_and_seconds(seconds, words):
+    assert duration(seconds) == words

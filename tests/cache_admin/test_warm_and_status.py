@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from cache_admin.warming import cache_warm
+from hawk.datacache.entries import cache_entries
 from hawk.models import AgentRun
 from tests.roles import client_with_role
 
@@ -39,6 +41,16 @@ def test_warming_fills_the_most_asked_plans_so_the_next_answer_hits(
     assert warmed[0]["cache"] == "miss"
     body = api_client.post("/hawk-agent/context", CNY_CAPACITY, format="json").json()
     assert body["cache"] == "hit"
+
+
+def test_runs_without_a_currency_are_warmed_without_one_never_as_null(user, demo_data):
+    AgentRun.objects.create(user=user, prompt="r", intent="rollover", parameters={"currency": None})
+    AgentRun.objects.create(user=user, prompt="r", intent="rollover", parameters={})
+
+    warmed = cache_warm(limit=5)["warmed"]
+
+    assert [(w["intent"], w["currency"], w["runs"]) for w in warmed] == [("rollover", None, 2)]
+    assert all("null" not in str(entry.filters) for entry in cache_entries())
 
 
 def test_only_operations_may_warm(api_client, demo_data):

@@ -278,20 +278,66 @@ def test_the_preview_renders_plans_and_builds_the_context_without_the_llm(
     admin_client, demo_data, template
 ):
     response = admin_client.post(admin_url(PromptTemplate, "preview", template.pk),
-                                 {"currency": "cny"})  # fmt: skip
+                                 {"currency": "CNY"})  # fmt: skip
 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Check capacity for CNY" in page
-    assert "positions" in page and "Context (" in page
+    assert "positions" in page and "<strong>Context</strong> (" in page
     assert "Facts" in page
+
+
+def test_the_preview_shows_the_built_in_answer_readable_filters_and_facts_as_tables(
+    admin_client, demo_data, template
+):
+    response = admin_client.post(
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "CNY"}
+    )
+
+    page = response.content.decode()
+    assert "<h2>Built-in answer</h2>" in page
+    assert "<h2>CNY capacity: " in page  # the report's title, as HTML
+    assert "<td>currency code is one of (or none) CNY</td>" in page
+    assert "__in_or_null" not in page
+    assert "<h4>Rows</h4>" in page and '<th scope="col">Entity id</th>' in page
+    assert '"total_available"' not in page  # no raw JSON of the facts
+    assert "<details><summary><strong>Context</strong>" in page
+
+
+def test_the_preview_answer_follows_the_templates_analysis_instructions(
+    admin_client, demo_data, template
+):
+    template.prompt_text = "Check if I can hedge 150K {{currency}} today"
+    template.analysis_instructions = "Lead with the PB deposit headroom."
+    template.save()
+    response = admin_client.post(
+        admin_url(PromptTemplate, "preview", template.pk), {"currency": "CNY"}
+    )
+
+    answer = response.content.decode().split("<h2>Built-in answer</h2>")[1]
+    assert answer.index("USD PB deposit") < answer.index("Decision: PASS")
+
+
+def test_the_preview_offers_the_configured_currencies_and_a_date_picker(
+    admin_client, demo_data, template
+):
+    template.input_fields = [
+        *template.input_fields,
+        {"name": "day", "label": "Day", "type": "date", "required": False},
+    ]
+    template.save()
+
+    page = admin_client.get(admin_url(PromptTemplate, "preview", template.pk)).content.decode()
+
+    assert '<option value="CNY">CNY Chinese Yuan Renminbi</option>' in page
+    assert '<input type="date" name="day"' in page
 
 
 def test_the_preview_names_a_bad_variable(admin_client, demo_data, template):
     response = admin_client.post(admin_url(PromptTemplate, "preview", template.pk),
                                  {"currency": "ZZZ"})  # fmt: skip
 
-    assert "not a configured currency" in response.content.decode()
+    assert "ZZZ is not one of the available choices" in response.content.decode()
     assert "Rendered prompt" not in response.content.decode()
 
 

@@ -38,7 +38,8 @@ def report_markdown(request: AnalysisRequest) -> str:
     if request.clarification:
         return "\n".join(clarification_lines(request.clarification)) + "\n"
     warnings = request.warnings or request.facts.get("warnings") or []
-    return "\n".join(report_lines(request.facts, warnings, request.intent)) + "\n"
+    lines = report_lines(request.facts, warnings, request.intent, request.instructions)
+    return "\n".join(lines) + "\n"
 
 
 def report_chunks(markdown: str) -> list[str]:

@@ -13,8 +13,15 @@ from hawk.analysis.builtin.markdown import (
     percent_of_ratio,
     table,
     text,
+    words,
 )
-from hawk.analysis.builtin.section import Facts, Lines, SectionReport, currency_of
+from hawk.analysis.builtin.section import (
+    Facts,
+    Lines,
+    SectionReport,
+    currency_of,
+    entity_label,
+)
 
 # --- the check ------------------------------------------------------------------------------
 
@@ -73,17 +80,25 @@ def _pb_breach(check: dict[str, Any], facts: Facts) -> str:
     )
 
 
+def _deal_size_limit(check: dict[str, Any], facts: Facts, key: str) -> str:
+    """ ", of 1,000,000.00 CNY" when the limit is in the facts (older facts lack it)."""
+    limit = check.get(key)
+    return f", {amount(limit)} {currency_of(facts)}" if limit is not None else ""
+
+
 def _min_deal_size(check: dict[str, Any], facts: Facts) -> str:
     return (
         f"{bold('MIN_DEAL_SIZE')}: {amount(check['requested'])} {currency_of(facts)} is below "
-        f"the minimum deal size configured for {currency_of(facts)}."
+        f"the minimum deal size configured for {currency_of(facts)}"
+        f"{_deal_size_limit(check, facts, 'minimum_deal_size')}."
     )
 
 
 def _max_deal_size(check: dict[str, Any], facts: Facts) -> str:
     return (
         f"{bold('MAX_DEAL_SIZE')}: {amount(check['requested'])} {currency_of(facts)} is above "
-        f"the maximum deal size configured for {currency_of(facts)}."
+        f"the maximum deal size configured for {currency_of(facts)}"
+        f"{_deal_size_limit(check, facts, 'maximum_deal_size')}."
     )
 
 
@@ -121,7 +136,7 @@ def _allocation_lines(check: dict[str, Any], facts: Facts) -> Lines:
         ["Entity", "Type", "NAV", f"Amount ({currency_of(facts)})"],
         check["allocations"],
         lambda take: [
-            take["entity_id"],
+            entity_label(take["entity_id"], facts),
             text(types.get(take["entity_id"])),
             take["nav_type"],
             amount(take["amount"]),
@@ -157,9 +172,9 @@ def _instruction_name(facts: Facts) -> str:
     )
 
 
-def _takes(check: dict[str, Any]) -> str:
+def _takes(check: dict[str, Any], facts: Facts) -> str:
     return "; ".join(
-        f"{take['entity_id']} {take['nav_type']} {amount(take['amount'])}"
+        f"{entity_label(take['entity_id'], facts)} {take['nav_type']} {amount(take['amount'])}"
         for take in check["allocations"]
     )
 
@@ -167,7 +182,7 @@ def _takes(check: dict[str, Any]) -> str:
 def _pass_steps(check: dict[str, Any], facts: Facts) -> Lines:
     return [
         f"Raise {_instruction_name(facts)} for {amount(check['requested'])} "
-        f"{currency_of(facts)} with the allocations above ({_takes(check)})."
+        f"{currency_of(facts)} with the allocations above ({_takes(check, facts)})."
     ]
 
 
@@ -175,7 +190,7 @@ def _partial_steps(check: dict[str, Any], facts: Facts) -> Lines:
     currency = currency_of(facts)
     return [
         f"Hedge the available {amount(check['allocated'])} {currency} now: raise "
-        f"{_instruction_name(facts)} for the allocations above ({_takes(check)}).",
+        f"{_instruction_name(facts)} for the allocations above ({_takes(check, facts)}).",
         f"For the remaining {amount(check['not_allocated'])} {currency}, request an overlay "
         "(it needs approval) on the positions concerned, or wait until capacity frees up "
         "(maturities, updated positions).",
@@ -185,10 +200,10 @@ def _partial_steps(check: dict[str, Any], facts: Facts) -> Lines:
 _FAIL_STEPS: dict[str, str] = {
     "PB_BREACH": "Escalate to Treasury: the USD PB deposit limit would be breached. Do not raise "
     "the instruction unless the limit is raised or existing hedges are reduced.",
-    "MIN_DEAL_SIZE": "Raise the amount to at least the minimum deal size of {currency}, or "
-    "combine it with other requests.",
-    "MAX_DEAL_SIZE": "Split the request into deals within the maximum deal size of {currency}, "
-    "or seek approval for an exception.",
+    "MIN_DEAL_SIZE": "Raise the amount to at least the minimum deal size of {currency}"
+    "{minimum}, or combine it with other requests.",
+    "MAX_DEAL_SIZE": "Split the request into deals within the maximum deal size of {currency}"
+    "{maximum}, or seek approval for an exception.",
     "NO_CAPACITY": "Check that the {currency} positions are up to date; to hedge anyway, "
     "request an overlay or a review of the buffer.",
 }
@@ -196,7 +211,12 @@ _FAIL_STEPS: dict[str, str] = {
 
 def _fail_steps(check: dict[str, Any], facts: Facts) -> Lines:
     steps = (_FAIL_STEPS.get(code) for code in check["reasons"])
-    return [step.format(currency=currency_of(facts)) for step in steps if step]
+    limits = {
+        "currency": currency_of(facts),
+        "minimum": _deal_size_limit(check, facts, "minimum_deal_size"),
+        "maximum": _deal_size_limit(check, facts, "maximum_deal_size"),
+    }
+    return [step.format(**limits) for step in steps if step]
 
 
 _DECISION_STEPS: dict[str, Callable[[dict[str, Any], Facts], Lines]] = {
@@ -220,9 +240,9 @@ def capacity_title(capacity: dict[str, Any], facts: Facts) -> str:
     )
 
 
-def _capacity_cells(row: dict[str, Any]) -> list[str]:
+def _capacity_cells(row: dict[str, Any], facts: Facts) -> list[str]:
     return [
-        row["entity_id"],
+        entity_label(row["entity_id"], facts),
         text(row["entity_type"]),
         row["nav_type"],
         amount(row["sfx"]),
@@ -233,7 +253,7 @@ def _capacity_cells(row: dict[str, Any]) -> list[str]:
         amount(row["hedged"]),
         amount(row["available"]),
         percent_of_ratio(row["utilisation"]),
-        text(row["state"]),
+        words(row["state"]),
     ]
 
 
@@ -253,7 +273,12 @@ def render_capacity(capacity: dict[str, Any], facts: Facts) -> Lines:
     heading = f"### Capacity ({currency}, in waterfall order)"
     if not capacity["rows"]:
         return [heading, "", f"No positions of active entities in {currency} to hedge."]
-    rows = table(CAPACITY_HEADERS, capacity["rows"], _capacity_cells, right=tuple(range(3, 11)))
+    rows = table(
+        CAPACITY_HEADERS,
+        capacity["rows"],
+        lambda row: _capacity_cells(row, facts),
+        right=tuple(range(3, 11)),
+    )
     rows += ["", CAPACITY_FORMULA]
     totals = (
         f"In all: SFX {amount(capacity['total_sfx'])}, hedged "
@@ -301,6 +326,7 @@ def _pb_levels(pb: dict[str, Any]) -> Lines:
         ("Warning level", pb.get("warning_level")),
         ("Critical level", pb.get("critical_level")),
         ("Maximum limit", pb.get("maximum_limit")),
+        ("Headroom to the maximum after this request", pb.get("headroom_usd")),
     ]
     return table(
         ["PB deposit", "USD"], levels, lambda level: [level[0], amount(level[1])], right=(1,)

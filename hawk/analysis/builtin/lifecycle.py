@@ -7,13 +7,20 @@ from hawk.analysis.builtin.markdown import (
     MISSING,
     amount,
     bold,
+    bullets,
     day,
     magnitude,
     plural,
     table,
     text,
 )
-from hawk.analysis.builtin.section import Facts, Lines, SectionReport, currency_of
+from hawk.analysis.builtin.section import (
+    Facts,
+    Lines,
+    SectionReport,
+    currency_of,
+    entity_label,
+)
 
 INSTRUCTION_TYPES = {
     "I": "Inception",
@@ -33,18 +40,29 @@ def _positive(value: Any) -> bool:
 # --- rollover -------------------------------------------------------------------------------
 
 
+def _rollover_total(rollover: dict[str, Any], facts: Facts, *, strong: bool = True) -> str:
+    """The total in its currency, or each currency's total when the rollover spans several."""
+    shown = bold if strong else str
+    per_currency = rollover.get("total_by_currency")
+    if per_currency is None:
+        return f"{shown(amount(rollover['total']))} {currency_of(facts)}"
+    return "; ".join(f"{shown(amount(part['total']))} {part['currency']}" for part in per_currency)
+
+
 def rollover_title(rollover: dict[str, Any], facts: Facts) -> str:
-    currency, end = currency_of(facts), day(rollover["window_end"])
+    currency, end = currency_of(facts) or "All currencies,", day(rollover["window_end"])
     if not rollover["count"]:
         return f"## {currency} rollover: nothing matures by {end}"
     return f"## {currency} rollover: {plural(rollover['count'], 'hedge')} maturing by {end}"
 
 
-def _rollover_cells(line: dict[str, Any]) -> list[str]:
+def _rollover_cells(line: dict[str, Any], facts: Facts) -> list[str]:
     days_left = line.get("days_to_maturity")
+    currency = [text(line["currency"])] if "currency" in line else []
     return [
         text(line["allocation_id"]),
-        line["entity_id"],
+        *currency,
+        entity_label(line["entity_id"], facts),
         line["nav_type"],
         amount(line["amount"]),
         text(line["status"]),
@@ -63,19 +81,25 @@ def render_rollover(rollover: dict[str, Any], facts: Facts) -> Lines:
         return [heading, "", "No active hedge matures within the window."]
     lead = (
         f"Maturing within the window: {plural(rollover['count'], 'active hedge')} totalling "
-        f"{bold(amount(rollover['total']))} {currency_of(facts)}, soonest first:"
+        f"{_rollover_total(rollover, facts)}, soonest first:"
     )
-    headers = ["Allocation", "Entity", "NAV", "Amount", "Status", "Executed", "Matures", "Days"]
-    rows = table(headers, rollover["allocations"], _rollover_cells, right=(3, 7))
+    spans = "total_by_currency" in rollover
+    headers = ["Allocation", *(["Currency"] if spans else []), "Entity", "NAV", "Amount"]
+    headers += ["Status", "Executed", "Matures", "Days"]
+    right = (4, 8) if spans else (3, 7)
+    rows = table(
+        headers, rollover["allocations"], lambda line: _rollover_cells(line, facts), right=right
+    )
     return [heading, "", lead, "", *rows]
 
 
 def rollover_summary(rollover: dict[str, Any], facts: Facts) -> str:
     if not rollover["count"]:
         return f"Rollover: no active hedge matures by {day(rollover['window_end'])}."
+    total = _rollover_total(rollover, facts, strong=False)
     return (
-        f"Rollover: {plural(rollover['count'], 'hedge')} ({amount(rollover['total'])} "
-        f"{currency_of(facts)}) mature by {day(rollover['window_end'])}."
+        f"Rollover: {plural(rollover['count'], 'hedge')} ({total}) "
+        f"mature by {day(rollover['window_end'])}."
     )
 
 
@@ -86,10 +110,11 @@ def rollover_steps(rollover: dict[str, Any], facts: Facts) -> Lines:
             "the next maturity."
         ]
     first = rollover["allocations"][0]
+    first_entity = entity_label(first["entity_id"], facts)
     return [
         "Raise rollover (R) instructions for the hedges listed, soonest first: allocation "
-        f"{text(first['allocation_id'])} ({first['entity_id']} {first['nav_type']}, "
-        f"{amount(first['amount'])} {currency_of(facts)}) matures on "
+        f"{text(first['allocation_id'])} ({first_entity} {first['nav_type']}, "
+        f"{amount(first['amount'])} {first.get('currency') or currency_of(facts)}) matures on "
         f"{day(first['maturity_date'])}.",
         "Before rolling, run a utilisation check: positions may have moved since inception, "
         "and a rolled hedge must still fit within capacity.",
@@ -112,7 +137,7 @@ def termination_title(termination: dict[str, Any], facts: Facts) -> str:
     )
 
 
-def _order_legs(termination: dict[str, Any]) -> str:
+def _order_legs(termination: dict[str, Any], facts: Facts) -> str:
     """Which legs (allocations) of an order are closed, and why those."""
     legs = ", ".join(
         f"{text(item['allocation_id'])} ({item['entity_id']} {item['nav_type']}, "
@@ -136,7 +161,7 @@ def _order_legs(termination: dict[str, Any]) -> str:
 def _termination_lead(termination: dict[str, Any], facts: Facts) -> str:
     currency = currency_of(facts)
     if termination.get("order_id"):
-        return _order_legs(termination)
+        return _order_legs(termination, facts)
     if termination["requested"] is None:
         return (
             "No amount was given, so every active hedge in scope is closed in full: "
@@ -159,7 +184,7 @@ def render_termination(termination: dict[str, Any], facts: Facts) -> Lines:
         closed = closing.get(line["allocation_id"])
         return [
             text(line["allocation_id"]),
-            line["entity_id"],
+            entity_label(line["entity_id"], facts),
             line["nav_type"],
             amount(line["amount"]),
             "-" if closed is None else amount(closed),
@@ -310,11 +335,24 @@ def _status_cells(group: dict[str, Any]) -> list[str]:
     return [text(group["status"]), str(group["count"]), notional_text(group)]
 
 
+def _failure_reasons(instructions: list[dict[str, Any]]) -> Lines:
+    """Why the order's instructions failed, first: that is what a question about an order
+    usually asks."""
+    reasons = [
+        f"{bold('Failure reason')} ({line['instruction_id']}, {text(line['status'])}): "
+        f"{line['failure_reason']}"
+        for line in instructions
+        if line.get("failure_reason")
+    ]
+    return [*bullets(reasons), ""] if reasons else []
+
+
 def render_inquiry(inquiry: dict[str, Any], facts: Facts) -> Lines:
     lines: Lines = []
     if inquiry.get("order_id"):
         lines += [f"### Order {inquiry['order_id']}", ""]
         found = inquiry.get("order") or []
+        lines += _failure_reasons(found)
         lines += instruction_table(found) if found else ["No instruction carries this order."]
         lines.append("")
     lines += [f"### Instructions by status ({_scope(facts)}, {inquiry['total']} in total)", ""]

@@ -62,6 +62,14 @@ def text(value: Any) -> str:
     return MISSING if value in (None, "") else str(value).replace("|", "/")
 
 
+def words(value: Any) -> str:
+    """A state code in words: "Partially_Hedged" -> "Partially hedged"."""
+    if value in (None, ""):
+        return MISSING
+    spoken = str(value).replace("_", " ").replace("|", "/").lower()
+    return spoken[:1].upper() + spoken[1:]
+
+
 def day(value: Any) -> str:
     """The date part of an ISO date or timestamp."""
     return MISSING if not value else str(value)[:10]

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hawk.analysis.builtin import capacity, lifecycle, reviews
+from hawk.analysis.builtin.emphasis import emphasised_order
 from hawk.analysis.builtin.markdown import bold, bullets, day
 from hawk.analysis.builtin.section import Facts, Lines, SectionReport, currency_of
 
@@ -45,13 +46,14 @@ ACTIONABLE_SEVERITIES = ("warning", "critical")
 Warnings = Sequence[dict[str, str]]
 
 
-def report_lines(facts: Facts, warnings: Warnings, intent: str) -> Lines:
-    """The report, one Markdown line per item ("" for a blank line)."""
+def report_lines(facts: Facts, warnings: Warnings, intent: str, instructions: str = "") -> Lines:
+    """The report, one Markdown line per item ("" for a blank line). The sections a
+    template's analysis instructions mention come first (emphasis.py)."""
     keys = [key for key in REPORT_ORDER if facts.get(key) is not None]
     if not keys:
         return _details_needed(facts, warnings, intent)
     lines = [_title(keys, facts, intent), "", _scope_line(facts), *_summary(keys, facts, intent)]
-    for key in keys:
+    for key in emphasised_order(keys, instructions):
         lines += ["", *SECTIONS[key].render(facts[key], facts)]
     return [*lines, "", *warning_lines(warnings), "", *_next_steps(keys, facts, warnings)]
 

@@ -24,6 +24,7 @@ def _threshold_cells(row: dict[str, Any]) -> list[str]:
         amount(row["maximum_limit"]),
         text(row["unit_of_measure"]),
         amount(row["current_value"]),
+        amount(row.get("headroom")),
         bold(status) if status in ESCALATE else text(status),
     ]
 
@@ -38,6 +39,7 @@ THRESHOLD_HEADERS = [
     "Maximum",
     "Unit",
     "Current",
+    "Headroom",
     "Status",
 ]
 
@@ -49,7 +51,7 @@ def render_thresholds(thresholds: list[dict[str, Any]], facts: Facts) -> Lines:
     lines = [
         heading,
         "",
-        *table(THRESHOLD_HEADERS, thresholds, _threshold_cells, right=(4, 5, 6, 8)),
+        *table(THRESHOLD_HEADERS, thresholds, _threshold_cells, right=(4, 5, 6, 8, 9)),
     ]
     if any(row["status"] == "NOT_COMPUTED" for row in thresholds):
         lines += [

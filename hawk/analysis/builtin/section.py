@@ -24,3 +24,12 @@ class SectionReport:
 
 def currency_of(facts: Facts) -> str:
     return facts.get("currency") or ""
+
+
+def entity_label(entity_id: Any, facts: Facts) -> str:
+    """An entity by name with its id ("Bank Shanghai Branch (ENTITY0005)"), or the id alone
+    when the facts hold no name for it."""
+    name = (facts.get("entity_names") or {}).get(entity_id)
+    if entity_id in (None, ""):
+        return "n/a"
+    return f"{name} ({entity_id})" if name else str(entity_id)

@@ -7,7 +7,7 @@ picks its sections; review intents show a section for each source their plan rea
 
 import datetime
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,14 @@ from hawk.pipeline.facts.lifecycle import (
     rollover_candidates,
     termination_plan,
 )
-from hawk.pipeline.facts.rates import USD, missing_rates, rate_quotes, rate_warnings, usd_conversion
+from hawk.pipeline.facts.rates import (
+    USD,
+    missing_rates,
+    rate_quotes,
+    rate_reference_time,
+    rate_warnings,
+    usd_conversion,
+)
 from hawk.pipeline.facts.records import (
     ZERO,
     Record,
@@ -114,8 +121,31 @@ def compute_facts(data: FactsInput) -> Facts:
     facts.update(_SECTIONS.get(data.intent, _review_sections)(request))
     if data.as_of is not None:
         facts.update(_as_of_section(request))
+    if names := entity_names(facts, request.records("entities")):
+        facts["entity_names"] = names
     facts["warnings"] = request.log.as_dicts()
     return Facts(facts, request.log.as_dicts())
+
+
+def entity_names(facts: Mapping[str, Any], entities: Sequence[Record]) -> dict[str, str]:
+    """The names of the entities the facts mention, by id, so an answer can name them."""
+    mentioned = set(_mentioned_entities(facts))
+    return {
+        record["entity_id"]: name
+        for record in entities
+        if record.get("entity_id") in mentioned and (name := text_of(record, "entity_name"))
+    }
+
+
+def _mentioned_entities(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        if isinstance(entity_id := value.get("entity_id"), str):
+            yield entity_id
+        for item in value.values():
+            yield from _mentioned_entities(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _mentioned_entities(item)
 
 
 def _resolve(data: FactsInput) -> _Request:
@@ -210,7 +240,7 @@ def _pb_deposit(request: _Request, requested: Decimal) -> PbDeposit:
             rate_warnings(
                 request.currency,
                 pb.conversion,
-                now=request.data.now,
+                now=rate_reference_time(request.data.business_date, request.data.now),
                 max_age_hours=request.data.rate_max_age_hours,
             )
         )
@@ -281,7 +311,6 @@ def _inception_sections(request: _Request) -> dict[str, Any]:
 def _lifecycle_scope(request: _Request) -> LifecycleScope:
     """The currency's hedges, narrowed to the entity, NAV type or order asked about. An order
     that was not found narrows to nothing rather than passing off other hedges as its own."""
-    assert request.currency is not None
     data = request.data
     request_ids = None
     if data.order_id:
@@ -290,7 +319,10 @@ def _lifecycle_scope(request: _Request) -> LifecycleScope:
 
 
 def _rollover_sections(request: _Request) -> dict[str, Any]:
-    if not _require_currency(request):
+    """Without a currency (and without an unknown one), the hedges of every currency: "which
+    hedges mature in the next 30 days?" asks about all of them."""
+    all_currencies = request.currency is None and not request.data.unknown_currency
+    if not all_currencies and not _require_currency(request):
         return {}
     rollover = rollover_candidates(
         request.records("allocations"),
@@ -298,7 +330,7 @@ def _rollover_sections(request: _Request) -> dict[str, Any]:
         business_date=request.data.business_date,
         window_days=request.data.rollover_window_days,
     )
-    return {"rollover": present.rollover_section(rollover)}
+    return {"rollover": present.rollover_section(rollover, all_currencies=all_currencies)}
 
 
 def _termination_sections(request: _Request) -> dict[str, Any]:

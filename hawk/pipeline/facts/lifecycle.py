@@ -49,6 +49,7 @@ class AllocationLine(NamedTuple):
     status: str
     execution_date: datetime.date | None
     maturity_date: datetime.date | None
+    currency: str | None = None
 
 
 def allocation_line(record: Record) -> AllocationLine:
@@ -61,12 +62,13 @@ def allocation_line(record: Record) -> AllocationLine:
         status=text_of(record, "allocation_status") or "",
         execution_date=date_of(record, "execution_date"),
         maturity_date=date_of(record, "maturity_date"),
+        currency=code_of(record, "currency_code"),
     )
 
 
 @dataclass(frozen=True)
 class LifecycleScope:
-    currency: str
+    currency: str | None  # None: every currency (a rollover question without one)
     entity_id: str | None = None
     nav_type: str | None = None
     request_ids: frozenset[Any] | None = None  # the instructions of one order, when asked
@@ -76,7 +78,8 @@ def active_allocations(records: Iterable[Record], scope: LifecycleScope) -> list
     """Approved/Executed allocations of the currency within the scope."""
     lines = []
     for record in records:
-        if code_of(record, "currency_code") not in (None, scope.currency):
+        currency = code_of(record, "currency_code")
+        if scope.currency is not None and currency not in (None, scope.currency):
             continue
         line = allocation_line(record)
         if line.status not in HEDGED_STATUSES:
@@ -105,6 +108,14 @@ class Rollover:
     @property
     def total(self) -> Decimal:
         return _sum_amounts(self.lines)
+
+    def totals_by_currency(self) -> dict[str, Decimal]:
+        """Each currency's total: amounts of different currencies are never added up."""
+        totals: dict[str, Decimal] = {}
+        for line in self.lines:
+            key = line.currency or ""
+            totals[key] = totals.get(key, ZERO) + line.amount
+        return dict(sorted(totals.items()))
 
 
 def rollover_candidates(
@@ -194,6 +205,7 @@ class InstructionLine(NamedTuple):
     amount: Decimal
     status: str
     check_status: str | None
+    failure_reason: str | None = None  # as the checking system wrote it
 
 
 def instruction_line(record: Record) -> InstructionLine:
@@ -208,6 +220,7 @@ def instruction_line(record: Record) -> InstructionLine:
         amount=amount_of(record, "hedge_amount_order"),
         status=text_of(record, "instruction_status") or "",
         check_status=text_of(record, "check_status"),
+        failure_reason=text_of(record, "failure_reason"),
     )
 
 

@@ -120,6 +120,8 @@ def check_section(check: UtilisationCheck) -> dict[str, Any]:
         "allocated": money(check.allocated),
         "not_allocated": money(check.not_allocated),
         "lot_size": money(check.lot_size),
+        "minimum_deal_size": money(check.minimum_deal_size),
+        "maximum_deal_size": money(check.maximum_deal_size),
     }
 
 
@@ -136,6 +138,7 @@ def pb_deposit_section(pb: PbDeposit) -> dict[str, Any]:
         "warning_level": money(pb.warning_level),
         "critical_level": money(pb.critical_level),
         "maximum_limit": money(pb.maximum_limit),
+        "headroom_usd": money(pb.headroom_usd),
         "rates": [rate_section(quote) for quote in pb.conversion.quotes] if pb.conversion else [],
     }
 
@@ -155,21 +158,29 @@ def allocation_section(line: AllocationLine) -> dict[str, Any]:
     }
 
 
-def rollover_section(rollover: Rollover) -> dict[str, Any]:
+def rollover_section(rollover: Rollover, *, all_currencies: bool = False) -> dict[str, Any]:
+    """Across all currencies each line names its currency and the total is per currency."""
     allocations = []
     for line in rollover.lines:
         days_left = (
             (line.maturity_date - rollover.window_start).days if line.maturity_date else None
         )
-        allocations.append({**allocation_section(line), "days_to_maturity": days_left})
-    return {
+        item = {**allocation_section(line), "days_to_maturity": days_left}
+        allocations.append({**item, "currency": line.currency} if all_currencies else item)
+    section = {
         "window_days": rollover.window_days,
         "window_start": day(rollover.window_start),
         "window_end": day(rollover.window_end),
         "count": len(rollover.lines),
-        "total": money(rollover.total),
+        "total": None if all_currencies else money(rollover.total),
         "allocations": allocations,
     }
+    if all_currencies:
+        totals = rollover.totals_by_currency().items()
+        section["total_by_currency"] = [
+            {"currency": code, "total": money(total)} for code, total in totals
+        ]
+    return section
 
 
 def termination_section(termination: Termination) -> dict[str, Any]:
@@ -192,7 +203,9 @@ def termination_section(termination: Termination) -> dict[str, Any]:
 
 
 def instruction_section(line: InstructionLine) -> dict[str, Any]:
-    return {
+    """The failure reason only when there is one: most instructions have none, and the
+    context's budget is better spent on rows."""
+    section = {
         "instruction_id": identifier(line.instruction_id),
         "order_id": line.order_id,
         "instruction_type": line.instruction_type,
@@ -204,6 +217,7 @@ def instruction_section(line: InstructionLine) -> dict[str, Any]:
         "status": line.status,
         "check_status": line.check_status,
     }
+    return {**section, "failure_reason": line.failure_reason} if line.failure_reason else section
 
 
 def _direction(delta: Decimal | None) -> str | None:
@@ -263,6 +277,7 @@ def thresholds_section(statuses: Iterable[ThresholdStatus]) -> list[dict[str, An
             "maximum_limit": money(status.maximum_limit),
             "unit_of_measure": status.unit_of_measure,
             "current_value": money(status.current_value),
+            "headroom": money(status.headroom),
             "status": status.status,
             "reason": status.reason,
         }

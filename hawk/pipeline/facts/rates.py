@@ -126,6 +126,16 @@ def missing_rates(currency: str, target: str) -> str:
     return "; ".join(paths)
 
 
+def rate_reference_time(business_date: datetime.date, now: datetime.datetime) -> datetime.datetime:
+    """The moment a rate's age is measured at: the end of the business date (UTC), or now when
+    that is still to come. Figures for a business date use the rates of that date, so a demo
+    or a replayed date is not stale merely because the clock has moved on."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=datetime.UTC)
+    day_after = business_date + datetime.timedelta(days=1)
+    return min(now, datetime.datetime.combine(day_after, datetime.time.min, datetime.UTC))
+
+
 def stale_quotes(
     conversion: UsdConversion, *, now: datetime.datetime, max_age_hours: int
 ) -> list[RateQuote]:

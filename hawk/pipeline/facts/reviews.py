@@ -53,6 +53,11 @@ class ThresholdStatus:
     status: str  # WITHIN | WARN | CRITICAL | BREACH | UNKNOWN | NOT_COMPUTED
     reason: str | None = None  # why there is no current value (the missing rate, by name)
 
+    @property
+    def headroom(self) -> Decimal | None:
+        """Room left below the maximum limit (negative once it is breached)."""
+        return None if self.current_value is None else self.maximum_limit - self.current_value
+
 
 def threshold_statuses(
     thresholds: Iterable[Record],

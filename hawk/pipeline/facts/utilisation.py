@@ -40,6 +40,13 @@ class PbDeposit:
     def applicable(self) -> bool:
         return self.status != "NOT_APPLICABLE"
 
+    @property
+    def headroom_usd(self) -> Decimal | None:
+        """Room left below the maximum limit after the request (negative once breached)."""
+        if self.maximum_limit is None or self.projected_usd is None:
+            return None
+        return self.maximum_limit - self.projected_usd
+
 
 def pb_threshold(thresholds: Iterable[Record], currency: str) -> Record | None:
     """The active USD_PB_DEPOSIT threshold of the currency; one with no currency (a general
@@ -111,6 +118,8 @@ class UtilisationCheck:
     reasons: tuple[str, ...]
     allocations: tuple[WaterfallTake, ...]
     lot_size: Decimal
+    minimum_deal_size: Decimal | None = None  # of the currency's configuration
+    maximum_deal_size: Decimal | None = None
 
     @property
     def allocated(self) -> Decimal:
@@ -163,4 +172,12 @@ def utilisation_check(
     if lot_size is None or lot_size <= 0:
         lot_size = Decimal("1")  # the table's default; a lot of nothing would never fill
     takes = waterfall_allocate(ordered_rows, requested, lot_size) if decision != FAIL else []
-    return UtilisationCheck(requested, decision, reasons, tuple(takes), lot_size)
+    return UtilisationCheck(
+        requested,
+        decision,
+        reasons,
+        tuple(takes),
+        lot_size,
+        minimum_deal_size=decimal_of(currency_config, "minimum_deal_size"),
+        maximum_deal_size=decimal_of(currency_config, "maximum_deal_size"),
+    )

@@ -68,7 +68,13 @@ INSTRUCTIONS = [
     instruction(25, "ORD-123", "100000", status="Executed", entity_id=E1, nav_type="COI"),
     instruction(31, "ORD-2026-031", "450000", status="Received", instruction_type="U"),
     instruction(32, "ORD-2026-032", "75000", status="Validated", instruction_type="R"),
-    instruction(33, "ORD-2026-033", "5000000", status="Rejected"),
+    instruction(
+        33,
+        "ORD-2026-033",
+        "5000000",
+        status="Rejected",
+        failure_reason="Rejected by Treasury: a 2Y tenor exceeds the 1Y policy limit",
+    ),
 ]
 EFFECTIVENESS = [
     effectiveness_test(1, "-100000", "95000"),
@@ -91,6 +97,11 @@ SCENARIOS = {
         cny_records(currencies=[currency(minimum_deal_size=Decimal("100000"))]),
         amount="50000",
     ),
+    "max_deal_size": lambda: scenario(
+        "utilisation",
+        cny_records(currencies=[currency(maximum_deal_size=Decimal("100000"))]),
+        amount="150000",
+    ),
     "no_capacity": lambda: scenario(
         "utilisation",
         cny_records(
@@ -108,6 +119,16 @@ SCENARIOS = {
         "inception", cny_records(booking_models=BOOKING_MODELS)
     ),
     "rollover": lambda: scenario("rollover", {"allocations": ALLOCATIONS}),
+    "rollover_all_currencies": lambda: scenario(
+        "rollover",
+        {
+            "allocations": [
+                *ALLOCATIONS,
+                allocation(14, E2, "RE", "5000", maturity_date=in_days(9), code="HKD"),
+            ]
+        },
+        currency_code=None,
+    ),
     "rollover_empty": lambda: scenario("rollover", {"allocations": ALLOCATIONS[2:]}),
     "termination": lambda: scenario(
         "termination", cny_records(allocations=ALLOCATIONS), amount="300000"
@@ -137,6 +158,9 @@ SCENARIOS = {
     "inquiry": lambda: scenario("inquiry", {"instructions": INSTRUCTIONS}),
     "inquiry_of_an_order": lambda: scenario(
         "inquiry", {"instructions": INSTRUCTIONS}, currency_code=None, order_id="ORD-123"
+    ),
+    "inquiry_of_a_rejected_order": lambda: scenario(
+        "inquiry", {"instructions": INSTRUCTIONS}, currency_code=None, order_id="ORD-2026-033"
     ),
     "risk_analysis": lambda: scenario("risk_analysis", cny_records(allocations=ALLOCATIONS)),
     "compliance": lambda: scenario("compliance", cny_records(effectiveness=EFFECTIVENESS)),
@@ -180,7 +204,7 @@ class Report:
         return facts_block(self.facts.facts, self.facts.warnings)
 
 
-def request_for(facts: Facts, intent: str) -> AnalysisRequest:
+def request_for(facts: Facts, intent: str, instructions: str = "") -> AnalysisRequest:
     return AnalysisRequest(
         query="",
         context=facts_block(facts.facts, facts.warnings),
@@ -189,6 +213,7 @@ def request_for(facts: Facts, intent: str) -> AnalysisRequest:
         facts=facts.facts,
         warnings=facts.warnings,
         user="tester",
+        instructions=instructions,
     )
 
 
@@ -248,11 +273,11 @@ async def test_pass_shows_the_decision_allocations_capacity_and_pb_deposit():
 
     assert text.startswith("## CNY 150,000.00: PASS\n")
     assert "### Decision: PASS" in text
-    assert "| ENTITY0001 | Branch | RE | 150,000.00 |" in text
+    assert "| Entity ENTITY0001 (ENTITY0001) | Branch | RE | 150,000.00 |" in text
     assert "| **Allocated** | | | **150,000.00** |" in text
     assert (
-        "| ENTITY0001 | Branch | COI | 1,000,000.00 | 0.00 | 0.00 | 50,000.00 | 950,000.00 "
-        "| 250,000.00 | 700,000.00 | 26.32% | Partially_Hedged |"
+        "| Entity ENTITY0001 (ENTITY0001) | Branch | COI | 1,000,000.00 | 0.00 | 0.00 "
+        "| 50,000.00 | 950,000.00 | 250,000.00 | 700,000.00 | 26.32% | Partially hedged |"
     ) in text
     # Each row adds up on the page: SFX - CAR + overlay - buffer = hedgeable; - hedged = available.
     assert "hedgeable = SFX - CAR + overlay - buffer" in text
@@ -268,7 +293,7 @@ async def test_partial_offers_the_available_amount_or_an_overlay():
 
     assert text.startswith("## CNY 500,000.00: PARTIAL\n")
     assert "Only 285,000.00 of the requested 500,000.00 CNY can be hedged now" in text
-    assert "| ENTITY0003 | Associate | RE | 285,000.00 |" in text
+    assert "| Entity ENTITY0003 (ENTITY0003) | Associate | RE | 285,000.00 |" in text
     assert "| Not allocated | | | 215,000.00 |" in text
     assert "Hedge the available 285,000.00 CNY now" in text
     assert "For the remaining 215,000.00 CNY, request an overlay" in text
@@ -297,6 +322,36 @@ async def test_deal_size_and_capacity_failures_are_explained():
         no_capacity
     )
     assert "request an overlay or a review of the buffer" in no_capacity
+
+
+async def test_a_deal_size_failure_states_the_limit_it_broke():
+    max_deal = (await report_of("max_deal_size")).text
+    min_deal = (await report_of("min_deal_size")).text
+
+    assert (
+        "**MAX_DEAL_SIZE**: 150,000.00 CNY is above the maximum deal size configured for CNY, "
+        "100,000.00 CNY." in max_deal
+    )
+    assert "within the maximum deal size of CNY, 100,000.00 CNY, or seek" in max_deal
+    assert "below the minimum deal size configured for CNY, 100,000.00 CNY." in min_deal
+
+
+async def test_a_question_about_a_failed_order_gives_its_failure_reason_first():
+    text = (await report_of("inquiry_of_a_rejected_order")).text
+    order_part = text.split("### Order ORD-2026-033")[1]
+
+    assert order_part.lstrip().startswith(
+        "- **Failure reason** (33, Rejected): Rejected by Treasury: a 2Y tenor exceeds the 1Y "
+        "policy limit"
+    )
+
+
+async def test_a_maturity_question_without_a_currency_covers_every_currency():
+    text = (await report_of("rollover_all_currencies")).text
+
+    assert text.startswith("## All currencies, rollover: 3 hedges maturing by 2026-12-20\n")
+    assert "totalling **370,000.00** CNY; **5,000.00** HKD, soonest first:" in text
+    assert "| 14 | HKD | ENTITY0002 | RE | 5,000.00 |" in text
 
 
 async def test_inception_shows_the_booking_model():
@@ -359,9 +414,11 @@ async def test_termination_closes_in_closing_order_up_to_the_amount():
     text = (await report_of("termination")).text
 
     assert text.startswith("## CNY termination of 300,000.00: 300,000.00 can be closed\n")
-    assert "| 11 | ENTITY0001 | COI | 250,000.00 | 250,000.00 | 2026-11-27 |" in text
-    assert "| 13 | ENTITY0002 | COI | 90,000.00 | 50,000.00 |" in text
-    assert "| 12 | ENTITY0002 | RE | 120,000.00 | - |" in text
+    assert (
+        "| 11 | Entity ENTITY0001 (ENTITY0001) | COI | 250,000.00 | 250,000.00 | 2026-11-27 |"
+    ) in text
+    assert "| 13 | Entity ENTITY0002 (ENTITY0002) | COI | 90,000.00 | 50,000.00 |" in text
+    assert "| 12 | Entity ENTITY0002 (ENTITY0002) | RE | 120,000.00 | - |" in text
     assert "Raise termination (T) instructions" in text
 
 
@@ -379,7 +436,7 @@ async def test_an_amendment_increase_is_checked_and_raised_as_an_amendment():
         "## Amendment of ORD-123: 100,000.00 to 120,000.00 CNY (INCREASE), check PASS\n"
     )
     assert "The increase of 20,000.00 CNY is checked like a new hedge" in text
-    assert "| ENTITY0001 | Branch | COI | 20,000.00 |" in text
+    assert "| Entity ENTITY0001 (ENTITY0001) | Branch | COI | 20,000.00 |" in text
     assert "Raise the amendment (A) instruction for ORD-123 for 20,000.00 CNY" in text
 
 
@@ -449,6 +506,34 @@ async def test_monitoring_without_a_currency_covers_all_currencies():
     assert "`MISSING_CURRENCY`" in text
 
 
+async def test_pb_deposit_headroom_is_stated_for_a_check_and_for_each_threshold():
+    check = (await report_of("pass")).text
+    review = (await report_of("risk_analysis")).text
+
+    assert "| Headroom to the maximum after this request | 244,000.00 |" in check
+    assert "| Current | Headroom | Status |" in review
+    assert "| 35,000.00 | 265,000.00 | WITHIN |" in review
+
+
+async def test_analysis_instructions_put_the_sections_they_name_first():
+    _, facts = SCENARIOS["pass"]()
+    request = request_for(
+        facts, "utilisation", "Give the PB deposit headroom, then the capacity by entity."
+    )
+    text = "".join([chunk.text async for chunk in BuiltinAnalyst().stream(request)])
+    order = [text.index(part) for part in ("### USD PB deposit", "### Capacity", "### Decision")]
+
+    assert order == sorted(order)
+    assert text.startswith("## CNY 150,000.00: PASS\n")
+
+
+async def test_without_analysis_instructions_the_decision_leads():
+    text = (await report_of("pass")).text
+    order = [text.index(part) for part in ("### Decision", "### Capacity", "### USD PB deposit")]
+
+    assert order == sorted(order)
+
+
 # --- presentation ---------------------------------------------------------------------------
 
 
@@ -460,7 +545,7 @@ async def test_long_tables_are_capped_with_a_count_of_the_rest():
     chunks = [chunk async for chunk in BuiltinAnalyst().stream(request_for(facts, "utilisation"))]
     text = "".join(chunk.text for chunk in chunks)
 
-    assert text.count("| ENTITY00") == MAX_TABLE_ROWS
+    assert text.count("| Entity ENTITY00") == MAX_TABLE_ROWS
     assert "... and 5 more rows (see the facts)." in text
 
 

@@ -76,6 +76,15 @@ def test_rollover_reads_allocations_maturing_in_the_window():
     }
 
 
+def test_a_rollover_without_a_currency_reads_the_window_of_every_currency():
+    result = make_plan(intent="rollover", template_category=None, parameters={}, business_date=DAY)
+    assert filters_of(result, "allocations") == {
+        "allocation_status__in": ["Approved", "Executed"],
+        "maturity_date__range": ["2026-11-20", "2026-12-20"],
+    }
+    assert "entities" in result.source_names()
+
+
 def test_an_amendment_reads_its_order():
     result = plan("amendment", order_id="ORD-123", amount="120000000.00")
     assert filters_of(result, "instructions") == {"order_id": "ORD-123"}

@@ -211,6 +211,7 @@ def instruction(
     instruction_type: str = "I",
     entity_id: str | None = None,
     nav_type: str | None = None,
+    failure_reason: str = "",
 ) -> Record:
     return {
         "instruction_id": instruction_id,
@@ -231,7 +232,7 @@ def instruction(
         "allocated_notional": None,
         "not_allocated_notional": None,
         "usd_pb_check_status": "",
-        "failure_reason": "",
+        "failure_reason": failure_reason,
     }
 
 

@@ -86,11 +86,26 @@ def test_rollover_window_is_configurable():
     assert (rollover["window_end"], rollover["total"]) == ("2026-12-21", "220000.00")
 
 
-def test_rollover_without_a_currency_is_a_warning():
-    facts = facts_of(rollover_records(), "rollover", currency_code=None)
+def test_rollover_without_a_currency_covers_every_currency_with_totals_apart():
+    rollover = facts_of(rollover_records(), "rollover", currency_code=None)["rollover"]
+
+    assert [(line["allocation_id"], line["currency"]) for line in rollover["allocations"]] == [
+        (1, "CNY"),
+        (6, "HKD"),
+        (2, "CNY"),
+    ]
+    assert rollover["total"] is None
+    assert rollover["total_by_currency"] == [
+        {"currency": "CNY", "total": "150000.00"},
+        {"currency": "HKD", "total": "10000.00"},
+    ]
+
+
+def test_rollover_of_an_unknown_currency_is_a_warning_not_all_currencies():
+    facts = facts_of(rollover_records(), "rollover", currency_code=None, unknown_currency="XYZ")
 
     assert "rollover" not in facts
-    assert codes(facts) == ["MISSING_CURRENCY"]
+    assert codes(facts) == ["UNKNOWN_CURRENCY"]
 
 
 # --- termination ----------------------------------------------------------------------------

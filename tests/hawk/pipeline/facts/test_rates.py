@@ -1,9 +1,11 @@
 """USD conversion: direct, inverse and across SGD, and the age of the rates used."""
 
+import datetime
 from decimal import Decimal
 
 from hawk.pipeline.facts.rates import (
     rate_quotes,
+    rate_reference_time,
     rate_warnings,
     stale_quotes,
     usd_conversion,
@@ -95,3 +97,15 @@ def test_rate_warnings_say_no_rate_or_stale_rate():
             "message": "Rate CNYUSD is older than 72 hours (as of 2026-11-16).",
         }
     ]
+
+
+def test_rate_reference_time_is_the_end_of_a_past_business_date():
+    later = datetime.datetime(2026, 12, 6, 21, 0, tzinfo=datetime.UTC)
+
+    assert rate_reference_time(datetime.date(2026, 11, 20), later) == datetime.datetime(
+        2026, 11, 21, tzinfo=datetime.UTC
+    )
+
+
+def test_rate_reference_time_is_now_while_the_business_date_lasts():
+    assert rate_reference_time(datetime.date(2026, 11, 20), NOW) == NOW

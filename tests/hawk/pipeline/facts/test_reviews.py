@@ -182,6 +182,7 @@ def test_thresholds_show_every_active_threshold_with_the_pb_deposit_standing():
         "maximum_limit": "300000.00",
         "unit_of_measure": "USD",
         "current_value": "175000.00",
+        "headroom": "125000.00",
         "status": "WARN",
         "reason": None,
     }

@@ -5,11 +5,13 @@ The dataset: E1 (Branch) COI 1,000,000 and E2 (Subsidiary) RE 500,000, default 5
 no capacity row: the PB deposit counts it all the same.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from hawk.pipeline.facts import compute_facts
 from tests.hawk.pipeline.facts.builders import (
+    NOW,
     capacity_records,
     currency,
     entity,
@@ -57,6 +59,8 @@ def test_pass_allocates_down_the_waterfall_within_the_pb_deposit():
         "allocated": "10000.00",
         "not_allocated": "0.00",
         "lot_size": "1.00",
+        "minimum_deal_size": None,
+        "maximum_deal_size": None,
     }
     assert facts["pb_deposit"] == {
         "status": "WITHIN",
@@ -65,6 +69,7 @@ def test_pass_allocates_down_the_waterfall_within_the_pb_deposit():
         "warning_level": "100000.00",
         "critical_level": "200000.00",
         "maximum_limit": "300000.00",
+        "headroom_usd": "200600.00",
         "rates": [{"pair": "CNYUSD", "rate": "0.14", "effective_date": "2026-11-20"}],
     }
     assert facts["warnings"] == []
@@ -122,6 +127,8 @@ def test_pb_breach_fails_with_no_allocations():
         "allocated": "0.00",
         "not_allocated": "1500000.00",
         "lot_size": "1.00",
+        "minimum_deal_size": None,
+        "maximum_deal_size": None,
     }
 
 
@@ -135,6 +142,7 @@ def test_no_threshold_means_not_applicable_and_no_rate_is_needed():
         "warning_level": None,
         "critical_level": None,
         "maximum_limit": None,
+        "headroom_usd": None,
         "rates": [],
     }
     assert (facts["check"]["decision"], facts["warnings"]) == ("PASS", [])
@@ -156,6 +164,20 @@ def test_stale_rate_warns_but_is_still_used():
     facts = facts_of(dataset(rates=[rate("CNYUSD", "0.14", hours_old=80)]), "10000")
 
     assert facts["pb_deposit"]["current_usd"] == "98000.00"
+    assert codes(facts) == ["RATE_STALE"]
+
+
+def test_rate_age_is_measured_at_the_business_date_not_the_clock():
+    weeks_later = NOW + datetime.timedelta(days=16)
+    facts = facts_of(dataset(), "10000", now=weeks_later)
+
+    assert codes(facts) == []
+
+
+def test_rate_older_than_the_business_date_allows_is_stale_however_late_the_clock():
+    records = dataset(rates=[rate("CNYUSD", "0.14", hours_old=100)])
+    facts = facts_of(records, "10000", now=NOW + datetime.timedelta(days=16))
+
     assert codes(facts) == ["RATE_STALE"]
 
 
@@ -224,7 +246,21 @@ def test_entity_restricts_the_candidates():
 def test_utilisation_without_an_amount_shows_capacity_only():
     facts = facts_of(dataset(), None)
 
-    assert sorted(facts) == ["as_of", "business_date", "capacity", "currency", "warnings"]
+    assert sorted(facts) == [
+        "as_of",
+        "business_date",
+        "capacity",
+        "currency",
+        "entity_names",
+        "warnings",
+    ]
+
+
+def test_entity_names_cover_the_entities_the_facts_mention_only():
+    records = dataset(entities=[entity("E1"), entity("E2", "Subsidiary"), entity("E7")])
+    facts = facts_of(records, "10000")
+
+    assert facts["entity_names"] == {"E1": "Entity E1", "E2": "Entity E2"}
 
 
 def test_inception_with_an_amount_is_checked_and_shows_its_booking_model():

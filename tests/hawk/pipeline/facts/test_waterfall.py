@@ -130,6 +130,8 @@ def test_takes_are_whole_lots_and_takes_below_a_lot_are_skipped():
         "allocated": "5000.00",
         "not_allocated": "1000.00",
         "lot_size": "1000.00",
+        "minimum_deal_size": None,
+        "maximum_deal_size": None,
     }
 
 
