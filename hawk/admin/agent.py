@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from hawk.admin.answer_html import answer_html
+from hawk.analysis.checks import WARNED_RISKS
 from hawk.models import AgentRun, BusinessDate
 
 
@@ -48,7 +49,10 @@ class AgentRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("user", "template")
     fieldsets = (
-        (None, {"fields": ("run_id", "created_at", "finished_at", "status", "prompt")}),
+        (
+            None,
+            {"fields": ("risk_banner", "run_id", "created_at", "finished_at", "status", "prompt")},
+        ),
         ("Who and where", {"fields": ("user", "session_id", "channel")}),
         (
             "Understanding and plan",
@@ -95,7 +99,25 @@ class AgentRunAdmin(admin.ModelAdmin):
         ("Feedback", {"fields": ("feedback_rating", "feedback_comment")}),
     )
 
-    readonly_fields = ("plan_readable", "answer_rendered", "timings_readable")
+    readonly_fields = ("risk_banner", "plan_readable", "answer_rendered", "timings_readable")
+
+    @admin.display(description="answer check")
+    def risk_banner(self, obj: AgentRun) -> SafeString | str:
+        """A high or critical answer (hawk.analysis.checks) says so above everything else."""
+        quality: dict[str, Any] = obj.quality or {}
+        risk = quality.get("risk")
+        if risk not in WARNED_RISKS:
+            return risk or "-"
+        findings = format_html_join(
+            "", "<li>{}</li>", ((f.get("message", ""),) for f in quality.get("findings", []))
+        )
+        return format_html(
+            '<div class="hawk-risk" role="alert" style="background:#fdecea;border-left:4px '
+            'solid #b3261e;padding:6px 10px"><strong>{} risk: check this answer before relying '
+            "on it.</strong><ul>{}</ul></div>",
+            risk.capitalize(),
+            findings,
+        )
 
     @admin.display(description="answer (rendered)")
     def answer_rendered(self, obj: AgentRun) -> SafeString:

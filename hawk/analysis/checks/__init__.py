@@ -27,6 +27,10 @@ PER_FINDING = {"decision": 1.0, "contradiction": 1.0, "hedging": 0.5}
 CLAIM_RISK = 0.6  # a wrong number, currency, entity or order id
 
 
+# The risks a user is warned of: a notice in the stream, a banner in the console and the admin.
+WARNED_RISKS = ("high", "critical")
+
+
 @dataclass(frozen=True)
 class AnswerCheck:
     numbers: Quality

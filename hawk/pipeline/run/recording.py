@@ -5,7 +5,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from hawk.analysis.checks import check_answer
+from hawk.analysis.checks import WARNED_RISKS, check_answer
 from hawk.analysis.cost import ZERO, run_cost
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.answer_cache import answer_get, answer_key, answer_put
@@ -18,7 +18,6 @@ from hawk.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
-WARNED_RISKS = ("high", "critical")
 # The consistency check compares answers to one question over one data generation, whichever
 # backend wrote them: their claims are kept under the answer key of no particular backend.
 ANY_BACKEND = "*"

@@ -169,7 +169,10 @@
     hawk_plan: (event) => showPlan(event),
     hawk_context: (event) => setStatus("Read " + event.records + " records; writing the answer ..."),
     hawk_facts: (event) => showFacts(event.facts || {}),
-    hawk_notice: (event) => addNotice(event.message || event.code),
+    hawk_notice: (event) => {
+      addNotice(event.message || event.code);
+      if (event.code === "quality_warning") showRiskBanner(event.message);
+    },
     message: (event) => showAnswer(state.answer + (event.answer || "")),
     message_replace: (event) => showAnswer(event.answer || ""),
     message_end: (event) => finish(event),
@@ -382,6 +385,12 @@
     return node;
   }
 
+  // A high or critical answer (the answer check): said above the answer, not only in the list.
+  function showRiskBanner(text) {
+    $("risk-banner").textContent = "Check this answer before relying on it: " + text;
+    $("risk-banner").hidden = false;
+  }
+
   function addNotice(text) {
     $("notices").append(element("li", text));
     $("notices-box").hidden = false;
@@ -407,7 +416,9 @@
     Object.assign(state, { runId: null, answer: "", started: performance.now(), firstEvent: null });
     $("answer").replaceChildren();
     ["plan", "facts", "notices", "timings"].forEach((id) => $(id).replaceChildren());
-    ["plan-box", "facts-box", "notices-box", "run-meta"].forEach((id) => ($(id).hidden = true));
+    ["plan-box", "facts-box", "notices-box", "run-meta", "risk-banner"].forEach(
+      (id) => ($(id).hidden = true)
+    );
     ["like", "dislike"].forEach((id) => $(id).setAttribute("aria-pressed", "false"));
     showError(null);
     setStatus("Understanding the question ...");

@@ -32,3 +32,17 @@ def test_the_run_page_renders_the_answer_plan_and_timings(admin_client, db):
     assert 'href="https://example.com"' in page
     assert "<strong>utilisation</strong>" in page and "<td>positions</td>" in page
     assert "<td>extraction</td>" in page
+
+
+def test_a_high_risk_answer_carries_a_banner_naming_what_it_contradicts(admin_client, db):
+    quality = {
+        "risk": "critical",
+        "findings": [{"layer": "facts", "message": "decision FAIL, the facts say PASS"}],
+    }
+    risky = AgentRun.objects.create(prompt="hedge", answer="FAIL", quality=quality)
+    quiet = AgentRun.objects.create(prompt="hedge", answer="PASS", quality={"risk": "low"})
+
+    page = admin_client.get(change_url(risky)).content.decode()
+    assert "Critical risk: check this answer before relying on it." in page
+    assert "decision FAIL, the facts say PASS" in page
+    assert "check this answer" not in admin_client.get(change_url(quiet)).content.decode()

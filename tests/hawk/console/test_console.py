@@ -2,6 +2,7 @@
 and the admin's "View site" lead there; its requests work with the session and CSRF."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,8 @@ from templates_app.models import PromptTemplate
 from tests.live import analyst, committed_demo, make_user
 
 __all__ = ["analyst", "committed_demo", "make_user"]  # fixtures of the runs, committed
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -121,3 +124,10 @@ def test_without_a_template_a_question_is_required(asker):
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["user_prompt"]
+
+
+def test_the_console_says_a_high_risk_answer_above_the_answer(browser):
+    page = browser.get("/console/").content.decode()
+    script = (ROOT / "hawk" / "static" / "console" / "console.js").read_text()
+    assert '<p id="risk-banner" class="risk-banner" role="alert" hidden></p>' in page
+    assert 'if (event.code === "quality_warning") showRiskBanner(event.message);' in script
