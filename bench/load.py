@@ -10,8 +10,11 @@ Postgres, created if missing; LOAD_REDIS_URL, default db 14), migrated and loade
 bundle and templates, Redis emptied. Starts `uvicorn --workers N` itself (DEBUG off, built-in
 analyst, Prometheus multiprocess mode so one scrape covers every worker). The per-user rate
 limit is lifted: users that send back to back exceed the 120/min production default on purpose.
-The writes go through the ORM (as the admin, an import or a command would): the REST write API
-of the hedge tables does not exist yet.
+The writes go through the ORM (as the admin, an import or a command would); with
+--plain-sql-writes they are plain SQL UPDATEs on this process's own connection, as psql or the
+platform's services make them, and only the change feed (triggers, installed here) can keep the
+answers exact; --control-behind-the-cache makes the same writes with the feed off and must find
+stale reads.
 
 Reports the error rate, first-event and response p50/p95 (steady part, after --warmup), pool
 waits, the data-cache hit rate over the steady part, and stale reads. Exits with status 1 when
