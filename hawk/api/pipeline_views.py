@@ -1,12 +1,13 @@
 """POST /hawk-agent/plan and /hawk-agent/context: the data phase without the analysis."""
 
+from asgiref.sync import sync_to_async
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
+from hawk.api.agent_endpoint import AgentEndpoint, json_response
+from hawk.api.serializers import PromptRequestSerializer, avalidated_prompt_request
 from hawk.pipeline.prepare import (
     PromptInput,
     context_body,
@@ -14,22 +15,20 @@ from hawk.pipeline.prepare import (
     prepare,
     understand_and_plan,
 )
-from hawk.web.roles import CanRunPrompts
-from hawk.web.throttling import AgentRateThrottle
+from hawk.web.roles import RUN_PROMPTS
 
 EXAMPLE = OpenApiExample(
     "Capacity check", value={"user_prompt": "Check if I can hedge 150K CNY today"}
 )
 
 
-class AgentApi(APIView):
-    permission_classes = [CanRunPrompts]
-    throttle_classes = [AgentRateThrottle]
+class AgentApi(AgentEndpoint):
+    needed_permission = RUN_PROMPTS
+    rate_limited = True
 
-    def prompt_input(self, request: Request) -> PromptInput:
-        return PromptInput.from_validated(
-            validated_prompt_request(request.data), user_id=request.user.pk
-        )
+    async def prompt_input(self, request: Request) -> PromptInput:
+        data = await avalidated_prompt_request(request.data)
+        return PromptInput.from_validated(data, user_id=request.user.pk)
 
 
 class PlanApi(AgentApi):
@@ -39,8 +38,10 @@ class PlanApi(AgentApi):
         responses={200: inline_serializer("Plan", {"intent": serializers.CharField()})},
         examples=[EXAMPLE],
     )
-    def post(self, request: Request) -> Response:
-        return Response(plan_body(understand_and_plan(self.prompt_input(request))))
+    async def post(self, request: Request) -> HttpResponse:
+        prompt = await self.prompt_input(request)
+        # Understanding reads templates and the entity list: in a thread, as before.
+        return json_response(await sync_to_async(lambda: plan_body(understand_and_plan(prompt)))())
 
 
 class ContextApi(AgentApi):
@@ -50,5 +51,6 @@ class ContextApi(AgentApi):
         responses={200: inline_serializer("Context", {"context": serializers.CharField()})},
         examples=[EXAMPLE],
     )
-    def post(self, request: Request) -> Response:
-        return Response(context_body(prepare(self.prompt_input(request))))
+    async def post(self, request: Request) -> HttpResponse:
+        prompt = await self.prompt_input(request)
+        return json_response(await sync_to_async(lambda: context_body(prepare(prompt)))())

@@ -1,9 +1,11 @@
 """Input validation of the agent endpoints: every bad field is a 400 naming that field."""
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from rest_framework import serializers
 
 from hawk.models import Entity
@@ -17,6 +19,8 @@ from templates_app.requirements import requirement_problems
 # same bound as for amounts written in a prompt.
 MAX_AMOUNT = LARGEST_AMOUNT
 ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
+# The fields whose validation reads the database (they name rows); the others are pure checks.
+FIELDS_READ_FROM_THE_DATABASE = ("entity_id", "template_id")
 
 
 class TextField(serializers.CharField):
@@ -115,3 +119,13 @@ def validated_prompt_request(data: Any) -> dict[str, Any]:
     body = PromptRequestSerializer(data=data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
+
+
+async def avalidated_prompt_request(data: Any) -> dict[str, Any]:
+    """validated_prompt_request for code on the event loop: there, unless a field that names
+    a row needs the database; then in a thread."""
+    if not isinstance(data, Mapping) or all(
+        data.get(field) is None for field in FIELDS_READ_FROM_THE_DATABASE
+    ):
+        return validated_prompt_request(data)
+    return await sync_to_async(validated_prompt_request)(data)
