@@ -28,7 +28,8 @@ class AgentApi(AgentEndpoint):
 
     async def prompt_input(self, request: Request) -> PromptInput:
         data = await avalidated_prompt_request(request.data)
-        return PromptInput.from_validated(data, user_id=request.user.pk)
+        # A template's input reads the template: in a thread.
+        return await sync_to_async(PromptInput.from_validated)(data, user_id=request.user.pk)
 
 
 class PlanApi(AgentApi):
