@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from rest_framework.exceptions import AuthenticationFailed
 
-from hawk.api.serializers import avalidated_prompt_request
+from hawk.api.serializers import avalidated_run
 from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
 from hawk.web.authentication import acached_entry, user_of
@@ -50,8 +50,9 @@ def may_run_prompts(user: Any) -> bool:
 
 
 async def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
-    data = await avalidated_prompt_request({k: v for k, v in message.items() if k != "type"})
-    return RunRequest.from_validated(data, user_id=user.pk, channel="ws")
+    body = {k: v for k, v in message.items() if k != "type"}
+    run, _ = await avalidated_run(body, user_id=user.pk, channel="ws")
+    return run
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):

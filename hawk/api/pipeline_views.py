@@ -1,13 +1,14 @@
 """POST /hawk-agent/plan and /hawk-agent/context: the data phase without the analysis."""
 
-from asgiref.sync import sync_to_async
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from hawk.api.agent_endpoint import AgentEndpoint, json_response
-from hawk.api.serializers import PromptRequestSerializer, avalidated_prompt_request
+from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
 from hawk.pipeline.prepare import (
     PromptInput,
     context_body,
@@ -15,6 +16,7 @@ from hawk.pipeline.prepare import (
     prepare,
     understand_and_plan,
 )
+from hawk.web.blocking import on_request_thread
 from hawk.web.roles import RUN_PROMPTS
 
 EXAMPLE = OpenApiExample(
@@ -26,10 +28,19 @@ class AgentApi(AgentEndpoint):
     needed_permission = RUN_PROMPTS
     rate_limited = True
 
-    async def prompt_input(self, request: Request) -> PromptInput:
-        data = await avalidated_prompt_request(request.data)
-        # A template's input reads the template: in a thread.
-        return await sync_to_async(PromptInput.from_validated)(data, user_id=request.user.pk)
+
+def prompt_input(data: Any, user_id: int | None) -> PromptInput:
+    """The validated input (a template's reads the template): blocking."""
+    return PromptInput.from_validated(validated_prompt_request(data), user_id=user_id)
+
+
+def planned(data: Any, user_id: int | None) -> dict[str, Any]:
+    """Understanding reads templates and the entity list: blocking."""
+    return plan_body(understand_and_plan(prompt_input(data, user_id)))
+
+
+def prepared_context(data: Any, user_id: int | None) -> dict[str, Any]:
+    return context_body(prepare(prompt_input(data, user_id)))
 
 
 class PlanApi(AgentApi):
@@ -40,9 +51,8 @@ class PlanApi(AgentApi):
         examples=[EXAMPLE],
     )
     async def post(self, request: Request) -> HttpResponse:
-        prompt = await self.prompt_input(request)
-        # Understanding reads templates and the entity list: in a thread, as before.
-        return json_response(await sync_to_async(lambda: plan_body(understand_and_plan(prompt)))())
+        # All of it on the request's thread in one hop, its connection given back after.
+        return json_response(await on_request_thread(planned, request.data, request.user.pk))
 
 
 class ContextApi(AgentApi):
@@ -53,5 +63,5 @@ class ContextApi(AgentApi):
         examples=[EXAMPLE],
     )
     async def post(self, request: Request) -> HttpResponse:
-        prompt = await self.prompt_input(request)
-        return json_response(await sync_to_async(lambda: context_body(prepare(prompt)))())
+        body = await on_request_thread(prepared_context, request.data, request.user.pk)
+        return json_response(body)

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
@@ -24,12 +23,13 @@ from hawk.analysis.base import AnalysisError
 from hawk.analysis.dify import Rating, get_dify_backend
 from hawk.api.agent_endpoint import AgentEndpoint, json_response
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
-from hawk.api.serializers import PromptRequestSerializer, avalidated_prompt_request
+from hawk.api.serializers import PromptRequestSerializer, avalidated_run
 from hawk.api.sse import first_event, sse_stream
 from hawk.models import AgentRun
 from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
+from hawk.web.blocking import on_request_thread
 from hawk.web.errors import STATUS_OF_CODE, HawkError
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
@@ -54,13 +54,6 @@ SSE_EVENT_SCHEMA = {
     },
     "required": ["data"],
 }
-
-
-async def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
-    """Validate a prompt request (400 before any stream starts) and describe the run; with
-    whether to stream it (the validated `stream`: "false" is false, as in every other field)."""
-    data = await avalidated_prompt_request(request.data)
-    return RunRequest.from_validated(data, user_id=request.user.pk, channel=channel), data["stream"]
 
 
 async def collect_run(run: RunRequest) -> dict[str, Any]:
@@ -142,7 +135,8 @@ class ProcessPromptApi(AgentApi):
         examples=[EXAMPLE],
     )
     async def post(self, request: Request) -> HttpResponse | StreamingHttpResponse:
-        run, stream = await run_request(request)
+        # Validated before any stream starts: a bad body is a 400.
+        run, stream = await avalidated_run(request.data, user_id=request.user.pk, channel="http")
         if not stream:
             return json_response(await collect_run(run))
         started = time.perf_counter()
@@ -264,7 +258,7 @@ class RunStopApi(AgentEndpoint):
         responses={200: OpenApiTypes.OBJECT},
     )
     async def post(self, request: Request, run_id: uuid.UUID) -> HttpResponse:
-        return json_response(await sync_to_async(stop_run)(request, run_id))
+        return json_response(await on_request_thread(stop_run, request, run_id))
 
 
 def stop_run(request: Request, run_id: uuid.UUID) -> dict[str, Any]:
@@ -291,7 +285,7 @@ class RunFeedbackApi(AgentEndpoint):
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
-        run = await sync_to_async(store_feedback)(request, run_id, rating, comment)
+        run = await on_request_thread(store_feedback, request, run_id, rating, comment)
         forwarded, error = await forward_feedback(run, rating, comment)
         answer = {"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded}
         if error:

@@ -13,14 +13,15 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user, get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from hawk.web.blocking import on_request_thread
 from hawk.web.redis_clients import REDIS_ERRORS, async_redis, blocking_redis
 from hawk.web.roles import remember_roles
 
@@ -100,14 +101,15 @@ def cached_entry(token_key: str) -> Entry:
 
 
 async def acached_entry(token_key: str) -> Entry:
-    """cached_entry on the event loop: Redis by its asyncio client, the database in a thread."""
+    """cached_entry on the event loop: Redis by its asyncio client, the database on the
+    request's thread (its connection given back at once: the run needs the pool)."""
     digest = token_digest(token_key)
     if (entry := _local_get(digest)) is not None:
         return entry
     client = async_redis()
     raw = await _acall_quietly(client.get(KEY_PREFIX + digest)) if client else None
     if raw is None:
-        entry = await sync_to_async(load_entry)(token_key)
+        entry = await on_request_thread(load_entry, token_key)
         if client:
             await _acall_quietly(client.set(KEY_PREFIX + digest, json.dumps(entry), px=_ttl()))
     else:
@@ -161,15 +163,20 @@ def token_in_header(request: HttpRequest) -> str | None:
 
 
 async def user_for_request(request: HttpRequest) -> Any:
-    """The user of a token request (cached), else of the session (queries in a thread, the
-    roles and permissions read there too), else anonymous."""
+    """The user of a token request (cached), else of the session (read on the request's
+    thread, uncached), else anonymous."""
     token_key = token_in_header(request)
     if token_key is not None:
         return user_of(await acached_entry(token_key))
-    user = await request.auser()
-    if not user.is_authenticated:
-        return user
-    return user_of(await sync_to_async(entry_of)(user))
+    entry = await on_request_thread(session_entry, request)
+    return AnonymousUser() if entry is None else user_of(entry)
+
+
+def session_entry(request: HttpRequest) -> Entry | None:
+    """The entry of the session's user, None without one: blocking (the session, the user,
+    the roles and permissions are read in one go)."""
+    user = get_user(request)
+    return entry_of(user) if user.is_authenticated else None
 
 
 class CachedTokenAuthentication(TokenAuthentication):
