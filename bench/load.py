@@ -306,8 +306,9 @@ def _filled(input_field: dict[str, Any]) -> str:
 
 
 def start_server(
-    workers: int, metrics_dir: str, log: IO[bytes], change_feed: str
+    workers: int, metrics_dir: str, log: IO[bytes], change_feed: str, cwd: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
+    """uvicorn on a free port, serving the code of `cwd` (bench/latency.py: older code too)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -328,7 +329,7 @@ def start_server(
     command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application", *options.split()]
     # Its own process group: stopping it ends every worker, also one that outlives the parent.
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        command, cwd=cwd, env=env, stdout=log, stderr=log, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

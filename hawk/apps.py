@@ -9,6 +9,9 @@ class HawkConfig(AppConfig):
     def ready(self) -> None:
         from hawk.datacache.invalidation import model_saved_or_deleted
         from hawk.models.fields import HawkTable
+        from hawk.web import auth_signals
+
+        auth_signals.connect()
 
         for model in self.get_models():
             if issubclass(model, HawkTable):

@@ -199,20 +199,22 @@ INSTALLED_APPS = [
     "cache_admin",
 ]
 
+# Django's hook middleware (MiddlewareMixin) would hop to a thread twice per request under
+# ASGI; hawk.web.middleware runs the same hooks on the event loop. The others are async already.
 MIDDLEWARE = [
     "hawk.web.request_id.RequestIdMiddleware",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "hawk.web.middleware.PrometheusBeforeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "hawk.web.errors.JsonNotFoundMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hawk.web.middleware.SecurityMiddleware",
+    "hawk.web.middleware.SessionMiddleware",
+    "hawk.web.middleware.CommonMiddleware",
+    "hawk.web.middleware.CsrfViewMiddleware",
+    "hawk.web.middleware.AuthenticationMiddleware",
+    "hawk.web.middleware.MessageMiddleware",
+    "hawk.web.middleware.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "hawk.web.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "hawk.urls"
@@ -557,9 +559,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Per user, over HTTP and WebSocket together (hawk.web.throttling).
 AGENT_RATE_LIMIT = env_rate("AGENT_RATE_LIMIT", "120/min")
 
+# How long a token's user and roles may be served from the cache (hawk.web.authentication):
+# a change to them by the ORM drops the entry at once; one made around the ORM (raw SQL, a
+# queryset update) is seen within this bound. Each worker keeps an entry in memory for at
+# most HAWK_AUTH_LOCAL_SECONDS of it (a change made in another process waits that long).
+HAWK_AUTH_CACHE_SECONDS = env_float("HAWK_AUTH_CACHE_SECONDS", 60.0)
+HAWK_AUTH_LOCAL_SECONDS = min(
+    env_float("HAWK_AUTH_LOCAL_SECONDS", 2.0), 5.0, HAWK_AUTH_CACHE_SECONDS
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "hawk.web.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -19,17 +19,18 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
-from hawk.api.serializers import validated_prompt_request
+from hawk.api.serializers import avalidated_run
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
 from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
+from hawk.web.authentication import acached_entry, user_of
 from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
 from hawk.web.origin import WITHOUT_ORIGIN
 from hawk.web.roles import RUN_PROMPTS
-from hawk.web.throttling import websocket_prompt_wait
+from hawk.web.throttling import agent_prompt_wait
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,12 @@ AUTH_TIMEOUT = 10.0
 CLOSE_UNAUTHENTICATED = 4401
 
 
-@database_sync_to_async
-def user_for_token(key: str) -> Any:
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+async def user_for_token(key: str) -> Any:
+    """The token's user from the authentication cache; None for a token that does not pass."""
+    try:
+        return user_of(await acached_entry(key))
+    except AuthenticationFailed:
+        return None
 
 
 @database_sync_to_async
@@ -56,10 +59,10 @@ def is_running_run_of(user: Any, run_id: uuid.UUID) -> bool:
     ).exists()
 
 
-@database_sync_to_async
-def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
-    data = validated_prompt_request({k: v for k, v in message.items() if k != "type"})
-    return RunRequest.from_validated(data, user_id=user.pk, channel="ws")
+async def validated_run(user: Any, message: dict[str, Any]) -> RunRequest:
+    body = {k: v for k, v in message.items() if k != "type"}
+    run, _ = await avalidated_run(body, user_id=user.pk, channel="ws")
+    return run
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
@@ -147,7 +150,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
                 "flight on one socket: wait for one to end, or stop one",
             )
             return
-        if (wait := await in_db_thread(websocket_prompt_wait, self.user)) is not None:
+        if (wait := await agent_prompt_wait(getattr(self.user, "pk", None))) is not None:
             await self._error(
                 "rate_limited", "too many requests, try again later", retry_after=math.ceil(wait)
             )

@@ -2,14 +2,14 @@
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,14 +21,15 @@ from rest_framework.views import APIView
 
 from hawk.analysis.base import AnalysisError
 from hawk.analysis.dify import Rating, get_dify_backend
+from hawk.api.agent_endpoint import AgentEndpoint, json_response
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
-from hawk.api.serializers import PromptRequestSerializer, validated_prompt_request
-from hawk.api.sse import sse_stream
-from hawk.database.threads import release_connection
+from hawk.api.serializers import PromptRequestSerializer, avalidated_run
+from hawk.api.sse import first_event, sse_stream
 from hawk.models import AgentRun
 from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
+from hawk.web.blocking import on_request_thread
 from hawk.web.errors import STATUS_OF_CODE, HawkError
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
@@ -56,13 +57,6 @@ SSE_EVENT_SCHEMA = {
 }
 
 
-def run_request(request: Request, channel: str = "http") -> tuple[RunRequest, bool]:
-    """Validate a prompt request (400 before any stream starts) and describe the run; with
-    whether to stream it (the validated `stream`: "false" is false, as in every other field)."""
-    data = validated_prompt_request(request.data)
-    return RunRequest.from_validated(data, user_id=request.user.pk, channel=channel), data["stream"]
-
-
 async def collect_run(run: RunRequest) -> dict[str, Any]:
     """The whole run as one JSON body (stream: false). A run stopped meanwhile (the stop
     endpoint) answers with what it had, as `status: cancelled`; a failed run is an error."""
@@ -74,9 +68,14 @@ async def collect_run(run: RunRequest) -> dict[str, Any]:
         return run_body(run, events, "cancelled")
     for event in events:
         if event["event"] == "error":
-            code = event["code"] if event["code"] in STATUS_OF_CODE else "internal"
-            raise HawkError(code, event["message"])
+            raise failure_of(event)
     return run_body(run, events, "completed")
+
+
+def failure_of(error: dict[str, Any]) -> HawkError:
+    """A run's error event as the error response it becomes before any stream started."""
+    code = error["code"] if error["code"] in STATUS_OF_CODE else "internal"
+    return HawkError(code, error["message"])
 
 
 def run_body(run: RunRequest, events: list[dict[str, Any]], status: str) -> dict[str, Any]:
@@ -136,14 +135,20 @@ class ProcessPromptApi(AgentApi):
         },
         examples=[EXAMPLE],
     )
-    def post(self, request: Request) -> Response | StreamingHttpResponse:
-        run, stream = run_request(request)
-        # The run reads on the database threads; this request thread would otherwise keep its
-        # pooled connection until the last frame, and concurrent streams would drain the pool.
-        release_connection()
+    async def post(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+        # Validated before any stream starts: a bad body is a 400.
+        run, stream = await avalidated_run(request.data, user_id=request.user.pk, channel="http")
         if not stream:
-            return Response(async_to_sync(collect_run)(run), content_type="application/json")
-        response = StreamingHttpResponse(sse_stream(run), content_type="text/event-stream")
+            return json_response(await collect_run(run))
+        started = time.perf_counter()
+        first, events = await first_event(run)
+        if first is not None and first["event"] == "error":
+            await events.aclose()  # type: ignore[attr-defined]
+            raise failure_of(first)
+        # An async generator: Django streams it frame by frame (a sync one it would buffer
+        # whole under ASGI) and cancels it when the client goes, which cancels the run.
+        frames = sse_stream(first, events, started=started)
+        response = StreamingHttpResponse(frames, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
         response["X-Run-ID"] = str(run.run_id)
@@ -247,18 +252,23 @@ class RunDetailApi(APIView):
         return Response(RunDetailSerializer(own_run(request, run_id)).data)
 
 
-class RunStopApi(APIView):
+class RunStopApi(AgentEndpoint):
     @extend_schema(
         summary="Stop a running run (your own; operations may stop any)",
         request=None,
         responses={200: OpenApiTypes.OBJECT},
     )
-    def post(self, request: Request, run_id: uuid.UUID) -> Response:
-        run = own_run(request, run_id)
-        if run.status != AgentRun.Status.RUNNING:
-            raise HawkError("conflict", f"run {run_id} is {run.status}, not running")
-        local = run_control.request_stop(run.run_id)
-        return Response({"run_id": str(run_id), "stopping": True, "in_this_worker": local})
+    async def post(self, request: Request, run_id: uuid.UUID) -> HttpResponse:
+        return json_response(await on_request_thread(stop_run, request, run_id))
+
+
+def stop_run(request: Request, run_id: uuid.UUID) -> dict[str, Any]:
+    """Reads the run and raises the shared stop flag: blocking, for a thread."""
+    run = own_run(request, run_id)
+    if run.status != AgentRun.Status.RUNNING:
+        raise HawkError("conflict", f"run {run_id} is {run.status}, not running")
+    local = run_control.request_stop(run.run_id)
+    return {"run_id": str(run_id), "stopping": True, "in_this_worker": local}
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -266,28 +276,35 @@ class FeedbackSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class RunFeedbackApi(APIView):
+class RunFeedbackApi(AgentEndpoint):
     @extend_schema(
         summary="Rate your own answer; forwarded to Dify when Dify answered",
         request=FeedbackSerializer,
         responses={200: OpenApiTypes.OBJECT},
     )
-    def post(self, request: Request, run_id: uuid.UUID) -> Response:
+    async def post(self, request: Request, run_id: uuid.UUID) -> HttpResponse:
         body = FeedbackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        run = own_run(request, run_id)
-        if run.user_id != request.user.pk:  # operations see every run; a rating is the asker's
-            raise HawkError("forbidden", "only the user who asked may rate a run")
         rating, comment = body.validated_data["rating"], body.validated_data.get("comment", "")
-        # Stored first: the rating is ours and must not depend on Dify being up.
-        AgentRun.objects.filter(pk=run.pk).update(
-            feedback_rating=rating or "", feedback_comment=comment
-        )
-        forwarded, error = async_to_sync(forward_feedback)(run, rating, comment)
+        run = await on_request_thread(store_feedback, request, run_id, rating, comment)
+        forwarded, error = await forward_feedback(run, rating, comment)
         answer = {"run_id": str(run_id), "rating": rating, "forwarded_to_dify": forwarded}
         if error:
             answer["forward_error"] = error
-        return Response(answer)
+        return json_response(answer)
+
+
+def store_feedback(
+    request: Request, run_id: uuid.UUID, rating: Rating | None, comment: str
+) -> AgentRun:
+    """Stored first: the rating is ours and must not depend on Dify being up."""
+    run = own_run(request, run_id)
+    if run.user_id != request.user.pk:  # operations see every run; a rating is the asker's
+        raise HawkError("forbidden", "only the user who asked may rate a run")
+    AgentRun.objects.filter(pk=run.pk).update(
+        feedback_rating=rating or "", feedback_comment=comment
+    )
+    return run
 
 
 def forwards_to_dify(run: AgentRun) -> bool:

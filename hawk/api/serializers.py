@@ -1,14 +1,17 @@
 """Input validation of the agent endpoints: every bad field is a 400 naming that field."""
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
 
 from hawk.models import Entity
+from hawk.pipeline.run import RunRequest
 from hawk.pipeline.understand.amounts import LARGEST_AMOUNT
 from hawk.pipeline.vocabulary import ISO_4217_CODES
+from hawk.web.blocking import on_request_thread
 from hawk.web.errors import HawkError
 from templates_app.models import Category, PromptTemplate
 from templates_app.requirements import requirement_problems
@@ -17,6 +20,8 @@ from templates_app.requirements import requirement_problems
 # same bound as for amounts written in a prompt.
 MAX_AMOUNT = LARGEST_AMOUNT
 ORDER_ID = re.compile(r"^ORD-[0-9A-Z-]{1,36}$")
+# The fields whose validation reads the database (they name rows); the others are pure checks.
+FIELDS_READ_FROM_THE_DATABASE = ("entity_id", "template_id")
 
 
 class TextField(serializers.CharField):
@@ -121,3 +126,34 @@ def validated_prompt_request(data: Any) -> dict[str, Any]:
     body = PromptRequestSerializer(data=data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
+
+
+def reads_the_database(data: Any) -> bool:
+    """Whether validating (or running) this body reads a row: an entity or a template."""
+    return isinstance(data, Mapping) and any(
+        data.get(field) is not None for field in FIELDS_READ_FROM_THE_DATABASE
+    )
+
+
+async def avalidated_prompt_request(data: Any) -> dict[str, Any]:
+    """validated_prompt_request for code on the event loop: there, unless a field that names
+    a row needs the database; then on the request's thread, its connection given back."""
+    if not reads_the_database(data):
+        return validated_prompt_request(data)
+    return await on_request_thread(validated_prompt_request, data)
+
+
+def validated_run(data: Any, user_id: int | None, channel: str) -> tuple[RunRequest, bool]:
+    """The run of a prompt request (a template's prompt input reads the template), with
+    whether to stream it (the validated `stream`: "false" is false, as in every other field)."""
+    valid = validated_prompt_request(data)
+    return RunRequest.from_validated(valid, user_id=user_id, channel=channel), valid["stream"]
+
+
+async def avalidated_run(
+    data: Any, *, user_id: int | None, channel: str
+) -> tuple[RunRequest, bool]:
+    """validated_run from the event loop: inline unless the body names a row."""
+    if not reads_the_database(data):
+        return validated_run(data, user_id, channel)
+    return await on_request_thread(validated_run, data, user_id, channel)

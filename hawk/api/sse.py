@@ -14,18 +14,27 @@ from hawk.telemetry import metrics
 
 PING_FRAME = b": ping\n\n"
 
+Events = AsyncIterator[dict[str, Any] | None]
+
 
 def sse_frame(event: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(event, cls=DjangoJSONEncoder).encode() + b"\n\n"
 
 
-async def sse_stream(run: RunRequest, *, channel: str = "http") -> AsyncIterator[bytes]:
-    started, first = time.perf_counter(), True
-    async for event in run_as_events(run):
-        if event is None:
-            yield PING_FRAME
-            continue
-        if first:
-            metrics.FIRST_EVENT_SECONDS.labels(channel).observe(time.perf_counter() - started)
-            first = False
-        yield sse_frame(event)
+async def first_event(run: RunRequest) -> tuple[dict[str, Any] | None, Events]:
+    """The run's first event (None: a keep-alive came first) and the rest. The response's
+    status waits for it: a run that fails at once (the database down) is an error response,
+    not a 200 stream holding one error."""
+    events = aiter(run_as_events(run))
+    return await anext(events, None), events
+
+
+async def sse_stream(first: dict[str, Any] | None, events: Events, *, started: float) -> Any:
+    """The frames of a run whose first event was taken already (first_event)."""
+    if first is not None:
+        metrics.FIRST_EVENT_SECONDS.labels("http").observe(time.perf_counter() - started)
+        yield sse_frame(first)
+    else:
+        yield PING_FRAME
+    async for event in events:
+        yield PING_FRAME if event is None else sse_frame(event)

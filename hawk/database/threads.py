@@ -2,7 +2,9 @@
 connections after each call (back to psycopg's pool on Postgres).
 
 Django's sync_to_async(thread_sensitive=True) would run every such call on one thread, one at
-a time: with many streams in flight that serializes them all.
+a time: with many streams in flight that serializes them all. How a thread gives its
+connections back (release_connection, call_and_release) lives in hawk.web.blocking, with the
+same for a request's own thread.
 """
 
 import asyncio
@@ -15,6 +17,15 @@ from django.conf import settings
 from django.db import connections
 
 from hawk.database.routers import hawk_alias
+from hawk.web.blocking import call_and_release, release_connection
+
+__all__ = [
+    "call_and_release",
+    "db_executor",
+    "hold_connection",
+    "in_db_thread",
+    "release_connection",
+]
 
 T = TypeVar("T")
 
@@ -32,15 +43,6 @@ def db_executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def release_connection() -> None:
-    """Give this thread's connections back: to the pool when pooling, else close stale ones."""
-    for connection in connections.all(initialized_only=True):
-        if connection.settings_dict.get("OPTIONS", {}).get("pool"):
-            connection.close()
-        else:
-            connection.close_if_unusable_or_obsolete()
-
-
 def hold_connection() -> None:
     """Take this thread's connections now, before any cache fill lock (hawk.datacache.store):
     a thread that holds a fill lock then never waits for the pool while another thread waits
@@ -48,13 +50,6 @@ def hold_connection() -> None:
     The HAWK tables may live in a database of their own (live mode)."""
     for alias in dict.fromkeys(("default", hawk_alias())):
         connections[alias].ensure_connection()
-
-
-def call_and_release(function: Callable[..., T], *args: Any) -> T:
-    try:
-        return function(*args)
-    finally:
-        release_connection()
 
 
 async def in_db_thread(function: Callable[..., T], *args: Any) -> T:

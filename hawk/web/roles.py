@@ -4,17 +4,20 @@ viewer reads; analyst runs prompts and edits templates; operations manages cache
 configuration; admin may do everything. Superusers count as admin.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
+
+if TYPE_CHECKING:  # views read the authentication classes, which read the roles: types only
+    from rest_framework.views import APIView
 
 VIEWER = "viewer"
 ANALYST = "analyst"
 OPERATIONS = "operations"
 ADMIN = "admin"
 ALL_ROLES = (VIEWER, ANALYST, OPERATIONS, ADMIN)
+_ROLES = "_hawk_roles"
 
 
 def user_roles(user: Any) -> set[str]:
@@ -23,11 +26,16 @@ def user_roles(user: Any) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ALL_ROLES)
-    cached = getattr(user, "_hawk_roles", None)
+    cached = getattr(user, _ROLES, None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
-        user._hawk_roles = cached
+        remember_roles(user, cached)
     return cached
+
+
+def remember_roles(user: Any, roles: set[str]) -> None:
+    """The user object's roles, known already (from the authentication cache)."""
+    setattr(user, _ROLES, roles)
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -41,7 +49,7 @@ class RolePermission(BasePermission):
     read_roles: tuple[str, ...] | None = None
     message = "your role does not allow this"
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
         if request.method in SAFE_METHODS and self.read_roles is not None:
@@ -58,7 +66,7 @@ class MethodPermission(BasePermission):
     permission = ""
     message = "your role does not allow this"
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         wanted = getattr(view, "method_permissions", {})
         needed = wanted.get(request.method or "") or self.permission
         user = request.user

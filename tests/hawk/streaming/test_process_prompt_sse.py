@@ -14,6 +14,7 @@ import pytest
 from hawk.database.threads import release_connection
 from hawk.models import AgentRun
 from hawk.pipeline.run import events as run_events_module
+from templates_app.models import PromptTemplate
 from tests.hawk.streaming.support import PING, parse_frame, read_frames
 from tests.live import PROMPT
 
@@ -102,6 +103,32 @@ def test_check_if_i_can_hedge_150k_cny_streams_the_pass_report(
     run = AgentRun.objects.get(run_id=end["run_id"])
     assert (run.status, run.channel, run.user_id) == ("completed", "http", analyst.pk)
     assert run.answer == answer
+
+
+def test_a_template_with_its_variables_streams_its_run(live_server_url, analyst_token, analyst):
+    # The template is read to render the prompt: off the event loop (there Django refuses it).
+    template = PromptTemplate.objects.create(
+        name="Deal check",
+        family_type="instructions_processing",
+        template_category="inquiry",
+        prompt_text="Show deals for {{currency}} instructions",
+        input_fields=[{"name": "currency", "label": "Currency", "type": "currency"}],
+        data_requirements={"sources": ["deals"], "scope": "targeted"},
+    )
+    variables = {"currency": "CNY"}
+    body = {"template_id": template.pk, "template_variables": variables}
+    with open_stream(live_server_url, analyst_token, **body) as response:
+        assert response.status_code == 200
+        events = events_of(list(read_frames(response)))
+    plan = events[0]
+    assert plan["event"] == "hawk_plan" and plan["parameters"]["currency"] == "CNY"
+    assert events[-1]["event"] == "message_end"
+    run = AgentRun.objects.get(run_id=plan["run_id"])
+    assert (run.status, run.template_id, run.prompt) == (
+        "completed",
+        template.pk,
+        "Show deals for CNY instructions",
+    )
 
 
 def test_an_unknown_currency_is_a_400_json_before_any_stream(live_server_url, analyst_token):
