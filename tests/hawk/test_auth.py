@@ -7,6 +7,8 @@ from rest_framework.authtoken.models import Token
 pytestmark = pytest.mark.django_db
 
 OPEN_PATHS = {"/health", "/docs", "/metrics"}
+# Pages for people, not API: without a login they send the browser to the admin's login form.
+PAGES = {"/", "/console/"}
 
 
 def api_paths() -> list[str]:
@@ -31,11 +33,18 @@ def test_it_lists_the_api_paths_it_checks():
     assert "/api/schema/" in paths
 
 
-@pytest.mark.parametrize("path", [p for p in api_paths() if p not in OPEN_PATHS])
+@pytest.mark.parametrize("path", [p for p in api_paths() if p not in OPEN_PATHS | PAGES])
 def test_it_answers_401_without_credentials(client, path):
     response = client.get(path)
     assert response.status_code == 401, path
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_the_pages_send_a_browser_without_a_login_to_the_login_form(client, path):
+    response = client.get(path, follow=True)
+    assert response.redirect_chain
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
 
 
 def test_health_is_open(client):
