@@ -136,7 +136,7 @@ def pb_warning_level(currency: str) -> Callable[[dict], Decimal | None]:
     return read
 
 
-def listed_amount(sections: tuple[str, ...], key: str, ident: int, list_name: str) -> Callable:
+def listed_amount(sections: tuple[str, ...], key: str, ident: str, list_name: str) -> Callable:
     def read(facts: dict[str, Any]) -> Decimal | None:
         for section in sections:
             for row in (facts.get(section) or {}).get(list_name, []):
@@ -184,9 +184,9 @@ def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
     threshold = ThresholdConfiguration.objects.get(
         threshold_type="USD_PB_DEPOSIT", currency_id="CNY"
     )
-    allocation = Allocation.objects.get(pk=17)
-    cny_order = HedgeInstruction.objects.get(pk=63)
-    usd_order = HedgeInstruction.objects.get(pk=66)
+    allocation = Allocation.objects.get(pk="ALLOC-00017")
+    cny_order = HedgeInstruction.objects.get(pk="INS-00063")
+    usd_order = HedgeInstruction.objects.get(pk="INS-00066")
     thousand = Decimal(1000)
     return [
         Probe(
@@ -211,23 +211,25 @@ def make_probes(*, behind_the_cache: bool = False) -> list[Probe]:
             Decimal(1),
         ),
         Probe(
-            "allocation 17 (JPY)",
+            "allocation ALLOC-00017 (JPY)",
             saver(allocation, "hedge_amount_allocation"),
-            listed_amount(("rollover", "termination"), "allocation_id", 17, "allocations"),
+            listed_amount(
+                ("rollover", "termination"), "allocation_id", "ALLOC-00017", "allocations"
+            ),
             allocation.hedge_amount_allocation,
             thousand,
         ),
         Probe(
-            "instruction 63 (CNY)",
+            "instruction INS-00063 (CNY)",
             saver(cny_order, "hedge_amount_order"),
-            listed_amount(("inquiry",), "instruction_id", 63, "latest"),
+            listed_amount(("inquiry",), "instruction_id", "INS-00063", "latest"),
             cny_order.hedge_amount_order,
             thousand,
         ),
         Probe(
-            "instruction 66 (USD)",
+            "instruction INS-00066 (USD)",
             saver(usd_order, "hedge_amount_order"),
-            listed_amount(("inquiry",), "instruction_id", 66, "latest"),
+            listed_amount(("inquiry",), "instruction_id", "INS-00066", "latest"),
             usd_order.hedge_amount_order,
             thousand,
         ),
