@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from tests.dify_server import API_KEY, DifyStandIn
-from tests.hawk.streaming.test_websocket import (
+from tests.hawk.streaming.ws_support import (
     PATH,
     answering,
     receive_until,

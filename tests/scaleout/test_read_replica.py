@@ -13,13 +13,8 @@ import pytest
 from tests.hawk.datacache.changefeed.logical_support import Worker
 from tests.pg_cluster import Cluster, Standby
 from tests.scaleout.conftest import DATABASE
+from tests.scaleout.support import SEEDED, rows
 from tests.uvicorn_process import free_port
-
-SEEDED = [["NAV1", "100.00"], ["NAV2", "200.00"]]
-
-
-def rows(amount: int) -> list[list[str]]:
-    return [["NAV1", f"{amount}.00"], ["NAV2", "200.00"]]
 
 
 @dataclass

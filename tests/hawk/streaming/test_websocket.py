@@ -8,74 +8,37 @@ handshake and the close codes as a browser sees them). The consumer uses the cha
 only for its own channel, so nothing here needs Redis itself."""
 
 import asyncio
-import json
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from hawk.api import consumers
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
+from tests.hawk.streaming.ws_support import (
+    PATH,
+    WAIT,
+    Events,
+    answering,
+    receive,
+    receive_until,
+    run_ended,
+    send,
+    socket,
+)
 from tests.live import PROMPT, stored_run, wait_for_status
 
 pytestmark = pytest.mark.usefixtures("committed_demo")
-
-PATH = "/ws/hawk-agent/"
-ANGULAR_ORIGIN = "http://localhost:4200"
-WAIT = 5  # seconds for any one message; a hang fails the test instead of blocking it
-Events = list[dict[str, Any]]
 
 
 @pytest.fixture
 def ws_url(live_server_url) -> str:
     return live_server_url.replace("http://", "ws://") + PATH
-
-
-@asynccontextmanager
-async def socket(
-    url: str, token: str | None = None, *, origin: str | None = ANGULAR_ORIGIN, cookie: str = ""
-) -> AsyncIterator[ClientConnection]:
-    """A connected socket, authenticated with `token` when given; closed on the way out."""
-    headers = {"Cookie": cookie} if cookie else None
-    async with connect(
-        url, origin=origin, additional_headers=headers, open_timeout=WAIT, close_timeout=WAIT
-    ) as ws:
-        if token is not None:
-            await ws.send(json.dumps({"type": "auth", "token": token}))
-            assert (await receive(ws))["event"] == "hawk_authenticated"
-        yield ws
-
-
-async def send(ws: ClientConnection, message: dict[str, Any]) -> None:
-    await ws.send(json.dumps(message))
-
-
-async def receive(ws: ClientConnection) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(ws.recv(), WAIT))
-
-
-async def receive_until(ws: ClientConnection, done: Callable[[Events], bool]) -> Events:
-    """Events until one for which `done(events_so_far)` is true."""
-    events: Events = []
-    while not done(events):
-        events.append(await receive(ws))
-    return events
-
-
-def run_ended(events: Events) -> bool:
-    return bool(events) and events[-1]["event"] in {"message_end", "error"}
-
-
-def answering(parts: int) -> Callable[[Events], bool]:
-    return lambda events: sum(event["event"] == "message" for event in events) >= parts
 
 
 def names(events: Events) -> list[str]:
