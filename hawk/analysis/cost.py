@@ -1,5 +1,7 @@
 """The cost of a run in USD: Dify's price when its usage gives one in USD, else the price
-table (HAWK_LLM_PRICES, USD per million tokens, for the model of HAWK_LLM_MODEL)."""
+table (HAWK_LLM_PRICES, USD per million tokens, for the model of HAWK_LLM_MODEL); for a run
+that ended without Dify's usage (cancelled, failed), an estimate from what was sent and
+streamed, marked as such."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,13 +15,23 @@ ZERO = Decimal(0)
 ESTIMATED_ANSWER_TOKENS = 600
 CHARS_PER_TOKEN = 4
 
-PriceSource = Literal["dify", "table", "free"]
+PriceSource = Literal["dify", "table", "estimate", "free"]
 
 
 @dataclass(frozen=True)
 class RunCost:
     usd: Decimal  # full precision; rounded only when presented
     source: PriceSource
+    # Set for an estimate only: the tokens it assumed (Dify's usage has its own).
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def estimated(self) -> bool:
+        return self.source == "estimate"
+
+
+FREE = RunCost(ZERO, "free")
 
 
 def _dify_price(usage: dict[str, Any]) -> Decimal | None:
@@ -44,13 +56,25 @@ def table_price(prompt_tokens: int, completion_tokens: int, model: str | None = 
 def run_cost(backend: str, usage: dict[str, Any]) -> RunCost:
     """What a backend's answer cost. The built-in analyst is free."""
     if backend != "dify":
-        return RunCost(ZERO, "free")
+        return FREE
     price = _dify_price(usage)
     if price is not None:
         return RunCost(price, "dify")
     tokens_in = int(usage.get("prompt_tokens") or 0)
     tokens_out = int(usage.get("completion_tokens") or 0)
     return RunCost(table_price(tokens_in, tokens_out), "table")
+
+
+def ended_run_cost(
+    backend: str, usage: dict[str, Any], *, sent_chars: int, answer_chars: int
+) -> RunCost:
+    """What a run that ended early used. Dify sends its usage only with message_end, so a
+    cancelled or failed run is estimated: the whole context was read, and the streamed text
+    was generated (CHARS_PER_TOKEN characters a token)."""
+    if backend != "dify" or usage.get("prompt_tokens") or usage.get("total_price"):
+        return run_cost(backend, usage)
+    tokens_in, tokens_out = sent_chars // CHARS_PER_TOKEN, answer_chars // CHARS_PER_TOKEN
+    return RunCost(table_price(tokens_in, tokens_out), "estimate", tokens_in, tokens_out)
 
 
 def estimated_llm_cost(context_chars: int) -> Decimal:

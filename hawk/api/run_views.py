@@ -174,6 +174,7 @@ class RunSerializer(serializers.ModelSerializer):
             "completion_tokens",
             "total_price",
             "price_currency",
+            "cost_estimated",
             "quality_score",
             "conversation_id",
             "message_id",

@@ -114,7 +114,7 @@ RUN_COST_USD = Histogram(
 )
 COST_PRICED = Counter(
     "hawk_cost_priced_runs_total",
-    "Runs priced, by where the price came from (dify, table, free)",
+    "Runs priced, by where the price came from (dify, table, estimate, free)",
     ["source"],
 )
 ROUTED_RUNS = Counter(

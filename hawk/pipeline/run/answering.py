@@ -112,6 +112,7 @@ async def _live_answer(
     run: RunRequest, prepared: Prepared, backend: AnalysisBackend, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
     request = _analysis_request(run, prepared)
+    answer.sent_chars = len(request.query) + len(request.instructions) + len(request.context)
     try:
         async for item in _stream_backend(run, backend, request, answer):
             yield item

@@ -2,10 +2,9 @@
 answer cached), cancelled (the backend's task stopped after the record) or failed."""
 
 import logging
-from decimal import Decimal
 from typing import Any
 
-from hawk.analysis.cost import ZERO, run_cost
+from hawk.analysis.cost import FREE, RunCost, ended_run_cost, run_cost
 from hawk.analysis.quality import check_numbers
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.answer_cache import answer_put
@@ -64,13 +63,25 @@ def _complete(
     return quality
 
 
-def _cost(answer: Answer) -> Decimal:
+def _cost(answer: Answer) -> RunCost:
     """What this run spent: nothing when its answer was replayed from the cache."""
     if answer.answer_cache == "hit":
-        return ZERO
+        return FREE
     cost = run_cost(answer.backend, answer.usage)
     metrics.observe_cost(answer.backend, cost.usd, cost.source)
-    return cost.usd
+    return cost
+
+
+def _ended_cost(answer: Answer) -> RunCost:
+    """What a cancelled or failed run used (an estimate when Dify sent no usage)."""
+    if answer.answer_cache == "hit":
+        return FREE
+    cost = ended_run_cost(
+        answer.backend, answer.usage, sent_chars=answer.sent_chars, answer_chars=len(answer.text)
+    )
+    if answer.backend:
+        metrics.observe_cost(answer.backend, cost.usd, cost.source)
+    return cost
 
 
 def _record_completed(
@@ -80,14 +91,14 @@ def _record_completed(
     *,
     quality: dict,
     timings: dict,
-    cost: Decimal,
+    cost: RunCost,
 ) -> None:
     run_finish(
         run_id=run.run_id,
         status="completed",
         answer=answer.text,
         usage=answer.usage,
-        cost_usd=cost,
+        cost=cost,
         quality=quality,
         backend=answer.backend,
         answer_cache=answer.answer_cache,
@@ -147,6 +158,7 @@ def _ending(run: RunRequest, answer: Answer, status: str, error: dict) -> Ending
         status=status,
         answer=answer.text,
         usage=answer.usage,
+        cost=_ended_cost(answer),
         error=error,
         backend=answer.backend,
         message_id=answer.message_id,

@@ -58,6 +58,7 @@ class Answer:
     conversation_id: str = ""
     task_id: str = ""
     usage: dict[str, Any] = field(default_factory=dict)
+    sent_chars: int = 0  # what the LLM was sent (prompt, instructions, context): the estimate
     first_token_ms: float | None = None
     answer_cache: str = "miss"
     recorded: bool = False
