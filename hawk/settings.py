@@ -375,6 +375,9 @@ HAWK_BUDGET_MONTHLY_USD = env_usd("HAWK_BUDGET_MONTHLY_USD")
 HAWK_BUDGET_USER_DAILY_USD = env_usd("HAWK_BUDGET_USER_DAILY_USD")
 HAWK_BUDGET_USER_MONTHLY_USD = env_usd("HAWK_BUDGET_USER_MONTHLY_USD")
 HAWK_BUDGET_WARNING_RATIO = env_float("HAWK_BUDGET_WARNING_RATIO", 0.8, minimum=0.01)
+# The least a run reserves against the budgets before Dify is asked (the price table's estimate
+# when larger): Dify's own price may exceed the table's.
+HAWK_BUDGET_RUN_RESERVE_USD = env_usd("HAWK_BUDGET_RUN_RESERVE_USD", "0.01")
 # --- end Dify client ------------------------------------------------------------------------
 
 # --- Auth, sessions, security ---------------------------------------------------------------

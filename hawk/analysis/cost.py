@@ -80,3 +80,9 @@ def ended_run_cost(
 def estimated_llm_cost(context_chars: int) -> Decimal:
     """About what Dify would have charged for a context of this size (saved by routing)."""
     return table_price(context_chars // CHARS_PER_TOKEN, ESTIMATED_ANSWER_TOKENS)
+
+
+def expected_run_cost(context_chars: int) -> Decimal:
+    """What a run reserves against the budgets before Dify is asked: the estimate, at least
+    HAWK_BUDGET_RUN_RESERVE_USD (Dify's own price may exceed the table's)."""
+    return max(estimated_llm_cost(context_chars), settings.HAWK_BUDGET_RUN_RESERVE_USD)

@@ -97,6 +97,8 @@ class AgentRun(models.Model):
     price_currency = models.CharField(max_length=3, blank=True, default="")
     # The price is an estimate (a run cancelled or failed before Dify reported its usage).
     cost_estimated = models.BooleanField(default=False)
+    # The LLM budget held for the run while it runs (hawk.analysis.budgets); 0 once it ends.
+    reserved_usd = models.DecimalField(max_digits=14, decimal_places=7, default=0)
     quality_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     quality = models.JSONField(default=dict, blank=True)
     status = models.CharField(

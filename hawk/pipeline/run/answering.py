@@ -44,8 +44,9 @@ async def answer_events(
 
 
 def _choose(run: RunRequest, prepared: Prepared) -> Choice:
-    """The router's backend, unless the budget is spent or Dify's circuit is open."""
+    """The router's backend, unless Dify's circuit is open or the budget cannot hold the run."""
     return choose_backend(
+        run_id=run.run_id,
         intent=prepared.plan.intent,
         category=prepared.plan.template_category,
         user_id=run.user_id,

@@ -70,6 +70,7 @@ def _cost_fields(usage: dict[str, Any], cost: RunCost | None) -> dict[str, Any]:
         "total_price": cost.usd if cost is not None else _price(usage),
         "price_currency": "USD" if cost is not None else str(usage.get("currency") or "")[:3],
         "cost_estimated": cost is not None and cost.estimated,
+        "reserved_usd": 0,  # the budget reservation is settled by the recorded price
     }
 
 
