@@ -75,5 +75,9 @@ RUN_PROMPTS = "templates_app.run_prompts"
 CanRunPrompts = permission_required(RUN_PROMPTS)
 
 
+class HasAnyRole(RolePermission):
+    roles = ALL_ROLES
+
+
 class CanOperate(RolePermission):
     roles = (OPERATIONS, ADMIN)
