@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from hawk.database.integrity import unique_field
 from hawk.web.errors import HawkError
 from templates_app.models import Experiment, PromptTemplate, Variant
 
@@ -123,7 +124,8 @@ def experiment_create(
     if Experiment.objects.filter(name=name).exists():
         raise HawkError.invalid_field("name", "an experiment with this name exists")
     creator = user if user is not None and user.is_authenticated else None
-    experiment = Experiment.objects.create(name=name, status=status, created_by=creator)
+    with unique_field("name", "an experiment with this name exists"):
+        experiment = Experiment.objects.create(name=name, status=status, created_by=creator)
     _set_variants(experiment, variants)
     _check_no_overlap(experiment)
     return experiment
@@ -142,6 +144,7 @@ def experiment_update(*, experiment: Experiment, values: dict[str, Any]) -> Expe
             raise HawkError.invalid_field("name", "an experiment with this name exists")
         experiment.name = values["name"]
     experiment.status = values.get("status", experiment.status)
-    experiment.save()
+    with unique_field("name", "an experiment with this name exists"):
+        experiment.save()
     _check_no_overlap(experiment)
     return experiment

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from hawk.database.integrity import unique_field
 from hawk.web.errors import HawkError
 from templates_app.models import PromptTemplate, TemplateVersion
 from templates_app.validation import content_problems
@@ -50,8 +51,9 @@ def template_create(
     if user is not None and user.is_authenticated:
         template.created_by = template.updated_by = _username(user)
     template.version = 1
-    template.save()
-    version_record(template=template, user=user, change_note=change_note or "created")
+    with unique_field("name", "a template with this name exists"):
+        template.save()
+        version_record(template=template, user=user, change_note=change_note or "created")
     return template
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from hawk.bundles.errors import BundleRejected
+from hawk.bundles.errors import BundleRejected, KeyTaken
 from hawk.bundles.load import load_bundle
 from hawk.bundles.reader import RawBundle, RawTable
 from hawk.bundles.validate import validate_bundle
@@ -26,15 +26,18 @@ from hawk.web.errors import HawkError
 
 
 def hedge_row_create(*, resource: HedgeResource, values: dict[str, Any], user: Any) -> str:
-    """The new row's key. A key that is taken is a 409 (an import would overwrite it)."""
+    """The new row's key. A key that is taken is a 409, decided by the database's insert (an
+    import would overwrite it; two parallel creates cannot both win)."""
     pk_column = _pk_column(resource)
     key = values.get(pk_column)
-    if key not in (None, "") and resource.model._default_manager.filter(pk=key).exists():
-        raise HawkError("conflict", f"{resource.name} row {key!r} exists already")
     stamped = {**_stamps(resource, user, "created"), **values}
     if key in (None, "") and isinstance(resource.model._meta.pk, HawkIdField):
         stamped[pk_column] = next_id(resource.model, resource.model._meta.pk.prefix)
-    return _load_one(resource, stamped, user, reason="api create")
+    try:
+        return _load_one(resource, stamped, user, reason="api create", insert_only=True)
+    except KeyTaken:
+        taken = stamped.get(pk_column)
+        raise HawkError("conflict", f"{resource.name} row {taken!r} exists already") from None
 
 
 def hedge_row_update(
@@ -81,14 +84,23 @@ def _stamps(resource: HedgeResource, user: Any, kind: str) -> dict[str, Any]:
     return {column: value for column, value in stamps.items() if column in resource.columns}
 
 
-def _load_one(resource: HedgeResource, values: dict[str, Any], user: Any, *, reason: str) -> str:
+def _load_one(
+    resource: HedgeResource,
+    values: dict[str, Any],
+    user: Any,
+    *,
+    reason: str,
+    insert_only: bool = False,
+) -> str:
     ensure_writable(resource.table)
     if not isinstance(values, dict):
         raise HawkError("invalid_json", "the body must be a JSON object of columns")
     raw = RawBundle(tables={resource.table: RawTable(resource.table, [values])})
     try:
         bundle = validate_bundle(raw, replace=False)
-        load_bundle(bundle, replace=False, user=user, reason=reason)
+        load_bundle(bundle, replace=False, user=user, reason=reason, insert_only=insert_only)
+    except KeyTaken:
+        raise
     except BundleRejected as rejected:
         raise _invalid(rejected) from None
     return str(values[_pk_column(resource)])
