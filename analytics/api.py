@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from analytics import schemas, selectors
 from hawk.web.errors import HawkError
+from hawk.web.inputs import BoundedDateField, BoundedDateTimeField
 from hawk.web.openapi import ErrorSerializer
 from hawk.web.roles import ADMIN, OPERATIONS, HasAnyRole, has_role, permission_required
 
@@ -38,7 +39,7 @@ class CapacityApi(APIView):
 
     class Query(serializers.Serializer):
         currency = CurrencyField()
-        as_of = serializers.DateField(required=False)
+        as_of = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Capacity per currency and entity/NAV: the agent's capacity facts",
@@ -60,7 +61,7 @@ class ThresholdsApi(APIView):
     permission_classes = [permission_required("hawk.view_thresholdconfiguration")]
 
     class Query(serializers.Serializer):
-        as_of = serializers.DateField(required=False)
+        as_of = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Every active threshold with its current value and status",
@@ -81,8 +82,8 @@ class EffectivenessApi(APIView):
         currency = CurrencyField()
         # "from" is a keyword: declared below under its query name.
 
-    Query._declared_fields["from"] = serializers.DateField(required=False)
-    Query._declared_fields["to"] = serializers.DateField(required=False)
+    Query._declared_fields["from"] = BoundedDateField(required=False)
+    Query._declared_fields["to"] = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Hedge effectiveness tests by result, ratios and failures",
@@ -123,8 +124,8 @@ class UsageApi(APIView):
         user = serializers.CharField(required=False, max_length=150)
         group_by = serializers.ChoiceField(["user"], required=False)
 
-    Query._declared_fields["from"] = serializers.DateTimeField(required=False)
-    Query._declared_fields["to"] = serializers.DateTimeField(required=False)
+    Query._declared_fields["from"] = BoundedDateTimeField(required=False)
+    Query._declared_fields["to"] = BoundedDateTimeField(required=False)
 
     @extend_schema(
         summary="Agent usage: runs by group, latency, cache, tokens, cost, quality, feedback",

@@ -24,7 +24,8 @@ from hawk.api.serializers import validated_prompt_request
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
-from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
+from hawk.web.errors import STATUS_OF_CODE, HawkError, describe_exception, error_body
+from hawk.web.inputs import CONTROL_PROBLEM, control_character_path
 from hawk.web.origin import WITHOUT_ORIGIN
 from hawk.web.roles import RUN_PROMPTS
 from hawk.web.throttling import websocket_prompt_wait
@@ -88,6 +89,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._error("invalid_json", "a message must be one JSON object")
             return
         try:
+            _refuse_control_characters(content)
             await self.receive_json(content)
         except Exception as exc:
             if describe_exception(exc)[0] == "internal":
@@ -182,3 +184,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         body = error_body(code, message, fields=fields)["error"]
         status = STATUS_OF_CODE.get(code, 400)
         await self.send_json({"event": "error", "status": status, **body, **extra})
+
+
+def _refuse_control_characters(content: Any) -> None:
+    path = control_character_path(content)
+    if path is not None:
+        raise HawkError.invalid_field(path, CONTROL_PROBLEM)

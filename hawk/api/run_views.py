@@ -30,6 +30,7 @@ from hawk.pipeline.run import RunRequest, dify_user, run_events
 from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
 from hawk.web.errors import STATUS_OF_CODE, HawkError
+from hawk.web.inputs import BoundedDateTimeField
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 logger = logging.getLogger(__name__)
@@ -205,7 +206,7 @@ class RunFilterSerializer(serializers.Serializer):
     session_id = serializers.CharField(required=False, max_length=100)
     intent = serializers.CharField(required=False, max_length=20)
     status = serializers.ChoiceField(choices=AgentRun.Status.choices, required=False)
-    since = serializers.DateTimeField(required=False)
+    since = BoundedDateTimeField(required=False)
     msg_uid = serializers.CharField(required=False, max_length=100)
     instruction_id = serializers.CharField(required=False, max_length=50)
 
