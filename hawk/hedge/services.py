@@ -30,7 +30,7 @@ def hedge_row_create(*, resource: HedgeResource, values: dict[str, Any], user: A
     import would overwrite it; two parallel creates cannot both win)."""
     pk_column = _pk_column(resource)
     key = values.get(pk_column)
-    stamped = {**_stamps(resource, user, "created"), **values}
+    stamped = {**_unstamped(values), **_stamps(resource, user, "created")}
     if key in (None, "") and isinstance(resource.model._meta.pk, HawkIdField):
         stamped[pk_column] = next_id(resource.model, resource.model._meta.pk.prefix)
     try:
@@ -51,7 +51,8 @@ def hedge_row_update(
     ensure_writable(resource.table)
     with transaction.atomic(using=hawk_alias()):
         stored = RowFormat(resource.model).instance(hedge_row_get(resource=resource, key=key))
-        merged = {**stored, **_stamps(resource, user, "modified"), **values, pk_column: key}
+        merged = {**stored, **_unstamped(values), **_stamps(resource, user, "modified")}
+        merged[pk_column] = key
         return _load_one(resource, merged, user, reason="api update")
 
 
@@ -77,9 +78,18 @@ def _pk_column(resource: HedgeResource) -> str:
     return pk.column
 
 
+AUDIT_STAMPS = ("created_by", "created_date", "modified_by", "modified_date")
+
+
+def _unstamped(values: Any) -> Any:
+    """The body without audit stamps: only the server says who changed a row, and when."""
+    if not isinstance(values, dict):
+        return values
+    return {column: value for column, value in values.items() if column not in AUDIT_STAMPS}
+
+
 def _stamps(resource: HedgeResource, user: Any, kind: str) -> dict[str, Any]:
-    """created_by/created_date (or modified_*) where the table has them; the body may set
-    its own."""
+    """created_by/created_date (or modified_*) where the table has them."""
     stamps = {f"{kind}_by": user.get_username(), f"{kind}_date": timezone.now().isoformat()}
     return {column: value for column, value in stamps.items() if column in resource.columns}
 

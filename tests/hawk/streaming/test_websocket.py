@@ -255,9 +255,7 @@ async def test_an_unknown_message_type_is_an_invalid_field(ws_url, analyst_token
         assert (error["code"], list(error["fields"])) == ("invalid_field", ["type"])
 
 
-async def test_a_control_character_in_a_prompt_is_an_invalid_field_naming_it(
-    ws_url, analyst_token
-):
+async def test_a_control_character_in_a_prompt_is_an_invalid_field_naming_it(ws_url, analyst_token):
     async with socket(ws_url, analyst_token) as ws:
         await send(ws, {"type": "prompt", "user_prompt": "hedge\x1b[2J 1M CNY"})
         error = await receive(ws)
