@@ -90,6 +90,43 @@ def _check_variants(variants: list[dict[str, Any]]) -> None:
     archived = [v["template"].pk for v in variants if v["template"].status == "archived"]
     if archived:
         raise HawkError.invalid_field("variants", f"template(s) {archived} are archived")
+    if len({_input_signature(v["template"]) for v in variants}) > 1:
+        raise HawkError.invalid_field(
+            "variants", "the variants' templates must have the same input fields (names and types)"
+        )
+
+
+def _input_signature(template: PromptTemplate) -> frozenset[tuple[str, str]]:
+    """What a user's variables must fit: any variant may answer them."""
+    return frozenset((field["name"], field.get("type", "text")) for field in template.input_fields)
+
+
+# The status only moves forward: a stopped experiment's results stay those of its run, and a
+# running one never goes back to a draft whose variants could change under its users.
+FORWARD: dict[str, set[str]] = {
+    Experiment.Status.DRAFT: {Experiment.Status.RUNNING, Experiment.Status.STOPPED},
+    Experiment.Status.RUNNING: {Experiment.Status.STOPPED},
+    Experiment.Status.STOPPED: set(),
+}
+
+
+def _check_status_move(experiment: Experiment, status: str) -> None:
+    if status != experiment.status and status not in FORWARD[experiment.status]:
+        raise HawkError(
+            "conflict", f"an experiment's status cannot move from {experiment.status} to {status}"
+        )
+
+
+def check_not_in_running_experiment(template: PromptTemplate) -> None:
+    """A template a running experiment answers with cannot be archived: its users would get
+    409s. Stop the experiment first."""
+    experiment = running_experiment_of(template.pk)
+    if experiment is not None:
+        raise HawkError(
+            "conflict",
+            f"template {template.pk} is in the running experiment {experiment.pk} "
+            f"({experiment.name}): stop it first",
+        )
 
 
 def _check_no_overlap(experiment: Experiment) -> None:
@@ -143,6 +180,7 @@ def experiment_update(*, experiment: Experiment, values: dict[str, Any]) -> Expe
         if Experiment.objects.filter(name=values["name"]).exclude(pk=experiment.pk).exists():
             raise HawkError.invalid_field("name", "an experiment with this name exists")
         experiment.name = values["name"]
+    _check_status_move(experiment, values.get("status", experiment.status))
     experiment.status = values.get("status", experiment.status)
     with unique_field("name", "an experiment with this name exists"):
         experiment.save()

@@ -163,6 +163,8 @@ class RunSerializer(serializers.ModelSerializer):
             "parameters",
             "template",
             "template_version",
+            "experiment",
+            "variant",
             "session_id",
             "msg_uid",
             "instruction_id",
