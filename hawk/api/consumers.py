@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 # Seconds a socket without a session may stay open before it authenticates.
 AUTH_TIMEOUT = 10.0
 CLOSE_UNAUTHENTICATED = 4401
+# Bytes a frame may have before the socket is authenticated (an auth message is about 60):
+# a larger one closes the socket unread. The server bounds all frames (uvicorn --ws-max-size).
+MAX_FRAME_BEFORE_AUTH = 4096
+CLOSE_TOO_BIG = 1009
 
 
 @database_sync_to_async
@@ -83,6 +87,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
         """One message, which must be JSON; any failure answers this message only."""
+        if self.user is None and len(text_data or bytes_data or "") > MAX_FRAME_BEFORE_AUTH:
+            await self.close(CLOSE_TOO_BIG)
+            return
         try:
             content = json.loads(text_data if text_data is not None else bytes_data or b"")
         except ValueError:  # not JSON, or bytes that are no text at all
@@ -120,6 +127,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._error("not_authenticated", "invalid token")
             await self.close(CLOSE_UNAUTHENTICATED)
             return
+        if self.user is not None and self.user.pk != user.pk:
+            raise HawkError("conflict", "this socket is authenticated as another user already")
         self.user = user
         self._cancel_auth_deadline()
         await self.send_json({"event": "hawk_authenticated", "user": user.get_username()})
