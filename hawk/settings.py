@@ -496,7 +496,9 @@ HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0
 HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)
 
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# /metrics: a bearer METRICS_TOKEN, or a source address listed here. No address by default:
+# behind a reverse proxy on the host every client would look like loopback.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Several worker processes (uvicorn --workers): each writes its metrics to files here and a
 # scrape of any worker sums them all (prometheus_client multiprocess mode, which reads the

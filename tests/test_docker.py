@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 DOCKER = Path(__file__).resolve().parents[1] / "docker"
@@ -79,3 +80,9 @@ def test_the_entrypoint_creates_a_missing_metrics_directory(tmp_path):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
     subprocess.run(["sh", str(DOCKER / "entrypoint.sh"), "true"], env=env, check=True)
     assert metrics_dir.is_dir()
+
+
+@pytest.mark.parametrize("service", ["prometheus", "grafana"])
+def test_the_dashboards_are_published_on_loopback_only(service):
+    ports = compose_services()[service]["ports"]
+    assert ports and all(str(port).startswith("127.0.0.1:") for port in ports), ports
