@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-
 TOKEN = "scrape-token-for-tests-only"
 
 
