@@ -491,6 +491,10 @@ HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 # Seconds for which the end of a run (cancelled or failed) is retried in the background while
 # the database is down, so that the run does not stay `running` in history.
 HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0)
+# Runs whose worker died (hawk.pipeline.run.liveness): each worker beats this often for its
+# runs; a run silent for longer than the second is ended failed (worker_lost).
+HAWK_RUN_HEARTBEAT_SECONDS = env_float("HAWK_RUN_HEARTBEAT_SECONDS", 15.0, minimum=0.1)
+HAWK_RUN_LOST_AFTER_SECONDS = env_float("HAWK_RUN_LOST_AFTER_SECONDS", 45.0, minimum=1.0)
 
 # Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
 # until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.

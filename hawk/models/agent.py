@@ -112,6 +112,8 @@ class AgentRun(models.Model):
     feedback_comment = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the worker running it (hawk.pipeline.run.liveness).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "hawk_agent_run"
