@@ -11,6 +11,8 @@ from django.conf import settings
 
 MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
+# AgentRun.total_price has 7 places: a cost is shown at them, as plain digits.
+COST_PLACES = Decimal("0.0000001")
 # A look-up sent to the built-in analyst would have cost about this much Dify output.
 ESTIMATED_ANSWER_TOKENS = 600
 CHARS_PER_TOKEN = 4
@@ -86,3 +88,9 @@ def expected_run_cost(context_chars: int) -> Decimal:
     """What a run reserves against the budgets before Dify is asked: the estimate, at least
     HAWK_BUDGET_RUN_RESERVE_USD (Dify's own price may exceed the table's)."""
     return max(estimated_llm_cost(context_chars), settings.HAWK_BUDGET_RUN_RESERVE_USD)
+
+
+def usd_text(value: Decimal | float | None, places: Decimal = COST_PLACES) -> str:
+    """A cost as the API shows it: rounded half-even to `places`, plain digits ("0.0000000",
+    never Decimal's "0E-7"); SQLite sums decimals as floats, hence the str() first."""
+    return format(Decimal(str(value or 0)).quantize(places), "f")

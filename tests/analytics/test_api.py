@@ -136,3 +136,12 @@ def test_usage_counts_runs_and_only_operations_see_users(
         "tokens": 15,
         "cost": "0.0100000",
     }
+
+
+def test_a_cost_of_zero_or_one_tenth_of_a_micro_dollar_is_plain_text(viewer_client, user, db):
+    AgentRun.objects.create(user=user, prompt="free", total_price="0", status="completed")
+    body = viewer_client.get("/api/analytics/usage").json()
+    assert body["totals"]["cost"] == "0.0000000"
+    AgentRun.objects.create(user=user, prompt="tiny", total_price="0.0000001", status="completed")
+    body = viewer_client.get("/api/analytics/usage").json()
+    assert body["totals"]["cost"] == "0.0000001"
