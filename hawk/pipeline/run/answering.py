@@ -135,7 +135,7 @@ async def _live_answer(
 async def _stream_backend(
     run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
-    answer.backend, answer.source = backend.name, backend
+    answer.backend = backend.name
     started = time.perf_counter()
     try:
         async for item in _relay(run, backend, request, answer):

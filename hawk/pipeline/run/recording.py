@@ -1,5 +1,6 @@
 """How a run is recorded in prompt history: completed (with its quality check, cost and the
-answer cached), cancelled (the backend's task stopped after the record) or failed."""
+answer cached), cancelled (the backend's client stops its task as its stream closes) or
+failed."""
 
 import logging
 from typing import Any
@@ -132,12 +133,10 @@ async def record_cancelled(run: RunRequest, answer: Answer) -> None:
 
 
 async def _end_cancelled(run: RunRequest, answer: Answer) -> None:
-    """Recorded first, then the backend's task stopped (with the backend's own app key): a
-    stop can take Dify seconds, and the record must not wait for it."""
+    """The backend's task is stopped once, by its client, when the cancellation closes its
+    stream (hawk.analysis.dify.client.stream_chat); here only the record."""
     await record_ending(_ending(run, answer, "cancelled", {}))
     logger.info("run %s cancelled after %d answer characters", run.run_id, len(answer.text))
-    if answer.task_id and answer.source is not None:
-        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
 
 
 async def record_failed(run: RunRequest, answer: Answer, code: str, message: str) -> None:
