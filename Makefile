@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/pyth
 run: $(VENV)/.base-installed
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py bootstrap_local
-	$(BIN)/uvicorn hawk.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn hawk.asgi:application --host $(HOST) --port $(PORT) --ws-max-size 1048576
 
 ## Set up and run the whole check: lint, format, types, the golden set, tests (the test
 ## runner last, so its summary closes the output).

@@ -1,5 +1,7 @@
 """`/api/analytics/...`: thin views over analytics.selectors, one class per endpoint, each
-with its own small query serializer."""
+with its own small query serializer. The hedge figures need the view permission of the table
+they are computed from (as the hedge API); usage needs a role, and `user=` another user needs
+operations or admin."""
 
 from typing import Any
 
@@ -11,8 +13,9 @@ from rest_framework.views import APIView
 
 from analytics import schemas, selectors
 from hawk.web.errors import HawkError
+from hawk.web.inputs import BoundedDateField, BoundedDateTimeField
 from hawk.web.openapi import ErrorSerializer
-from hawk.web.roles import ADMIN, OPERATIONS, has_role
+from hawk.web.roles import ADMIN, OPERATIONS, HasAnyRole, has_role, permission_required
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 
@@ -32,9 +35,11 @@ class CurrencyField(serializers.CharField):
 
 
 class CapacityApi(APIView):
+    permission_classes = [permission_required("hawk.view_positionnav")]
+
     class Query(serializers.Serializer):
         currency = CurrencyField()
-        as_of = serializers.DateField(required=False)
+        as_of = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Capacity per currency and entity/NAV: the agent's capacity facts",
@@ -53,8 +58,10 @@ class CapacityApi(APIView):
 
 
 class ThresholdsApi(APIView):
+    permission_classes = [permission_required("hawk.view_thresholdconfiguration")]
+
     class Query(serializers.Serializer):
-        as_of = serializers.DateField(required=False)
+        as_of = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Every active threshold with its current value and status",
@@ -69,12 +76,14 @@ class ThresholdsApi(APIView):
 
 
 class EffectivenessApi(APIView):
+    permission_classes = [permission_required("hawk.view_hedgeeffectiveness")]
+
     class Query(serializers.Serializer):
         currency = CurrencyField()
         # "from" is a keyword: declared below under its query name.
 
-    Query._declared_fields["from"] = serializers.DateField(required=False)
-    Query._declared_fields["to"] = serializers.DateField(required=False)
+    Query._declared_fields["from"] = BoundedDateField(required=False)
+    Query._declared_fields["to"] = BoundedDateField(required=False)
 
     @extend_schema(
         summary="Hedge effectiveness tests by result, ratios and failures",
@@ -94,6 +103,8 @@ class EffectivenessApi(APIView):
 
 
 class ExceptionsApi(APIView):
+    permission_classes = [permission_required("hawk.view_hedgeinstruction")]
+
     @extend_schema(
         summary="Failed or partial checks, breaches, data quality, rates, stuck instructions",
         responses={
@@ -106,13 +117,15 @@ class ExceptionsApi(APIView):
 
 
 class UsageApi(APIView):
+    permission_classes = [HasAnyRole]
+
     class Query(serializers.Serializer):
         granularity = serializers.ChoiceField(["hour", "day"], required=False, default="day")
         user = serializers.CharField(required=False, max_length=150)
         group_by = serializers.ChoiceField(["user"], required=False)
 
-    Query._declared_fields["from"] = serializers.DateTimeField(required=False)
-    Query._declared_fields["to"] = serializers.DateTimeField(required=False)
+    Query._declared_fields["from"] = BoundedDateTimeField(required=False)
+    Query._declared_fields["to"] = BoundedDateTimeField(required=False)
 
     @extend_schema(
         summary="Agent usage: runs by group, latency, cache, tokens, cost, quality, feedback",
@@ -128,11 +141,20 @@ class UsageApi(APIView):
     )
     def get(self, request: Request) -> Response:
         query = _query(self.Query, request)
+        _check_usage_scope(request, query)
         runs = selectors.usage_runs(
             date_from=query.get("from"), date_to=query.get("to"), user=query.get("user")
         )
         if query.get("group_by") == "user":
-            if not has_role(request.user, OPERATIONS, ADMIN):
-                raise HawkError("forbidden", "group_by=user is for operations and admin")
             return Response(selectors.usage_by_user(runs=runs))
         return Response(selectors.usage_overview(runs=runs, granularity=query["granularity"]))
+
+
+def _check_usage_scope(request: Request, query: dict) -> None:
+    """Other users' usage (by name or as a table) is for operations and admin."""
+    if has_role(request.user, OPERATIONS, ADMIN):
+        return
+    if query.get("group_by") == "user":
+        raise HawkError("forbidden", "group_by=user is for operations and admin")
+    if query.get("user") not in (None, request.user.get_username()):
+        raise HawkError("forbidden", "user= another user is for operations and admin")

@@ -16,6 +16,7 @@ from analytics.hedge_figures import (
     currency_codes,
     facts_for,
 )
+from hawk.analysis.cost import usd_text
 from hawk.models import AgentRun, HedgeInstruction, PositionNav
 from hawk.pipeline.extract import read_spec
 from hawk.pipeline.facts import present
@@ -193,15 +194,6 @@ def _counts(runs: QuerySet[AgentRun], column: str) -> dict[str, int]:
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
     looked_up = counts.get("hit", 0) + counts.get("miss", 0) + counts.get("partial", 0)
     return {**counts, "hit_rate": round(counts.get("hit", 0) / looked_up, 4) if looked_up else None}
-
-
-# AgentRun.total_price has 7 places; SQLite sums decimals as floats ("0.0100000000000000"), so
-# every cost is shown at the column's own places whatever the database.
-COST_PLACES = Decimal("0.0000001")
-
-
-def usd_text(value: Decimal | float | None) -> str:
-    return str(Decimal(str(value or 0)).quantize(COST_PLACES))
 
 
 def _totals(runs: QuerySet[AgentRun]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from hawk.api.lifespan import lifespan  # noqa: E402
@@ -21,12 +20,9 @@ from hawk.web.origin import BrowserOriginValidator  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": ASGIStaticFilesHandler(django_asgi_app),
-        # A browser's Origin must be this service's host or the Angular app's; a server-side
-        # client sends none and must then authenticate with a token.
-        "websocket": BrowserOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
-            [*settings.ALLOWED_HOSTS, *settings.CORS_ALLOWED_ORIGINS],
-        ),
+        # A browser's Origin must be this service's own origin or the Angular app's; a
+        # server-side client sends none and must then authenticate with a token.
+        "websocket": BrowserOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         "lifespan": lifespan,
     }
 )

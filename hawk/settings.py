@@ -203,6 +203,7 @@ INSTALLED_APPS = [
 # ASGI; hawk.web.middleware runs the same hooks on the event loop. The others are async already.
 MIDDLEWARE = [
     "hawk.web.request_id.RequestIdMiddleware",
+    "hawk.web.inputs.query_text_middleware",
     "hawk.web.middleware.PrometheusBeforeMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "hawk.web.errors.JsonNotFoundMiddleware",
@@ -213,6 +214,7 @@ MIDDLEWARE = [
     "hawk.web.middleware.AuthenticationMiddleware",
     "hawk.web.middleware.MessageMiddleware",
     "hawk.web.middleware.XFrameOptionsMiddleware",
+    "hawk.web.content_security.admin_content_security_middleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hawk.web.middleware.PrometheusAfterMiddleware",
 ]
@@ -521,6 +523,9 @@ HAWK_BUDGET_MONTHLY_USD = env_usd("HAWK_BUDGET_MONTHLY_USD")
 HAWK_BUDGET_USER_DAILY_USD = env_usd("HAWK_BUDGET_USER_DAILY_USD")
 HAWK_BUDGET_USER_MONTHLY_USD = env_usd("HAWK_BUDGET_USER_MONTHLY_USD")
 HAWK_BUDGET_WARNING_RATIO = env_float("HAWK_BUDGET_WARNING_RATIO", 0.8, minimum=0.01)
+# The least a run reserves against the budgets before Dify is asked (the price table's estimate
+# when larger): Dify's own price may exceed the table's.
+HAWK_BUDGET_RUN_RESERVE_USD = env_usd("HAWK_BUDGET_RUN_RESERVE_USD", "0.01")
 # --- end Dify client ------------------------------------------------------------------------
 
 # --- Auth, sessions, security ---------------------------------------------------------------
@@ -574,6 +579,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "hawk.web.inputs.CheckedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "hawk.web.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hawk.web.errors.api_exception_handler",
@@ -636,13 +646,19 @@ HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
 # Seconds for which the end of a run (cancelled or failed) is retried in the background while
 # the database is down, so that the run does not stay `running` in history.
 HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0)
+# Runs whose worker died (hawk.pipeline.run.liveness): each worker beats this often for its
+# runs; a run silent for longer than the second is ended failed (worker_lost).
+HAWK_RUN_HEARTBEAT_SECONDS = env_float("HAWK_RUN_HEARTBEAT_SECONDS", 15.0, minimum=0.1)
+HAWK_RUN_LOST_AFTER_SECONDS = env_float("HAWK_RUN_LOST_AFTER_SECONDS", 45.0, minimum=1.0)
 
 # Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
 # until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.
 HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)
 
 # /metrics is for Prometheus only: scrapers from these addresses, or with this bearer token.
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# /metrics: a bearer METRICS_TOKEN, or a source address listed here. No address by default:
+# behind a reverse proxy on the host every client would look like loopback.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Several worker processes (uvicorn --workers): each writes its metrics to files here and a
 # scrape of any worker sums them all (prometheus_client multiprocess mode, which reads the

@@ -11,6 +11,8 @@ Shapes:
 - sum:    per `group_by` key, the sum of `sum_field` (aggregated in SQL, not in Python).
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,6 +66,24 @@ class SourceSpec:
     @property
     def table(self) -> str:
         return self.model._meta.db_table
+
+    @property
+    def fingerprint(self) -> str:
+        """What the source's cached records look like (columns, shape, fixed filters...): part
+        of its cache key, so a deploy that changes it never reads entries of the old shape."""
+        shape = [
+            self.table,
+            self.columns,
+            self.shape,
+            self.order_by,
+            self.group_by,
+            self.sum_field,
+            self.date_field,
+            self.limit,
+            self.fixed_filters,
+        ]
+        material = json.dumps(shape, sort_keys=True, default=str).encode()
+        return hashlib.blake2b(material, digest_size=6).hexdigest()
 
 
 SOURCES: dict[str, SourceSpec] = {

@@ -3,7 +3,6 @@ Redis, the channel layer, Dify), counts, cache and spend."""
 
 import logging
 import time
-from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,6 +15,7 @@ from django_redis import get_redis_connection
 import hawk
 from cache_admin.services import cache_report
 from hawk.analysis.budgets import budget_status
+from hawk.analysis.cost import usd_text
 from hawk.analysis.dify import dify_circuit_state, dify_configured
 from hawk.datacache.changefeed.state import feed_status
 from hawk.datacache.shared import redis_configured
@@ -130,7 +130,7 @@ def system_status() -> dict[str, Any]:
         "analysis_backend": "dify" if dify["status"] != "not_configured" else "builtin",
         "change_feed": feed_status(),
         "budget": {
-            "llm_cost_today": str(cost["cost"] or Decimal(0)),
+            "llm_cost_today": usd_text(cost["cost"]),
             # The overall daily and monthly budgets (HAWK_BUDGET_*): limit, used, remaining.
             "budgets": [budget.as_dict() for budget in budget_status()],
         },

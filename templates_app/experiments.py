@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from hawk.database.integrity import unique_field
 from hawk.web.errors import HawkError
 from templates_app.models import Experiment, PromptTemplate, Variant
 
@@ -89,6 +90,43 @@ def _check_variants(variants: list[dict[str, Any]]) -> None:
     archived = [v["template"].pk for v in variants if v["template"].status == "archived"]
     if archived:
         raise HawkError.invalid_field("variants", f"template(s) {archived} are archived")
+    if len({_input_signature(v["template"]) for v in variants}) > 1:
+        raise HawkError.invalid_field(
+            "variants", "the variants' templates must have the same input fields (names and types)"
+        )
+
+
+def _input_signature(template: PromptTemplate) -> frozenset[tuple[str, str]]:
+    """What a user's variables must fit: any variant may answer them."""
+    return frozenset((field["name"], field.get("type", "text")) for field in template.input_fields)
+
+
+# The status only moves forward: a stopped experiment's results stay those of its run, and a
+# running one never goes back to a draft whose variants could change under its users.
+FORWARD: dict[str, set[str]] = {
+    Experiment.Status.DRAFT: {Experiment.Status.RUNNING, Experiment.Status.STOPPED},
+    Experiment.Status.RUNNING: {Experiment.Status.STOPPED},
+    Experiment.Status.STOPPED: set(),
+}
+
+
+def _check_status_move(experiment: Experiment, status: str) -> None:
+    if status != experiment.status and status not in FORWARD[experiment.status]:
+        raise HawkError(
+            "conflict", f"an experiment's status cannot move from {experiment.status} to {status}"
+        )
+
+
+def check_not_in_running_experiment(template: PromptTemplate) -> None:
+    """A template a running experiment answers with cannot be archived: its users would get
+    409s. Stop the experiment first."""
+    experiment = running_experiment_of(template.pk)
+    if experiment is not None:
+        raise HawkError(
+            "conflict",
+            f"template {template.pk} is in the running experiment {experiment.pk} "
+            f"({experiment.name}): stop it first",
+        )
 
 
 def _check_no_overlap(experiment: Experiment) -> None:
@@ -123,7 +161,8 @@ def experiment_create(
     if Experiment.objects.filter(name=name).exists():
         raise HawkError.invalid_field("name", "an experiment with this name exists")
     creator = user if user is not None and user.is_authenticated else None
-    experiment = Experiment.objects.create(name=name, status=status, created_by=creator)
+    with unique_field("name", "an experiment with this name exists"):
+        experiment = Experiment.objects.create(name=name, status=status, created_by=creator)
     _set_variants(experiment, variants)
     _check_no_overlap(experiment)
     return experiment
@@ -141,7 +180,9 @@ def experiment_update(*, experiment: Experiment, values: dict[str, Any]) -> Expe
         if Experiment.objects.filter(name=values["name"]).exclude(pk=experiment.pk).exists():
             raise HawkError.invalid_field("name", "an experiment with this name exists")
         experiment.name = values["name"]
+    _check_status_move(experiment, values.get("status", experiment.status))
     experiment.status = values.get("status", experiment.status)
-    experiment.save()
+    with unique_field("name", "an experiment with this name exists"):
+        experiment.save()
     _check_no_overlap(experiment)
     return experiment

@@ -2,11 +2,11 @@
 two-proportion z-test on the like rate (no winner before it is significant at 0.05)."""
 
 import math
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, Sum
 
+from hawk.analysis.cost import usd_text
 from hawk.models import AgentRun
 from templates_app.models import Experiment
 
@@ -67,7 +67,7 @@ def variant_figures(experiment: Experiment, label: str) -> dict[str, Any]:
         "first_token_ms_p50": percentile(first_tokens, 0.5),
         "tokens_in": counts["tokens_in"] or 0,
         "tokens_out": counts["tokens_out"] or 0,
-        "cost_usd": str(counts["cost_usd"] or Decimal("0")),
+        "cost_usd": usd_text(counts["cost_usd"]),
     }
 
 

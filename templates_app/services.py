@@ -7,7 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from hawk.database.integrity import unique_field
 from hawk.web.errors import HawkError
+from templates_app.experiments import check_not_in_running_experiment
 from templates_app.models import PromptTemplate, TemplateVersion
 from templates_app.validation import content_problems
 
@@ -50,8 +52,9 @@ def template_create(
     if user is not None and user.is_authenticated:
         template.created_by = template.updated_by = _username(user)
     template.version = 1
-    template.save()
-    version_record(template=template, user=user, change_note=change_note or "created")
+    with unique_field("name", "a template with this name exists"):
+        template.save()
+        version_record(template=template, user=user, change_note=change_note or "created")
     return template
 
 
@@ -63,6 +66,8 @@ def template_update(
     changed = [key for key, value in values.items() if getattr(template, key) != value]
     if not changed:
         return False
+    if "status" in changed and values["status"] == PromptTemplate.Status.ARCHIVED:
+        check_not_in_running_experiment(template)
     for key in changed:
         setattr(template, key, values[key])
     template_save(template=template, changed=changed, user=user, change_note=change_note)

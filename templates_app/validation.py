@@ -26,9 +26,16 @@ def field_problems(field: Any) -> list[str]:
     choices = field.get("choices")
     if kind == "choice" and not (isinstance(choices, list) and choices):
         problems.append(f"input field {name!r} is a choice without choices")
+    elif kind == "choice" and not all(_plain_choice(choice) for choice in choices or []):
+        problems.append(f"input field {name!r}: each choice is a text or a number")
     if not isinstance(field.get("required", False), bool):
         problems.append(f"input field {name!r}: required must be true or false")
     return problems
+
+
+def _plain_choice(choice: Any) -> bool:
+    """What a user picks and a prompt shows: not an object, a list, a flag or null."""
+    return isinstance(choice, str | int | float) and not isinstance(choice, bool)
 
 
 def input_field_problems(fields: Any) -> list[str]:

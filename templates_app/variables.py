@@ -11,6 +11,7 @@ from typing import Any
 
 from hawk.models import Currency, Entity
 from hawk.web.errors import HawkError
+from hawk.web.inputs import DATE_PROBLEM, date_within_bounds, has_control_characters
 from templates_app.models import PromptTemplate
 
 # Larger than any real hedge (a quadrillion in any currency unit): a typo, not a request.
@@ -29,6 +30,11 @@ MULTIPLIERS = {
     **dict.fromkeys(("b", "bn", "billion"), Decimal(1000000000)),
 }
 TEXT_MAX = 200
+# "1,000,000,000,000,000.00" has 24 characters: anything much longer is not an amount.
+AMOUNT_MAX_CHARS = 40
+# Bidirectional embeddings, overrides and isolates: they make shown text differ from its
+# order (a reviewer reads one thing, the LLM another).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class BadValue(ValueError):
@@ -36,6 +42,8 @@ class BadValue(ValueError):
 
 
 def _amount(value: str, field: dict[str, Any]) -> str:
+    if len(value) > AMOUNT_MAX_CHARS:
+        raise BadValue(f"not an amount (at most {AMOUNT_MAX_CHARS} characters)")
     match = AMOUNT.match(value)
     if not match:
         raise BadValue("not an amount (e.g. 150000, 150,000.50, 150K, 25M)")
@@ -58,9 +66,12 @@ def _currency(value: str, field: dict[str, Any]) -> str:
 
 def _date(value: str, field: dict[str, Any]) -> str:
     try:
-        return datetime.date.fromisoformat(value).isoformat()
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise BadValue("not a date (YYYY-MM-DD)") from None
+    if not date_within_bounds(day):
+        raise BadValue(DATE_PROBLEM)
+    return day.isoformat()
 
 
 def _entity(value: str, field: dict[str, Any]) -> str:
@@ -85,8 +96,10 @@ def _order_id(value: str, field: dict[str, Any]) -> str:
 def _text(value: str, field: dict[str, Any]) -> str:
     if len(value) > TEXT_MAX:
         raise BadValue(f"at most {TEXT_MAX} characters")
-    if any(ord(char) < 32 for char in value):
+    if any(ord(char) < 32 for char in value) or has_control_characters(value):
         raise BadValue("control characters are not allowed")
+    if BIDI_CONTROLS.search(value):
+        raise BadValue("bidirectional control characters are not allowed")
     return value
 
 

@@ -107,6 +107,7 @@ def restore_roles() -> None:
     models_module = hawk_config.models_module
     try:
         importlib.import_module("hawk.migrations.0007_hedge_table_permissions").grant(apps, None)
+        importlib.import_module("hawk.migrations.0013_run_history_permissions").grant(apps, None)
     finally:
         hawk_config.models_module = models_module
 

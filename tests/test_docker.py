@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 DOCKER = Path(__file__).resolve().parents[1] / "docker"
@@ -91,3 +92,9 @@ def test_two_app_containers_serve_behind_the_proxy_which_checks_their_health():
     servers = re.findall(r"^\s*server (\S+) (\S+) check$", config, flags=re.MULTILINE)
     assert servers == [("app", "app:8000"), ("app2", "app2:8000")]
     assert "option httpchk GET /health" in config
+
+
+@pytest.mark.parametrize("service", ["prometheus", "grafana"])
+def test_the_dashboards_are_published_on_loopback_only(service):
+    ports = compose_services()[service]["ports"]
+    assert ports and all(str(port).startswith("127.0.0.1:") for port in ports), ports

@@ -53,6 +53,7 @@ def server_env(**overrides: str) -> dict[str, str]:
         "DIFY_BASE_URL": "",
         "AGENT_RATE_LIMIT": "1000000/min",
         "LOG_LEVEL": "WARNING",
+        "METRICS_ALLOWED_IPS": "127.0.0.1",  # the tests scrape from loopback without a token
         **overrides,
     }
 

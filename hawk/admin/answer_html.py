@@ -1,5 +1,7 @@
 """An answer's Markdown as HTML for the admin, safely: raw HTML in the answer is escaped first
-(an LLM's answer is untrusted text), and links other than http(s) and mailto are dropped."""
+(an LLM's answer is untrusted text), links other than http(s) and mailto are dropped, and
+images become links: an image is fetched when the page opens, so a prompt-injected answer
+could send data out in its URL just by being read."""
 
 import html
 import xml.etree.ElementTree as ET
@@ -13,11 +15,22 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 class _SafeLinks(Treeprocessor):
     def run(self, root: ET.Element) -> None:
+        for image in list(root.iter("img")):
+            _image_as_link(image)
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None and not value.strip().lower().startswith(SAFE_SCHEMES):
                     del element.attrib[attribute]
+
+
+def _image_as_link(image: ET.Element) -> None:
+    """<img src alt> becomes <a href rel>alt</a> in place: seen only if someone clicks."""
+    source, label = image.get("src", ""), image.get("alt") or image.get("src", "")
+    image.clear()
+    image.tag, image.text = "a", label
+    image.set("href", source)
+    image.set("rel", "noreferrer nofollow")
 
 
 class _SafeLinksExtension(markdown.Extension):

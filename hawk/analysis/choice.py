@@ -1,18 +1,21 @@
 """Which backends may answer a run, in order: the router's choice (analysis/router.py), then,
 for a run sent to an LLM, the fallback chain (HAWK_ANALYSIS_CHAIN) with the backends that are
 not configured left out and those cooling down or with an open circuit skipped (named in the
-notice); the built-in analyst ends every chain. A spent budget leaves the built-in analyst only.
+notice); the built-in analyst ends every chain. The run's expected cost is reserved against the
+LLM budgets first (analysis/budgets.py): a budget that cannot take it leaves the built-in
+analyst only.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from hawk.analysis.base import AnalysisBackend
-from hawk.analysis.budgets import budget_spent, spent_message
+from hawk.analysis.budgets import budget_reserve, spent_message
 from hawk.analysis.builtin import BuiltinAnalyst
 from hawk.analysis.cooldown import cooling_down
-from hawk.analysis.cost import estimated_llm_cost
+from hawk.analysis.cost import estimated_llm_cost, expected_run_cost
 from hawk.analysis.dify import dify_circuit_state, get_dify_backend
 from hawk.analysis.openai_compat import get_openai_backend
 from hawk.analysis.router import Route, route_for
@@ -43,15 +46,20 @@ def fallback_backend() -> AnalysisBackend:
 
 
 def choose_backend(
-    *, intent: str, category: str | None, user_id: int | None, context_chars: int = 0
+    *,
+    run_id: uuid.UUID,
+    intent: str,
+    category: str | None,
+    user_id: int | None,
+    context_chars: int = 0,
 ) -> Choice:
-    """Reads the budgets from prompt history and the cool-downs from the cache: call it on a
-    database thread."""
+    """Reserves the budget in prompt history (the run's row) and reads the cool-downs from the
+    cache: call it on a database thread."""
     route = route_for(intent=intent, category=category)
     if route.backend == "builtin" and _llm_configured(category):
         saved = estimated_llm_cost(context_chars)
         metrics.ROUTER_SAVED_USD.labels(route.key).inc(float(saved))
-    chosen = _usable(route, user_id)
+    chosen = _usable(route, run_id, user_id, context_chars)
     metrics.ROUTED_RUNS.labels(route.key, chosen.backend.name).inc()
     if chosen.notice_code:
         metrics.NOTICES.labels(chosen.notice_code).inc()
@@ -62,12 +70,13 @@ def _llm_configured(category: str | None) -> bool:
     return get_dify_backend(category) is not None or get_openai_backend() is not None
 
 
-def _usable(route: Route, user_id: int | None) -> Choice:
+def _usable(route: Route, run_id: uuid.UUID, user_id: int | None, context_chars: int) -> Choice:
     if route.backend == "builtin" or not _llm_configured(route.dify_app):
         return Choice((fallback_backend(),))
-    spent = budget_spent(user_id=user_id)
-    if spent is not None:
-        return Choice((fallback_backend(),), (), "budget_exceeded", spent_message(spent))
+    expected = expected_run_cost(context_chars)
+    refusing = budget_reserve(run_id=run_id, user_id=user_id, expected_usd=expected)
+    if refusing is not None:
+        return Choice((fallback_backend(),), (), "budget_exceeded", spent_message(refusing))
     backends, skipped = [], []
     for name in _chain(route):
         backend = _configured(name, route)

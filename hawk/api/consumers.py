@@ -27,7 +27,8 @@ from hawk.models import AgentRun
 from hawk.pipeline.run import RunRequest, run_as_events
 from hawk.pipeline.run import control as run_control
 from hawk.web.authentication import acached_entry, user_of
-from hawk.web.errors import STATUS_OF_CODE, describe_exception, error_body
+from hawk.web.errors import STATUS_OF_CODE, HawkError, describe_exception, error_body
+from hawk.web.inputs import CONTROL_PROBLEM, control_character_path
 from hawk.web.origin import WITHOUT_ORIGIN
 from hawk.web.roles import RUN_PROMPTS
 from hawk.web.throttling import agent_prompt_wait
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 # Seconds a socket without a session may stay open before it authenticates.
 AUTH_TIMEOUT = 10.0
 CLOSE_UNAUTHENTICATED = 4401
+# Bytes a frame may have before the socket is authenticated (an auth message is about 60):
+# a larger one closes the socket unread. The server bounds all frames (uvicorn --ws-max-size).
+MAX_FRAME_BEFORE_AUTH = 4096
+CLOSE_TOO_BIG = 1009
 
 
 async def user_for_token(key: str) -> Any:
@@ -94,12 +99,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
         """One message, which must be JSON; any failure answers this message only."""
+        if self.user is None and len(text_data or bytes_data or "") > MAX_FRAME_BEFORE_AUTH:
+            await self.close(CLOSE_TOO_BIG)
+            return
         try:
             content = json.loads(text_data if text_data is not None else bytes_data or b"")
         except ValueError:  # not JSON, or bytes that are no text at all
             await self._error("invalid_json", "a message must be one JSON object")
             return
         try:
+            _refuse_control_characters(content)
             await self.receive_json(content)
         except Exception as exc:
             if describe_exception(exc)[0] == "internal":
@@ -130,6 +139,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self._error("not_authenticated", "invalid token")
             await self.close(CLOSE_UNAUTHENTICATED)
             return
+        if self.user is not None and self.user.pk != user.pk:
+            raise HawkError("conflict", "this socket is authenticated as another user already")
         self.user = user
         self._cancel_auth_deadline()
         await self.send_json({"event": "hawk_authenticated", "user": user.get_username()})
@@ -197,3 +208,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         body = error_body(code, message, fields=fields)["error"]
         status = STATUS_OF_CODE.get(code, 400)
         await self.send_json({"event": "error", "status": status, **body, **extra})
+
+
+def _refuse_control_characters(content: Any) -> None:
+    path = control_character_path(content)
+    if path is not None:
+        raise HawkError.invalid_field(path, CONTROL_PROBLEM)

@@ -1,7 +1,7 @@
 """The ASGI lifespan of a worker process: at start-up, in live mode, the HAWK database is
 checked against the models (a mismatch stops the worker, naming every column) and the change
-feed's listener or slot reader starts; at shutdown they stop and the worker's live gauges are
-forgotten."""
+feed's listener or slot reader starts, and the runs' heartbeat and sweep (liveness); at shutdown
+they stop and the worker's live gauges are forgotten."""
 
 import asyncio
 import logging
@@ -12,6 +12,7 @@ from hawk.database.schema import check_hawk_schema
 from hawk.database.threads import call_and_release
 from hawk.datacache.changefeed.listener import start_listener, stop_listener
 from hawk.datacache.changefeed.reader import start_reader, stop_reader
+from hawk.pipeline.run.liveness import start_heartbeat, stop_heartbeat
 from hawk.telemetry.lifespan import forget_live_gauges
 
 logger = logging.getLogger(__name__)
@@ -22,9 +23,11 @@ def start_worker() -> None:
         call_and_release(check_hawk_schema)
     start_listener()
     start_reader()
+    start_heartbeat()
 
 
 def stop_worker() -> None:
+    stop_heartbeat()
     stop_listener()
     stop_reader()
     forget_live_gauges()

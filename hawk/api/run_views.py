@@ -31,6 +31,7 @@ from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
 from hawk.web.blocking import on_request_thread
 from hawk.web.errors import STATUS_OF_CODE, HawkError
+from hawk.web.inputs import BoundedDateTimeField
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 logger = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ class RunSerializer(serializers.ModelSerializer):
             "parameters",
             "template",
             "template_version",
+            "experiment",
+            "variant",
             "session_id",
             "msg_uid",
             "instruction_id",
@@ -180,6 +183,7 @@ class RunSerializer(serializers.ModelSerializer):
             "completion_tokens",
             "total_price",
             "price_currency",
+            "cost_estimated",
             "quality_score",
             "conversation_id",
             "message_id",
@@ -210,7 +214,7 @@ class RunFilterSerializer(serializers.Serializer):
     session_id = serializers.CharField(required=False, max_length=100)
     intent = serializers.CharField(required=False, max_length=20)
     status = serializers.ChoiceField(choices=AgentRun.Status.choices, required=False)
-    since = serializers.DateTimeField(required=False)
+    since = BoundedDateTimeField(required=False)
     msg_uid = serializers.CharField(required=False, max_length=100)
     instruction_id = serializers.CharField(required=False, max_length=50)
 

@@ -41,3 +41,7 @@ class BundleRejected(Exception):
     def __init__(self, errors: list[BundleError]) -> None:
         super().__init__(f"{len(errors)} error(s) in the bundle; nothing was written")
         self.errors = errors
+
+
+class KeyTaken(BundleRejected):
+    """An insert-only load met a row whose key is stored already (the database said so)."""

@@ -3,10 +3,11 @@
 import re
 from typing import Any
 
-from django.db import DatabaseError, connections, models, transaction
+from django.db import DatabaseError, IntegrityError, connections, models, transaction
 
-from hawk.bundles.errors import BundleError, BundleRejected
+from hawk.bundles.errors import BundleError, BundleRejected, KeyTaken
 from hawk.bundles.validate import BUNDLE, TypedBundle, TypedRow, TypedTable
+from hawk.database.integrity import unique_violation
 from hawk.database.privileges import read_only_message, writable_tables
 from hawk.database.routers import HAWK_TABLES, hawk_alias
 from hawk.datacache.invalidation import tables_written
@@ -17,10 +18,17 @@ BATCH_SIZE = 2000
 
 
 def load_bundle(
-    bundle: TypedBundle, *, replace: bool, user: Any = None, reason: str = "import"
+    bundle: TypedBundle,
+    *,
+    replace: bool,
+    user: Any = None,
+    reason: str = "import",
+    insert_only: bool = False,
 ) -> dict[str, int]:
     """Rows written per table. With `replace` the bundle's tables are emptied first; without
-    it rows are upserted by primary key (rows without an id are inserted with a new one).
+    it rows are upserted by primary key (rows without an id are inserted with a new one);
+    `insert_only` never overwrites: a stored key is KeyTaken, decided by the database (so
+    two parallel creates of one key cannot both succeed).
     Bulk writes send no signals, so the cache generations are bumped here (now and after
     commit, see datacache.invalidation), and the audit trail of the tables that keep one is
     written here too (one history row per written row, by `user`, with `reason`)."""
@@ -32,7 +40,9 @@ def load_bundle(
             if replace:
                 _empty_tables(bundle.tables)
             audit = Audit(user, reason)
-            counts = {table.name: _write_named(table, audit) for table in bundle.tables}
+            counts = {
+                table.name: _write_named(table, audit, insert_only) for table in bundle.tables
+            }
             if bundle.business_date is not None:
                 BusinessDate.set(bundle.business_date)
             # Foreign keys are checked at commit; check now so a failure names this load.
@@ -69,10 +79,15 @@ def _empty_tables(tables: list[TypedTable]) -> None:
         table.model._base_manager.all()._raw_delete(hawk_alias())
 
 
-def _write_named(table: TypedTable, audit: "Audit") -> int:
+def _write_named(table: TypedTable, audit: "Audit", insert_only: bool) -> int:
     """Write one table; a database error names the table (and rolls everything back)."""
     try:
-        return _write_table(table, audit)
+        return _write_table(table, audit, insert_only)
+    except IntegrityError as exc:
+        error = BundleError(table.name, None, None, f"rejected by the database: {_first_line(exc)}")
+        raise (KeyTaken if insert_only and unique_violation(exc) else BundleRejected)(
+            [error]
+        ) from exc
     except DatabaseError as exc:
         error = BundleError(table.name, None, None, f"rejected by the database: {_first_line(exc)}")
         raise BundleRejected([error]) from exc
@@ -107,7 +122,7 @@ def _stored_keys(model: type[models.Model], rows: list[models.Model]) -> set[Any
     return set(model._base_manager.filter(pk__in=keys).values_list("pk", flat=True))
 
 
-def _write_table(table: TypedTable, audit: Audit) -> int:
+def _write_table(table: TypedTable, audit: Audit, insert_only: bool = False) -> int:
     model = table.model
     pk = model._meta.pk
     assert pk is not None
@@ -116,19 +131,28 @@ def _write_table(table: TypedTable, audit: Audit) -> int:
     unkeyed = _instances(model, [row for row in rows if row.values.get(pk.attname) is None])
     stored = _stored_keys(model, keyed)
     if keyed:
-        model._base_manager.bulk_create(
-            keyed,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=[pk.name],
-            update_fields=[field.name for field in model._meta.concrete_fields if field != pk],
-        )
-        _sequence_past_loaded_ids(model, keyed)
+        _write_keyed(model, keyed, insert_only)
     # bulk_create asks HawkIdField for each row's id (get_pk_value_on_save): the table's next.
     model._base_manager.bulk_create(unkeyed, batch_size=BATCH_SIZE)
     audit.record(model, [row for row in keyed if row.pk in stored], update=True)
     audit.record(model, [row for row in keyed if row.pk not in stored] + unkeyed, update=False)
     return len(rows)
+
+
+def _write_keyed(model: type[models.Model], rows: list[models.Model], insert_only: bool) -> None:
+    pk = model._meta.pk
+    assert pk is not None
+    if insert_only:
+        model._base_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+    else:
+        model._base_manager.bulk_create(
+            rows,
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=[pk.name],
+            update_fields=[field.name for field in model._meta.concrete_fields if field != pk],
+        )
+    _sequence_past_loaded_ids(model, rows)
 
 
 def _instances(model: type[models.Model], rows: list[TypedRow]) -> list[models.Model]:

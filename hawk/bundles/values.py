@@ -6,12 +6,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 from hawk.bundles.tables import is_daterange
 from hawk.models.fields import HawkIdField, KnownValuesField
+from hawk.web.inputs import (
+    CONTROL_PROBLEM,
+    DATE_PROBLEM,
+    date_within_bounds,
+    has_control_characters,
+)
 
 
 class BadValue(Exception):
@@ -134,6 +140,8 @@ def _text_converter(field: models.Field) -> Callable[[Any], str]:
             raise BadValue("may not be blank")
         if limit is not None and len(text) > limit:
             raise BadValue(f"value too long ({len(text)} characters, at most {limit})")
+        if has_control_characters(text):
+            raise BadValue(CONTROL_PROBLEM)
         return text
 
     return convert
@@ -216,8 +224,15 @@ def _flag(value: Any) -> str:
     return "Y" if _truth(value) else "N"
 
 
+Day = TypeVar("Day", datetime.date, datetime.datetime)
+
+
 def _date(value: Any) -> datetime.date:
     """YYYY-MM-DD, or a timestamp whose day is kept (a date column exported as a timestamp)."""
+    return _within_bounds(_any_date(value))
+
+
+def _any_date(value: Any) -> datetime.date:
     text = value.strip() if isinstance(value, str) else ""
     try:
         if _DATE.fullmatch(text):
@@ -229,6 +244,12 @@ def _date(value: Any) -> datetime.date:
     raise BadValue(f"not a date (YYYY-MM-DD): {value!r}")
 
 
+def _within_bounds(day: Day) -> Day:
+    if not date_within_bounds(day):
+        raise BadValue(DATE_PROBLEM)
+    return day
+
+
 def _datetime(value: Any) -> datetime.datetime:
     """A HAWK `timestamp` (no zone: UTC), as row_to_json (`T`) or COPY (a space) writes it;
     one with a zone is converted."""
@@ -238,7 +259,7 @@ def _datetime(value: Any) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadValue(f"not a date and time (ISO 8601): {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return _within_bounds(moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC))
 
 
 def _time(value: Any) -> datetime.time:

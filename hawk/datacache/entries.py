@@ -16,6 +16,7 @@ from django.core.cache import cache
 from hawk.datacache.generations import current_generations
 from hawk.datacache.shared import redis_configured
 from hawk.datacache.store import cache_key
+from hawk.sources import SOURCES
 
 PREFIX = "data:"
 
@@ -94,7 +95,11 @@ def _entry(key: str, value: Any, generations: dict[str, int]) -> CacheEntry:
     age = time.time() - info["stored_at"] if "stored_at" in info else None
     expires = info["ttl"] - age if age is not None and "ttl" in info else None
     generation = generations.get(table)
-    in_use = generation is not None and key == cache_key(source, filters, {table: generation})
+    # The source's shape now: an entry of a shape a deploy changed is no longer in use.
+    fingerprint = SOURCES[source].fingerprint if source in SOURCES else ""
+    in_use = generation is not None and key == cache_key(
+        source, filters, {table: generation}, fingerprint
+    )
     return CacheEntry(
         key=key,
         source=source,

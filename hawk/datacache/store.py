@@ -75,8 +75,12 @@ def _lock_for(key: str) -> threading.Lock:
     return _KEY_LOCKS[hash(key) % len(_KEY_LOCKS)]
 
 
-def cache_key(source: str, filters: dict[str, Any], generations: dict[str, int]) -> str:
-    material = json.dumps([filters, generations], sort_keys=True, default=str)
+def cache_key(
+    source: str, filters: dict[str, Any], generations: dict[str, int], fingerprint: str = ""
+) -> str:
+    """`fingerprint` is the source's shape (SourceSpec.fingerprint): a deploy changing it
+    keys the source anew instead of serving old-shaped entries until their TTL."""
+    material = json.dumps([filters, generations, fingerprint], sort_keys=True, default=str)
     digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
     return f"data:{source}:{digest}"
 
@@ -94,6 +98,7 @@ class Lookup:
     filters: dict[str, Any]
     loader: Callable[[], Any]
     ttl: int
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,12 @@ def lookup_many(
         generations = read.values
         slots = {
             lookup.source: Slot(
-                cache_key(lookup.source, lookup.filters, {lookup.table: generations[lookup.table]}),
+                cache_key(
+                    lookup.source,
+                    lookup.filters,
+                    {lookup.table: generations[lookup.table]},
+                    lookup.fingerprint,
+                ),
                 generations[lookup.table],
                 lookup.table in read.from_feed,
             )
@@ -261,6 +271,7 @@ def entry_info(lookup: Lookup) -> dict[str, Any]:
         "source": lookup.source,
         "table": lookup.table,
         "filters": lookup.filters,
+        "fingerprint": lookup.fingerprint,
         "ttl": lookup.ttl,
         "stored_at": time.time(),
     }

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from hawk.bundles.errors import BundleRejected
+from hawk.bundles.errors import BundleRejected, KeyTaken
 from hawk.bundles.load import load_bundle
 from hawk.bundles.reader import RawBundle, RawTable
 from hawk.bundles.validate import validate_bundle
@@ -26,15 +26,18 @@ from hawk.web.errors import HawkError
 
 
 def hedge_row_create(*, resource: HedgeResource, values: dict[str, Any], user: Any) -> str:
-    """The new row's key. A key that is taken is a 409 (an import would overwrite it)."""
+    """The new row's key. A key that is taken is a 409, decided by the database's insert (an
+    import would overwrite it; two parallel creates cannot both win)."""
     pk_column = _pk_column(resource)
     key = values.get(pk_column)
-    if key not in (None, "") and resource.model._default_manager.filter(pk=key).exists():
-        raise HawkError("conflict", f"{resource.name} row {key!r} exists already")
-    stamped = {**_stamps(resource, user, "created"), **values}
+    stamped = {**_unstamped(values), **_stamps(resource, user, "created")}
     if key in (None, "") and isinstance(resource.model._meta.pk, HawkIdField):
         stamped[pk_column] = next_id(resource.model, resource.model._meta.pk.prefix)
-    return _load_one(resource, stamped, user, reason="api create")
+    try:
+        return _load_one(resource, stamped, user, reason="api create", insert_only=True)
+    except KeyTaken:
+        taken = stamped.get(pk_column)
+        raise HawkError("conflict", f"{resource.name} row {taken!r} exists already") from None
 
 
 def hedge_row_update(
@@ -48,7 +51,8 @@ def hedge_row_update(
     ensure_writable(resource.table)
     with transaction.atomic(using=hawk_alias()):
         stored = RowFormat(resource.model).instance(hedge_row_get(resource=resource, key=key))
-        merged = {**stored, **_stamps(resource, user, "modified"), **values, pk_column: key}
+        merged = {**stored, **_unstamped(values), **_stamps(resource, user, "modified")}
+        merged[pk_column] = key
         return _load_one(resource, merged, user, reason="api update")
 
 
@@ -74,21 +78,39 @@ def _pk_column(resource: HedgeResource) -> str:
     return pk.column
 
 
+AUDIT_STAMPS = ("created_by", "created_date", "modified_by", "modified_date")
+
+
+def _unstamped(values: Any) -> Any:
+    """The body without audit stamps: only the server says who changed a row, and when."""
+    if not isinstance(values, dict):
+        return values
+    return {column: value for column, value in values.items() if column not in AUDIT_STAMPS}
+
+
 def _stamps(resource: HedgeResource, user: Any, kind: str) -> dict[str, Any]:
-    """created_by/created_date (or modified_*) where the table has them; the body may set
-    its own."""
+    """created_by/created_date (or modified_*) where the table has them."""
     stamps = {f"{kind}_by": user.get_username(), f"{kind}_date": timezone.now().isoformat()}
     return {column: value for column, value in stamps.items() if column in resource.columns}
 
 
-def _load_one(resource: HedgeResource, values: dict[str, Any], user: Any, *, reason: str) -> str:
+def _load_one(
+    resource: HedgeResource,
+    values: dict[str, Any],
+    user: Any,
+    *,
+    reason: str,
+    insert_only: bool = False,
+) -> str:
     ensure_writable(resource.table)
     if not isinstance(values, dict):
         raise HawkError("invalid_json", "the body must be a JSON object of columns")
     raw = RawBundle(tables={resource.table: RawTable(resource.table, [values])})
     try:
         bundle = validate_bundle(raw, replace=False)
-        load_bundle(bundle, replace=False, user=user, reason=reason)
+        load_bundle(bundle, replace=False, user=user, reason=reason, insert_only=insert_only)
+    except KeyTaken:
+        raise
     except BundleRejected as rejected:
         raise _invalid(rejected) from None
     return str(values[_pk_column(resource)])

@@ -95,6 +95,10 @@ class AgentRun(models.Model):
     completion_tokens = models.PositiveIntegerField(default=0)
     total_price = models.DecimalField(max_digits=14, decimal_places=7, default=0)
     price_currency = models.CharField(max_length=3, blank=True, default="")
+    # The price is an estimate (a run cancelled or failed before Dify reported its usage).
+    cost_estimated = models.BooleanField(default=False)
+    # The LLM budget held for the run while it runs (hawk.analysis.budgets); 0 once it ends.
+    reserved_usd = models.DecimalField(max_digits=14, decimal_places=7, default=0)
     quality_score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     quality = models.JSONField(default=dict, blank=True)
     status = models.CharField(
@@ -108,6 +112,8 @@ class AgentRun(models.Model):
     feedback_comment = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the worker running it (hawk.pipeline.run.liveness).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "hawk_agent_run"

@@ -156,3 +156,30 @@ class HawkTable(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Check constraints of configuration rows: the database refuses nonsense, and the importer
+# (hawk.bundles.constraints) judges the same rules before writing, naming the first column.
+# A NULL passes, as in SQL: an absent limit is no limit.
+
+
+def not_negative(table: str, *columns: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{column}__gte": 0}), name=f"{table}_{column}_not_negative"
+        )
+        for column in columns
+    ]
+
+
+def at_most(table: str, low: str, high: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{low}__lte": models.F(high)}), name=f"{table}_{low}_at_most_{high}"
+    )
+
+
+def expiry_not_before_effective(table: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(expiry_date__gte=models.F("effective_date")),
+        name=f"{table}_expiry_not_before_effective",
+    )

@@ -12,14 +12,17 @@ from hawk.models.fields import (
     HawkTable,
     YesNo,
     amount,
+    at_most,
     boolean,
     day,
     document,
+    expiry_not_before_effective,
     flag,
     hawk_id,
     known,
     long_text,
     nav_type,
+    not_negative,
     optional_amount,
     percentage,
     stamp,
@@ -68,6 +71,9 @@ class Currency(HawkTable):
             models.CheckConstraint(
                 condition=models.Q(lot_size__gt=0), name="currency_lot_size_positive"
             ),
+            *not_negative("currency", "settlement_days", "minimum_deal_size", "maximum_deal_size"),
+            at_most("currency", "minimum_deal_size", "maximum_deal_size"),
+            expiry_not_before_effective("currency"),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +209,9 @@ class BufferConfiguration(HawkTable):
                 condition=models.Q(buffer_percentage__gte=0, buffer_percentage__lte=100),
                 name="buffer_percentage_0_to_100",
             ),
+            *not_negative("buffer", "minimum_buffer_amount", "maximum_buffer_amount"),
+            at_most("buffer", "minimum_buffer_amount", "maximum_buffer_amount"),
+            expiry_not_before_effective("buffer"),
         ]
 
     def __str__(self) -> str:

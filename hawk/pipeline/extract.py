@@ -175,7 +175,9 @@ def read_spec(spec: SourceSpec, filters: dict[str, Any]) -> list[dict[str, Any]]
 
 def _lookup(read: SourceRead) -> Lookup:
     spec = source_spec(read.name)
-    return Lookup(read.name, spec.table, read.filters, lambda: read_source(read), spec.ttl)
+    return Lookup(
+        read.name, spec.table, read.filters, lambda: read_source(read), spec.ttl, spec.fingerprint
+    )
 
 
 def _timed_fill(

@@ -76,6 +76,10 @@ FIRST_TOKEN_SECONDS = Histogram(
     ["backend"],
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+RUNS_LOST = Counter(
+    "hawk_runs_lost_total",
+    "Runs ended as failed (worker_lost) by the sweep: their worker stopped beating",
+)
 ACTIVE_RUNS = Gauge("hawk_active_streams", "Runs streaming right now", multiprocess_mode="livesum")
 ANALYSIS_CALLS = Counter(
     "hawk_analysis_calls_total",
@@ -115,7 +119,7 @@ RUN_COST_USD = Histogram(
 )
 COST_PRICED = Counter(
     "hawk_cost_priced_runs_total",
-    "Runs priced, by where the price came from (dify, table, free)",
+    "Runs priced, by where the price came from (dify, table, estimate, free)",
     ["source"],
 )
 ROUTED_RUNS = Counter(

@@ -73,16 +73,17 @@ def test_a_bad_date_is_a_400_naming_it(viewer_client, demo_data):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/api/analytics/capacity", 13),
-        ("/api/analytics/thresholds", 7),
-        ("/api/analytics/effectiveness", 2),
-        ("/api/analytics/exceptions", 10),
-        ("/api/analytics/usage", 11),
+        ("/api/analytics/capacity", 15),
+        ("/api/analytics/thresholds", 9),
+        ("/api/analytics/effectiveness", 4),
+        ("/api/analytics/exceptions", 12),
+        ("/api/analytics/usage", 12),
     ],
 )
 def test_queries_do_not_grow_with_rows(
     viewer_client, demo_data, django_assert_max_num_queries, path, queries
 ):
+    """The counts include the token (1) and the permission check (2; 1 for usage's role)."""
     viewer_client.get("/api/analytics/capacity")  # the token's user and roles are looked up once
     with django_assert_max_num_queries(queries):
         assert viewer_client.get(path).status_code == 200
@@ -135,3 +136,12 @@ def test_usage_counts_runs_and_only_operations_see_users(
         "tokens": 15,
         "cost": "0.0100000",
     }
+
+
+def test_a_cost_of_zero_or_one_tenth_of_a_micro_dollar_is_plain_text(viewer_client, user, db):
+    AgentRun.objects.create(user=user, prompt="free", total_price="0", status="completed")
+    body = viewer_client.get("/api/analytics/usage").json()
+    assert body["totals"]["cost"] == "0.0000000"
+    AgentRun.objects.create(user=user, prompt="tiny", total_price="0.0000001", status="completed")
+    body = viewer_client.get("/api/analytics/usage").json()
+    assert body["totals"]["cost"] == "0.0000001"

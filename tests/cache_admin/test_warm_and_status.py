@@ -74,7 +74,7 @@ def test_system_status_reports_every_component(ops_client, demo_data):
     assert body["components"]["dify"] == {"status": "not_configured", "circuit": None}
     assert body["counts"]["entities"] == 44
     assert body["analysis_backend"] == "builtin"
-    assert body["budget"]["llm_cost_today"] == "0"
+    assert body["budget"]["llm_cost_today"] == "0.0000000"  # USD at the cost column's 7 places
     budgets = {(b["scope"], b["period"]): b for b in body["budget"]["budgets"]}
     assert set(budgets) == {("overall", "daily"), ("overall", "monthly")}
     assert budgets["overall", "daily"]["used_usd"] == "0.000000"

@@ -6,8 +6,10 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from templates_app.models import Experiment, PromptTemplate, Variant
 from templates_app.services import template_create
 from tests.conftest import restore_roles
+from tests.hawk.factories import CurrencyFactory
 
 CAPACITY = {
     "name": "Capacity check",
@@ -26,6 +28,20 @@ CAPACITY = {
 
 def make_template(**changes: Any):
     return template_create(values={**CAPACITY, **changes})
+
+
+def capacity_pair() -> tuple[PromptTemplate, PromptTemplate]:
+    """Two wordings of the capacity template (same input fields), and the currency they need."""
+    CurrencyFactory(currency_code="CNY")
+    second_text = "Can I hedge {{amount}} {{currency}} right now?"
+    return make_template(), make_template(name="Capacity B", prompt_text=second_text)
+
+
+def experiment_of(first, second, weights=(1, 1), status="running") -> Experiment:
+    experiment = Experiment.objects.create(name="wording test", status=status)
+    Variant.objects.create(experiment=experiment, template=first, label="A", weight=weights[0])
+    Variant.objects.create(experiment=experiment, template=second, label="B", weight=weights[1])
+    return experiment
 
 
 def role_client(django_user_model, role: str | None, username: str = "") -> APIClient:

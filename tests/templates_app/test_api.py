@@ -91,6 +91,16 @@ def test_create_makes_version_1_with_who_and_the_note(api_client, user, db):
         ({"input_fields": [{"name": "amount", "type": "weight"}]}, "input_fields"),
         ({"prompt_text": "Hedge {{amount}} {{currency}} for {{entity}}"}, "prompt_text"),
         ({"family_type": "other"}, "family_type"),
+        (
+            {
+                "prompt_text": "Hedge {{amount}} {{currency}} as {{view}}",
+                "input_fields": [
+                    *CAPACITY["input_fields"],
+                    {"name": "view", "type": "choice", "choices": [{"label": "x"}, "detail"]},
+                ],
+            },
+            "input_fields",
+        ),
     ],
 )
 def test_a_bad_template_is_refused_with_a_400_naming_the_field(api_client, db, change, field):

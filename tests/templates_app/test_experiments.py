@@ -9,26 +9,16 @@ from rest_framework.test import APIClient
 
 from hawk.models import AgentRun
 from templates_app.experiments import variant_for_user
-from templates_app.models import Experiment, PromptTemplate, Variant
+from templates_app.models import Experiment, PromptTemplate
 from templates_app.results import two_proportion_p_value
-from tests.hawk.factories import CurrencyFactory
-from tests.templates_app.helpers import make_template
+from tests.templates_app.helpers import capacity_pair, experiment_of, make_template
 
 VARIABLES = {"amount": "150K", "currency": "CNY"}
 
 
-def experiment_of(first, second, weights=(1, 1), status="running") -> Experiment:
-    experiment = Experiment.objects.create(name="wording test", status=status)
-    Variant.objects.create(experiment=experiment, template=first, label="A", weight=weights[0])
-    Variant.objects.create(experiment=experiment, template=second, label="B", weight=weights[1])
-    return experiment
-
-
 @pytest.fixture
 def pair(db):
-    CurrencyFactory(currency_code="CNY")
-    second_text = "Can I hedge {{amount}} {{currency}} right now?"
-    return make_template(), make_template(name="Capacity B", prompt_text=second_text)
+    return capacity_pair()
 
 
 def test_an_experiment_is_created_and_read_through_the_api(api_client, pair):

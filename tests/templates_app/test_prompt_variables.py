@@ -50,3 +50,33 @@ def test_an_archived_template_is_a_409_in_the_plan_too(api_client, template):
     )
 
     assert response.status_code == 409
+
+
+@pytest.fixture
+def noted(db):
+    CurrencyFactory(currency_code="CNY")
+    fields = [
+        {"name": "amount", "label": "Amount", "type": "amount", "required": True},
+        {"name": "note", "label": "Note", "type": "text", "required": False},
+        {"name": "day", "label": "Day", "type": "date", "required": False},
+    ]
+    text = "Hedge {{amount}} CNY ({{note}}, {{day}})"
+    return make_template(name="Noted", prompt_text=text, input_fields=fields)
+
+
+@pytest.mark.parametrize(
+    ("variables", "bad"),
+    [
+        ({"amount": "0" * 900_000 + "1"}, "amount"),
+        ({"amount": "150K", "note": "pay \u202eevil\u202c"}, "note"),
+        ({"amount": "150K", "note": "bell\x7f"}, "note"),
+        ({"amount": "150K", "day": "9999-12-31"}, "day"),
+    ],
+    ids=["huge-amount", "bidi-override", "delete-character", "far-date"],
+)
+def test_render_refuses_oversized_or_deceptive_values(api_client, noted, variables, bad):
+    response = api_client.post(
+        f"/api/templates/{noted.pk}/render", {"variables": variables}, format="json"
+    )
+    assert response.status_code == 400
+    assert f"variables.{bad}" in response.json()["error"]["fields"]

@@ -80,3 +80,10 @@ def test_an_analyst_edits_templates_without_being_superuser_or_named_in_code(
     response = client.patch(f"/api/templates/{objects['template']}/", {"description": "x"},
                             format="json")  # fmt: skip
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["analyst", "viewer"])
+def test_a_method_an_endpoint_lacks_is_a_405_whatever_the_role(django_user_model, objects, role):
+    client = role_client(django_user_model, role)
+    response = client.put(f"/api/templates/{objects['template']}/", CAPACITY, format="json")
+    assert response.status_code == 405

@@ -49,8 +49,10 @@ async def answer_events(
 
 
 def _choose(run: RunRequest, prepared: Prepared) -> Choice:
-    """The router's chain, less what the budget, the cool-downs and Dify's circuit rule out."""
+    """The router's chain, less what the budget (its reservation), the cool-downs and Dify's
+    circuit rule out."""
     return choose_backend(
+        run_id=run.run_id,
         intent=prepared.plan.intent,
         category=prepared.plan.template_category,
         user_id=run.user_id,
@@ -109,6 +111,8 @@ async def _live_answer(
     goes out just before the answer that did."""
     request = _analysis_request(run, prepared)
     others = [Unavailable(skipped.backend, f"{skipped.reason}") for skipped in choice.skipped]
+    # What was sent, for the estimate of a run that ends without the backend's usage.
+    answer.sent_chars = len(request.query) + len(request.instructions) + len(request.context)
     for backend in choice.backends:
         answer.restart()
         try:
@@ -153,7 +157,7 @@ def _fallback_notice(run: RunRequest, answered_by: str, others: list[Unavailable
 async def _stream_backend(
     run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
-    answer.backend, answer.source = backend.name, backend
+    answer.backend = backend.name
     started = time.perf_counter()
     try:
         async for item in _relay(run, backend, request, answer):

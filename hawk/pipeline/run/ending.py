@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from hawk.analysis.cost import RunCost
 from hawk.database.threads import call_and_release, in_db_thread
 from hawk.models import AgentRun
 from hawk.pipeline.run.agent_sessions import SessionEnd, session_ended
@@ -43,6 +44,7 @@ class Ending:
     status: str  # cancelled | failed
     answer: str
     usage: dict[str, Any]
+    cost: RunCost
     error: dict[str, Any]
     backend: str
     message_id: str
@@ -68,6 +70,7 @@ class Ending:
             status=self.status,
             answer=self.answer,
             usage=self.usage,
+            cost=self.cost,
             error=self.error,
             backend=self.backend,
             message_id=self.message_id,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hawk.analysis.cost import RunCost
 from hawk.models import AgentRun
 from templates_app.experiments import TemplateChoice
 from templates_app.services import template_count_use
@@ -58,6 +59,21 @@ def _price(usage: dict[str, Any]) -> Decimal:
         return Decimal(0)
 
 
+def _cost_fields(usage: dict[str, Any], cost: RunCost | None) -> dict[str, Any]:
+    """The run's tokens and price: Dify's usage, or the estimate's own tokens."""
+    tokens = (int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+    if cost is not None and cost.estimated:
+        tokens = (cost.prompt_tokens, cost.completion_tokens)
+    return {
+        "prompt_tokens": tokens[0],
+        "completion_tokens": tokens[1],
+        "total_price": cost.usd if cost is not None else _price(usage),
+        "price_currency": "USD" if cost is not None else str(usage.get("currency") or "")[:3],
+        "cost_estimated": cost is not None and cost.estimated,
+        "reserved_usd": 0,  # the budget reservation is settled by the recorded price
+    }
+
+
 def run_finish(
     *,
     run_id: uuid.UUID,
@@ -66,21 +82,17 @@ def run_finish(
     usage: dict[str, Any] | None = None,
     quality: dict[str, Any] | None = None,
     error: dict[str, Any] | None = None,
-    cost_usd: Decimal | None = None,
+    cost: RunCost | None = None,
     **fields: Any,
 ) -> None:
     """The final state of a run: what was answered (also a partial answer), usage, quality.
-    `cost_usd` is the run's cost (hawk.analysis.cost); without it, Dify's price as given."""
+    `cost` is the run's cost (hawk.analysis.cost); without it, Dify's price as given."""
     usage = usage or {}
-    price, currency = (cost_usd, "USD") if cost_usd is not None else (_price(usage), "")
     AgentRun.objects.filter(run_id=run_id).update(
         status=status,
         answer=answer,
         usage=usage,
-        prompt_tokens=int(usage.get("prompt_tokens") or 0),
-        completion_tokens=int(usage.get("completion_tokens") or 0),
-        total_price=price,
-        price_currency=currency or str(usage.get("currency") or "")[:3],
+        **_cost_fields(usage, cost),
         quality=quality or {},
         quality_score=Decimal(str(quality["score"])) if quality else None,
         error=error or {},

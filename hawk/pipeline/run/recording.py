@@ -1,12 +1,12 @@
 """How a run is recorded in prompt history: completed (with its answer check, cost and the
-answer cached), cancelled (the backend's task stopped after the record) or failed."""
+answer cached), cancelled (the backend's client stops its task as its stream closes) or
+failed; a run that ends early is charged what it used."""
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 from hawk.analysis.checks import WARNED_RISKS, check_answer
-from hawk.analysis.cost import ZERO, run_cost
+from hawk.analysis.cost import FREE, RunCost, ended_run_cost, run_cost
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.answer_cache import answer_get, answer_key, answer_put
 from hawk.pipeline.prepare import Prepared
@@ -106,13 +106,25 @@ def _complete(
     return quality
 
 
-def _cost(answer: Answer) -> Decimal:
+def _cost(answer: Answer) -> RunCost:
     """What this run spent: nothing when its answer was replayed from the cache."""
     if answer.answer_cache == "hit":
-        return ZERO
+        return FREE
     cost = run_cost(answer.backend, answer.usage)
     metrics.observe_cost(answer.backend, cost.usd, cost.source)
-    return cost.usd
+    return cost
+
+
+def _ended_cost(answer: Answer) -> RunCost:
+    """What a cancelled or failed run used (an estimate when Dify sent no usage)."""
+    if answer.answer_cache == "hit":
+        return FREE
+    cost = ended_run_cost(
+        answer.backend, answer.usage, sent_chars=answer.sent_chars, answer_chars=len(answer.text)
+    )
+    if answer.backend:
+        metrics.observe_cost(answer.backend, cost.usd, cost.source)
+    return cost
 
 
 def _record_completed(
@@ -122,14 +134,14 @@ def _record_completed(
     *,
     quality: dict,
     timings: dict,
-    cost: Decimal,
+    cost: RunCost,
 ) -> None:
     run_finish(
         run_id=run.run_id,
         status="completed",
         answer=answer.text,
         usage=answer.usage,
-        cost_usd=cost,
+        cost=cost,
         quality=quality,
         backend=answer.backend,
         answer_cache=answer.answer_cache,
@@ -163,12 +175,10 @@ async def record_cancelled(run: RunRequest, answer: Answer) -> None:
 
 
 async def _end_cancelled(run: RunRequest, answer: Answer) -> None:
-    """Recorded first, then the backend's task stopped (with the backend's own app key): a
-    stop can take Dify seconds, and the record must not wait for it."""
+    """The backend's task is stopped once, by its client, when the cancellation closes its
+    stream (hawk.analysis.dify.client.stream_chat); here only the record."""
     await record_ending(_ending(run, answer, "cancelled", {}))
     logger.info("run %s cancelled after %d answer characters", run.run_id, len(answer.text))
-    if answer.task_id and answer.source is not None:
-        await answer.source.stop(task_id=answer.task_id, user=run.dify_user)
 
 
 async def record_failed(run: RunRequest, answer: Answer, code: str, message: str) -> None:
@@ -189,6 +199,7 @@ def _ending(run: RunRequest, answer: Answer, status: str, error: dict) -> Ending
         status=status,
         answer=answer.text,
         usage=answer.usage,
+        cost=_ended_cost(answer),
         error=error,
         backend=answer.backend,
         message_id=answer.message_id,

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from hawk.analysis.base import AnalysisBackend, AnalysisChunk
+from hawk.analysis.base import AnalysisChunk
 from hawk.pipeline.prepare import PromptInput
 
 
@@ -52,12 +52,12 @@ class Answer:
 
     started: float = field(default_factory=time.perf_counter)
     backend: str = ""
-    source: AnalysisBackend | None = None  # the backend answering, to stop its task
     parts: list[str] = field(default_factory=list)
     message_id: str = ""
     conversation_id: str = ""
     task_id: str = ""
     usage: dict[str, Any] = field(default_factory=dict)
+    sent_chars: int = 0  # what the LLM was sent (prompt, instructions, context): the estimate
     first_token_ms: float | None = None
     answer_cache: str = "miss"
     recorded: bool = False

@@ -24,7 +24,7 @@ from hawk.pipeline.prepare import (
     plan_body,
     understand_and_plan,
 )
-from hawk.pipeline.run import control, observe
+from hawk.pipeline.run import control, liveness, observe
 from hawk.pipeline.run.answering import answer_events
 from hawk.pipeline.run.history import run_create
 from hawk.pipeline.run.recording import record_cancelled, record_failed
@@ -39,6 +39,7 @@ async def run_events(run: RunRequest) -> AsyncIterator[dict[str, Any]]:
     """The events of one run, recorded in prompt history whatever happens."""
     answer = Answer()
     metrics.ACTIVE_RUNS.inc()
+    liveness.LIVE_RUNS.add(run.run_id)
     try:
         async for item in _stages(run, answer):
             yield item
@@ -52,6 +53,7 @@ async def run_events(run: RunRequest) -> AsyncIterator[dict[str, Any]]:
         yield error_event(run, code, message, status)
     finally:
         metrics.ACTIVE_RUNS.dec()
+        liveness.LIVE_RUNS.discard(run.run_id)
         # Forget the run's stop bookkeeping also when no transport registered it (stream:
         # false, hawk_ask): the stop checks between chunks leave an entry per run.
         control.unregister(run.run_id)

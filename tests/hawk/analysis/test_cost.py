@@ -3,7 +3,7 @@ free."""
 
 from decimal import Decimal
 
-from hawk.analysis.cost import estimated_llm_cost, run_cost, table_price
+from hawk.analysis.cost import ended_run_cost, estimated_llm_cost, run_cost, table_price
 from tests.dify_server import USAGE
 
 
@@ -41,3 +41,20 @@ def test_a_model_missing_from_the_table_is_priced_at_zero(settings):
 def test_the_estimate_grows_with_the_context(settings):
     settings.HAWK_LLM_PRICES = {settings.HAWK_LLM_MODEL: (Decimal(1), Decimal(1))}
     assert estimated_llm_cost(40_000) > estimated_llm_cost(4_000) > 0
+
+
+def test_an_ended_dify_run_without_usage_is_estimated_from_what_was_sent_and_streamed(settings):
+    settings.HAWK_LLM_PRICES = {settings.HAWK_LLM_MODEL: (Decimal(1), Decimal(2))}
+    cost = ended_run_cost("dify", {}, sent_chars=4000, answer_chars=400)
+    assert (cost.source, cost.prompt_tokens, cost.completion_tokens) == ("estimate", 1000, 100)
+    assert cost.estimated and cost.usd == Decimal("0.0012")
+
+
+def test_an_ended_dify_run_with_usage_is_priced_by_it():
+    cost = ended_run_cost("dify", USAGE, sent_chars=4000, answer_chars=400)
+    assert (cost.usd, cost.estimated) == (Decimal("0.0013030"), False)
+
+
+def test_an_ended_builtin_run_is_free():
+    cost = ended_run_cost("builtin", {}, sent_chars=4000, answer_chars=400)
+    assert (cost.usd, cost.source) == (Decimal(0), "free")

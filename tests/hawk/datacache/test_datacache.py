@@ -1,6 +1,7 @@
 """The data cache: a repeat is a hit, every kind of write makes the next read fresh, concurrent
 misses read once, statistics count each lookup once, and a stopped Redis only degrades."""
 
+import dataclasses
 import datetime
 import json
 import threading
@@ -18,6 +19,7 @@ from hawk.datacache.store import _Down, cached_read
 from hawk.models import OverlayConfiguration, PositionNav
 from hawk.pipeline.extract import extract
 from hawk.pipeline.plan import make_plan
+from hawk.sources import SOURCES
 from tests.hawk.factories import (
     CurrencyFactory,
     EntityFactory,
@@ -235,3 +237,15 @@ def test_tables_the_transaction_did_not_write_stay_cached_inside_it(committed_bo
         inside = extract(capacity_plan())
     assert inside.results["currencies"].cache == "hit"
     assert inside.results["positions"].cache == "bypass"
+
+
+def test_a_source_whose_columns_change_is_not_served_old_shaped_entries(book, monkeypatch):
+    """A deploy that changes a source's columns (or filters, shape) keys its entries anew:
+    the first read after it is a miss, with the new columns."""
+    extract(capacity_plan())
+    spec = SOURCES["positions"]
+    fewer = dataclasses.replace(spec, columns=tuple(c for c in spec.columns if c != "nav_type"))
+    monkeypatch.setitem(SOURCES, "positions", fewer)
+    extraction = extract(capacity_plan())
+    assert extraction.by_source()["positions"]["cache"] == "miss"
+    assert "nav_type" not in extraction.records["positions"][0]

@@ -113,6 +113,39 @@ async def test_a_foreign_origin_is_rejected(ws_url):
     assert refused.value.response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:9999", "https://localhost:4200", "http://localhost"]
+)
+async def test_an_origin_differing_in_scheme_or_port_is_rejected(ws_url, origin):
+    with pytest.raises(InvalidStatus) as refused:
+        async with socket(ws_url, origin=origin):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_the_service_own_origin_is_accepted(ws_url, live_server_url, analyst_token):
+    async with socket(ws_url, analyst_token, origin=live_server_url):
+        pass
+
+
+async def test_a_second_auth_as_another_user_is_refused_and_the_first_user_stays(
+    ws_url, analyst_token, make_user
+):
+    other = await in_db_thread(lambda: Token.objects.create(user=make_user("other", "viewer")))
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "auth", "token": other.key})
+        error = await receive(ws)
+        assert (error["code"], error["status"]) == ("conflict", 409)
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+
+
+async def test_a_large_frame_before_auth_closes_the_socket_unread(ws_url):
+    async with socket(ws_url) as ws:
+        await ws.send("x" * 70_000)
+        await assert_closed_with(ws, 1009)
+
+
 async def test_a_session_cookie_authenticates_without_a_token_message(ws_url, session_cookie):
     async with socket(ws_url, cookie=session_cookie) as ws:
         await send(ws, {"type": "prompt", "user_prompt": PROMPT})
@@ -216,6 +249,13 @@ async def test_an_unknown_message_type_is_an_invalid_field(ws_url, analyst_token
         await send(ws, {"type": "launch"})
         error = await receive(ws)
         assert (error["code"], list(error["fields"])) == ("invalid_field", ["type"])
+
+
+async def test_a_control_character_in_a_prompt_is_an_invalid_field_naming_it(ws_url, analyst_token):
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": "hedge\x1b[2J 1M CNY"})
+        error = await receive(ws)
+        assert (error["code"], list(error["fields"])) == ("invalid_field", ["user_prompt"])
 
 
 async def test_stopping_a_run_that_is_not_running_is_not_found(ws_url, analyst_token):

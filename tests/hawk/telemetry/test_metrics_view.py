@@ -78,7 +78,8 @@ def test_one_scrape_adds_up_both_workers_and_a_stopped_worker_leaves_no_live_gau
     assert not list(tmp_path.glob("gauge_live*_*.db"))
 
 
-def test_the_build_info_is_exported(client, db):
+def test_the_build_info_is_exported(client, db, settings):
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
     assert re.search(r'^hawk_build_info\{version="[^"]+"\} 1\.0$', response.text, re.MULTILINE)

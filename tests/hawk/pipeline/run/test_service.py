@@ -326,6 +326,17 @@ async def test_cancelling_the_consumer_records_the_partial_answer_and_stops_dify
     assert "message_end" not in names(received)
 
 
+async def test_a_cancelled_run_asks_dify_to_stop_its_task_once(dify_server):
+    dify_server.scenario, dify_server.delay = "slow", 0.02
+    run, received = make_run(), []
+    task = await consume_until_answering(run, received, parts=2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    record = await stored_run(run.run_id)
+    assert [task for task, _ in dify_server.stopped_tasks] == [record.task_id]
+
+
 async def test_a_stop_request_cancels_the_run_and_stops_dify(dify_server):
     dify_server.scenario, dify_server.delay = "slow", 0.02
     run, received = make_run(), []
@@ -359,7 +370,9 @@ async def test_a_stop_request_for_a_run_of_this_process_cancels_it_at_once(dify_
     assert dify_server.stop_requested(record.task_id)
 
 
-@pytest.mark.parametrize("closed_after", [0.05, 0.45], ids=["during-first-stop", "later"])
+@pytest.mark.parametrize(
+    "closed_after", [0.05, 0.25], ids=["early-in-the-stop", "late-in-the-stop"]
+)
 async def test_stop_then_closing_the_stream_still_records_the_run(dify_server, closed_after):
     """The UI's flow: "Stop" (the run is cancelled and starts stopping the Dify task, which
     takes Dify a while), then the stream is closed, which cancels the run a second time."""

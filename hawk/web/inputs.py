@@ -1,0 +1,106 @@
+"""What any input may hold, checked where it enters: text without NUL or other control
+characters (tab, newline and carriage return are text), dates from 1900 to 2999. Postgres
+refuses NUL in text (a 500 later) and far dates overflow date arithmetic; a 400 naming the
+field says so first.
+
+Query parameters are checked by a middleware, JSON bodies by the parser, WebSocket frames by
+the consumer with `control_character_path`; the date fields bound what they parse."""
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.decorators import sync_and_async_middleware
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+
+from hawk.web.errors import HawkError, json_error
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_PROBLEM = "control characters (such as NUL) are not allowed"
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+DATE_PROBLEM = f"dates must be between {FIRST_DAY} and {LAST_DAY}"
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def control_character_path(data: Any, path: str = "") -> str | None:
+    """The dotted path of the first string (or key) holding a control character, else None."""
+    if isinstance(data, str):
+        return (path or "body") if has_control_characters(data) else None
+    if isinstance(data, dict):
+        items: list[tuple[Any, Any]] = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return None
+    for key, value in items:
+        inner = f"{path}.{key}" if path else str(key)
+        if has_control_characters(str(key)):
+            return inner
+        found = control_character_path(value, inner)
+        if found is not None:
+            return found
+    return None
+
+
+def date_within_bounds(day: datetime.date) -> bool:
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+class CheckedJSONParser(JSONParser):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        path = control_character_path(data)
+        if path is not None:
+            raise HawkError.invalid_field(path, CONTROL_PROBLEM)
+        return data
+
+
+class BoundedDateField(serializers.DateField):
+    def to_internal_value(self, value: Any) -> datetime.date:
+        day = super().to_internal_value(value)
+        if not date_within_bounds(day):
+            raise serializers.ValidationError(DATE_PROBLEM)
+        return day
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> datetime.datetime:
+        moment = super().to_internal_value(value)
+        if not date_within_bounds(moment):
+            raise serializers.ValidationError(DATE_PROBLEM)
+        return moment
+
+
+def _refused_query(request: HttpRequest) -> HttpResponseBase | None:
+    for name, values in request.GET.lists():
+        if any(has_control_characters(text) for text in (name, *values)):
+            field = CONTROL_CHARACTERS.sub("?", name)
+            message = f"{field}: {CONTROL_PROBLEM}"
+            return json_error("invalid_field", message, fields={field: [CONTROL_PROBLEM]})
+    return None
+
+
+@sync_and_async_middleware
+def query_text_middleware(get_response: Callable) -> Callable:
+    """A query parameter (name or value) with a control character is a 400 naming it."""
+    if iscoroutinefunction(get_response):
+
+        async def checked_async(request: HttpRequest) -> HttpResponseBase:
+            refused = _refused_query(request)
+            return refused if refused is not None else await get_response(request)
+
+        return checked_async
+
+    def checked(request: HttpRequest) -> HttpResponseBase:
+        return _refused_query(request) or get_response(request)
+
+    return checked
