@@ -125,8 +125,11 @@ async def test_a_route_to_openai_leaves_dify_out(dify_server, openai_server, set
 
 
 async def test_a_spent_budget_keeps_the_whole_chain_from_the_llm(openai_server, settings):
-    settings.HAWK_BUDGET_DAILY_USD = Decimal("0.0001")
-    assert (await collect(make_run()))[-1]["backend"] == "openai"  # costs 0.0003402 USD
+    # A run reserves 0.01 USD (HAWK_BUDGET_RUN_RESERVE_USD) before the chain is asked: the first
+    # fits, costs 0.0003402 USD, and leaves too little for the second one's reservation.
+    settings.HAWK_BUDGET_RUN_RESERVE_USD = Decimal("0.01")
+    settings.HAWK_BUDGET_DAILY_USD = Decimal("0.0102")
+    assert (await collect(make_run()))[-1]["backend"] == "openai"
     events = await collect(make_run("What is the CNY hedge capacity?"))
     assert notices(events)[0]["code"] == "budget_exceeded"
     assert events[-1]["backend"] == "builtin"
