@@ -20,13 +20,13 @@ from rest_framework.exceptions import (
     Throttled,
 )
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from hawk.web.authentication import token_in_header, user_for_request
 from hawk.web.errors import api_exception_handler
+from hawk.web.inputs import CheckedJSONParser
 from hawk.web.throttling import agent_prompt_wait
 
 Handler = Callable[..., Awaitable[HttpResponseBase]]
@@ -38,7 +38,8 @@ def json_response(data: Any, status: int = 200) -> HttpResponse:
 
 
 class AgentEndpoint(APIView):
-    parser_classes = [JSONParser]
+    # The same parser as every other API: control characters refused, naming the field.
+    parser_classes = [CheckedJSONParser]
     renderer_classes = [JSONRenderer]
     # The Django permission a request needs ("app_label.codename"); None: any signed-in user.
     needed_permission: str | None = None
