@@ -4,30 +4,19 @@ queue briefly for a connection instead of timing out with 503s."""
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.hawk.streaming.pool_support import (
+    POOL_TIMEOUT_MESSAGE,
+    USERS,
+    bodies_for,
+    post_at_once,
+)
 from tests.uvicorn_process import UvicornProcess, uvicorn_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("committed_demo")]
-
-USERS = 12
-POOL_TIMEOUT_MESSAGE = "couldn't get a connection"
-# use_cache false: every source is read from Postgres, so every request fans out.
-CONTEXT_BODIES = [
-    {"user_prompt": "Check if I can hedge 150K CNY today", "use_cache": False},
-    {"user_prompt": "Modify order ORD-123 notional to 120M", "use_cache": False},
-    {"user_prompt": "Rollover existing HKD hedge", "use_cache": False},
-]
-
-
-async def post_at_once(url: str, token: str, path: str, bodies: list[dict[str, Any]]) -> list[int]:
-    headers = {"Authorization": f"Token {token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
-        responses = await asyncio.gather(*(client.post(path, json=body) for body in bodies))
-    return [response.status_code for response in responses]
 
 
 def pool_errors(url: str) -> float:
@@ -36,10 +25,6 @@ def pool_errors(url: str) -> float:
         if line.startswith("hawk_db_pool_errors_total "):
             return float(line.split()[1])
     raise AssertionError("hawk_db_pool_errors_total is not exported")
-
-
-def bodies_for(users: int) -> list[dict[str, Any]]:
-    return [CONTEXT_BODIES[user % len(CONTEXT_BODIES)] for user in range(users)]
 
 
 @pytest.fixture(scope="module")

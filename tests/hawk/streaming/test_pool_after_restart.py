@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from django.db import connection
 
-from tests.hawk.streaming.test_connection_pool import USERS, bodies_for, post_at_once
+from tests.hawk.streaming.pool_support import USERS, bodies_for, post_at_once
 from tests.uvicorn_process import uvicorn_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("committed_demo")]
