@@ -26,6 +26,13 @@ def pooled_client(base_url: str, *, max_connections: int) -> httpx.AsyncClient:
     return client
 
 
+def stream_timeout(*, connect: float, read: float) -> httpx.Timeout:
+    """A streamed answer's timeouts: `read` bounds the wait for each byte, so it is the idle
+    timeout of a stream (and of a request's body going out); waiting for a pooled connection
+    counts as connecting."""
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
 async def close_pooled_clients() -> None:
     """Close the running event loop's clients (at shutdown, and after each test)."""
     clients = _clients.pop(asyncio.get_running_loop(), {})

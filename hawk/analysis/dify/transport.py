@@ -21,7 +21,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_exponential_jitter
 
 from hawk.analysis.base import AnalysisError
-from hawk.analysis.http_clients import close_pooled_clients
+from hawk.analysis.http_clients import close_pooled_clients, stream_timeout
 from hawk.analysis.http_clients import pooled_client as shared_client
 
 logger = logging.getLogger(__name__)
@@ -61,13 +61,7 @@ class DifyConfig:
         )
 
     def timeout(self) -> httpx.Timeout:
-        # `read` bounds the wait for each byte, so it is the idle timeout of a stream.
-        return httpx.Timeout(
-            connect=self.connect_timeout,
-            read=self.read_timeout,
-            write=self.read_timeout,
-            pool=self.connect_timeout,
-        )
+        return stream_timeout(connect=self.connect_timeout, read=self.read_timeout)
 
 
 class RetryableDifyError(AnalysisError):

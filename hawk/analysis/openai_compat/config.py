@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from hawk.analysis.http_clients import stream_timeout
+
 
 @dataclass(frozen=True)
 class OpenAIConfig:
@@ -33,13 +35,7 @@ class OpenAIConfig:
         )
 
     def timeout(self) -> httpx.Timeout:
-        # `read` bounds the wait for each byte, so it is the idle timeout of a stream.
-        return httpx.Timeout(
-            connect=self.connect_timeout,
-            read=self.read_timeout,
-            write=self.read_timeout,
-            pool=self.connect_timeout,
-        )
+        return stream_timeout(connect=self.connect_timeout, read=self.read_timeout)
 
     def headers(self) -> dict[str, str]:
         """The key's header; none for a local server that takes no key."""
