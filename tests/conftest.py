@@ -67,6 +67,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     using_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI requires it)")
     skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI requires it)")
+    # The browser tests last: Playwright's sync API marks its event loop as running in the
+    # main thread for as long as it lives (the session), which no later test could bear.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     for item in items:
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
@@ -193,5 +196,11 @@ def demo_data(db):
     load_demo_data()
 
 
+from tests.browser import (  # noqa: E402, F401  (Debian's Chromium, 1,280 x 800)
+    _django_beside_playwright,
+    browser_context_args,
+    browser_type_launch_args,
+    playwright,
+)
 from tests.dify_fixtures import dify_server  # noqa: E402, F401  (the Dify stand-in fixture)
 from tests.openai_fixtures import openai_server  # noqa: E402, F401  (the OpenAI stand-in)

@@ -13,6 +13,7 @@ Modes:
   hang            reads the request and never answers
   drop            two answer chunks, then the socket is cut
   slow            a chunk every `delay` seconds until the client leaves
+  paced           as ok, a chunk every `delay` seconds (an answer that takes a while to write)
   wrong_total     as ok, plus a total that is not in the facts
   wrong_decision  as ok, with the other decision
   unknown_entity  as ok, plus an entity the facts do not have
@@ -42,6 +43,7 @@ EXTRA = {
     "hedging": "The available capacity is possibly around 418,618,000.00, but it is unclear.\n",
 }
 DROP = "drop"
+PACED = {"slow", "paced"}  # the modes that wait `delay` seconds after each chunk
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     return
                 self._write_chunk(_encode(frame))
-                if self.standin.mode == "slow":
+                if self.standin.mode in PACED:
                     self.standin.closing.wait(self.standin.delay)
             self._write_chunk(b"")
         except (BrokenPipeError, ConnectionResetError):

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def browser(user):
-    """A browser session of the analyst, with Django's CSRF checks on as in a real browser."""
+def signed_in(user):
+    """The analyst signed in (a session), with Django's CSRF checks on as in a real browser."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client
@@ -71,8 +71,8 @@ def test_the_admin_is_titled_hawk_agent_and_its_view_site_opens_the_console(admi
     assert '<a href="/console/">View site</a>' in html
 
 
-def test_the_console_has_a_question_box_an_answer_region_and_a_stop_button(browser, templates):
-    html = browser.get("/console/").content.decode()
+def test_the_console_has_a_question_box_an_answer_region_and_a_stop_button(signed_in, templates):
+    html = signed_in.get("/console/").content.decode()
 
     assert '<label for="question">Question</label>' in html
     assert 'role="region" aria-label="Answer"' in html
@@ -80,9 +80,9 @@ def test_the_console_has_a_question_box_an_answer_region_and_a_stop_button(brows
     assert 'src="/static/console/console.js"' in html
 
 
-def test_the_console_offers_the_active_templates_with_their_typed_variables(browser, templates):
+def test_the_console_offers_the_active_templates_with_their_typed_variables(signed_in, templates):
     PromptTemplate.objects.filter(name="Order status").update(status="archived")
-    html = browser.get("/console/").content.decode()
+    html = signed_in.get("/console/").content.decode()
     offered = {template["name"]: template for template in json_script(html, "console-templates")}
 
     assert "Order status" not in offered
@@ -126,8 +126,8 @@ def test_without_a_template_a_question_is_required(asker):
     assert list(response.json()["error"]["fields"]) == ["user_prompt"]
 
 
-def test_the_console_says_a_high_risk_answer_above_the_answer(browser):
-    page = browser.get("/console/").content.decode()
+def test_the_console_says_a_high_risk_answer_above_the_answer(signed_in):
+    page = signed_in.get("/console/").content.decode()
     script = (ROOT / "hawk" / "static" / "console" / "console.js").read_text()
     assert '<p id="risk-banner" class="risk-banner" role="alert" hidden></p>' in page
     assert 'if (event.code === "quality_warning") showRiskBanner(event.message);' in script
