@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest eval serve bench bench-freshness bench-streaming bench-load demo-bundle dashboards clean
+.PHONY: run test lint typecheck pytest eval serve bench bench-freshness bench-streaming bench-load demo-bundle dashboards screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-load: $(VENV)/.dev-installed
 ## The rule checks (promtool) and the live Prometheus test are part of `make test`.
 dashboards: $(BIN)/python
 	$(BIN)/python docker/grafana/build_dashboards.py
+
+## The screenshots in docs/ (console.png, preview.png): a throw-away SQLite database with the
+## demo data, the app under uvicorn, Debian's Chromium at 1,280 x 800 (bench/screenshots.py).
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python bench/screenshots.py
 
 ## Regenerate the committed demo bundle from its deterministic generator.
 demo-bundle: $(VENV)/.base-installed

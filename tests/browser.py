@@ -7,12 +7,13 @@ Playwright's own browser download is never used: the browser is the system's
 with a fresh profile (Playwright gives every launch a new temporary user-data-dir) and without
 the background connections a closed network refuses."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}  # as in tests/conftest.py
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
