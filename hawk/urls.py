@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.permissions import AllowAny
+from drf_spectacular.views import SpectacularAPIView
 
 from analytics.views import metrics
+from hawk.api.docs_views import docs
 from hawk.api.pipeline_views import ContextApi, PlanApi
 from hawk.api.run_views import (
     ProcessPromptApi,
@@ -33,12 +33,8 @@ urlpatterns = [
     path("health", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The Swagger UI shell is open (it holds no data); the schema it loads needs a login.
-    path(
-        "docs",
-        SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AllowAny]),
-        name="docs",
-    ),
+    # The Swagger UI for a signed-in person; without a session, a link to the login.
+    path("docs", docs, name="docs"),
     path("metrics", metrics, name="metrics"),
     path("hawk-agent/plan", PlanApi.as_view(), name="agent-plan"),
     path("hawk-agent/context", ContextApi.as_view(), name="agent-context"),
