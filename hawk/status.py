@@ -19,7 +19,7 @@ from hawk.analysis.cost import usd_text
 from hawk.analysis.dify import dify_circuit_state, dify_configured
 from hawk.datacache.changefeed.state import feed_status
 from hawk.datacache.shared import redis_configured
-from hawk.models import AgentRun, Entity, PositionNav
+from hawk.models import AgentRun, BusinessDate, Entity, PositionNav
 from templates_app.models import PromptTemplate
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,15 @@ def _counts(today_start: Any) -> dict[str, Any]:
     }
 
 
+def business_date_status() -> dict[str, str]:
+    """The business date runs use: the one set (the demo's, or an operator's), else today's
+    calendar date, which then moves at midnight."""
+    stored = BusinessDate.stored()
+    if stored is not None:
+        return {"date": stored.isoformat(), "source": "set"}
+    return {"date": timezone.now().date().isoformat(), "source": "calendar"}
+
+
 def system_status() -> dict[str, Any]:
     components = {
         "database": database_status(),
@@ -112,6 +121,7 @@ def system_status() -> dict[str, Any]:
         "status": status,
         "version": hawk.__version__,
         "uptime_seconds": round(time.time() - STARTED, 1),
+        "business_date": business_date_status(),
         "components": {**components, "dify": dify},
         "counts": _counts(today_start),
         "cache": {

@@ -16,7 +16,8 @@ class SystemStatusApi(APIView):
     permission_classes = [CanOperate]
 
     @extend_schema(
-        summary="Version, uptime, every component checked for real, counts, cache, spend",
+        summary="Version, uptime, the business date, every component checked for real, "
+        "counts, cache, spend",
         responses={
             200: inline_serializer(
                 "SystemStatus",
@@ -24,6 +25,17 @@ class SystemStatusApi(APIView):
                     "status": serializers.ChoiceField(["healthy", "degraded", "unhealthy"]),
                     "version": serializers.CharField(),
                     "uptime_seconds": serializers.FloatField(),
+                    "business_date": inline_serializer(
+                        "BusinessDateStatus",
+                        {
+                            "date": serializers.DateField(),
+                            "source": serializers.ChoiceField(
+                                ["set", "calendar"],
+                                help_text="set: the stored business date (the demo's or an "
+                                "operator's); calendar: none is set, today's date is used",
+                            ),
+                        },
+                    ),
                     "components": serializers.DictField(),
                     "counts": serializers.DictField(),
                     "cache": serializers.DictField(),
