@@ -13,17 +13,19 @@ from rest_framework.views import APIView
 
 from analytics import schemas, selectors
 from hawk.web.errors import HawkError
-from hawk.web.inputs import BoundedDateField, BoundedDateTimeField
+from hawk.web.inputs import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    checked_query,
+    reject_unknown_query,
+)
 from hawk.web.openapi import ErrorSerializer
 from hawk.web.roles import ADMIN, OPERATIONS, HasAnyRole, has_role, permission_required
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 
 
-def _query(serializer: type[serializers.Serializer], request: Request) -> dict:
-    query = serializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
+TAGS = ["analytics"]
 
 
 class CurrencyField(serializers.CharField):
@@ -38,10 +40,11 @@ class CapacityApi(APIView):
     permission_classes = [permission_required("hawk.view_positionnav")]
 
     class Query(serializers.Serializer):
-        currency = CurrencyField()
+        currency_code = CurrencyField()
         as_of = BoundedDateField(required=False)
 
     @extend_schema(
+        tags=TAGS,
         summary="Capacity per currency and entity/NAV: the agent's capacity facts",
         parameters=[Query],
         responses={
@@ -50,9 +53,9 @@ class CapacityApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = _query(self.Query, request)
+        query = checked_query(self.Query, request)
         overview = selectors.capacity_overview(
-            currency=query.get("currency"), as_of=query.get("as_of")
+            currency=query.get("currency_code"), as_of=query.get("as_of")
         )
         return Response(overview)
 
@@ -64,6 +67,7 @@ class ThresholdsApi(APIView):
         as_of = BoundedDateField(required=False)
 
     @extend_schema(
+        tags=TAGS,
         summary="Every active threshold with its current value and status",
         parameters=[Query],
         responses={
@@ -72,20 +76,21 @@ class ThresholdsApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        return Response(selectors.threshold_overview(**_query(self.Query, request)))
+        return Response(selectors.threshold_overview(**checked_query(self.Query, request)))
 
 
 class EffectivenessApi(APIView):
     permission_classes = [permission_required("hawk.view_hedgeeffectiveness")]
 
     class Query(serializers.Serializer):
-        currency = CurrencyField()
+        currency_code = CurrencyField()
         # "from" is a keyword: declared below under its query name.
 
     Query._declared_fields["from"] = BoundedDateField(required=False)
     Query._declared_fields["to"] = BoundedDateField(required=False)
 
     @extend_schema(
+        tags=TAGS,
         summary="Hedge effectiveness tests by result, ratios and failures",
         parameters=[Query],
         responses={
@@ -94,10 +99,12 @@ class EffectivenessApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = _query(self.Query, request)
+        query = checked_query(self.Query, request)
         return Response(
             selectors.effectiveness_overview(
-                date_from=query.get("from"), date_to=query.get("to"), currency=query.get("currency")
+                date_from=query.get("from"),
+                date_to=query.get("to"),
+                currency=query.get("currency_code"),
             )
         )
 
@@ -106,6 +113,7 @@ class ExceptionsApi(APIView):
     permission_classes = [permission_required("hawk.view_hedgeinstruction")]
 
     @extend_schema(
+        tags=TAGS,
         summary="Failed or partial checks, breaches, data quality, rates, stuck instructions",
         responses={
             200: schemas.ExceptionsOverviewSchema,
@@ -113,6 +121,7 @@ class ExceptionsApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        reject_unknown_query(request, ())
         return Response(selectors.exceptions_overview())
 
 
@@ -128,6 +137,7 @@ class UsageApi(APIView):
     Query._declared_fields["to"] = BoundedDateTimeField(required=False)
 
     @extend_schema(
+        tags=TAGS,
         summary="Agent usage: runs by group, latency, cache, tokens, cost, quality, feedback",
         parameters=[Query],
         responses={
@@ -140,7 +150,7 @@ class UsageApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = _query(self.Query, request)
+        query = checked_query(self.Query, request)
         _check_usage_scope(request, query)
         runs = selectors.usage_runs(
             date_from=query.get("from"), date_to=query.get("to"), user=query.get("user")

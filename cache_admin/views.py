@@ -11,6 +11,7 @@ from cache_admin.snapshots import record_snapshot
 from cache_admin.warming import cache_warm
 from hawk.models import Currency
 from hawk.sources import SOURCES
+from hawk.web.inputs import reject_unknown_query
 from hawk.web.roles import CanOperate, RolePermission
 
 
@@ -31,6 +32,7 @@ class CacheStatsApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        reject_unknown_query(request, ())
         record_snapshot()
         return Response(cache_report())
 

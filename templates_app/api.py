@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hawk.web.inputs import PAGE_PARAMETERS, checked_query, reject_unknown_query
 from hawk.web.openapi import error_responses
 from hawk.web.openapi import paginated as paginated_schema
 from hawk.web.pagination import paginated
@@ -144,9 +145,8 @@ class TemplateListApi(TemplatesApi):
         },
     )
     def get(self, request: Request) -> Response:
-        filters = TemplateFilters(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        templates = selectors.template_list(**filters.validated_data)
+        filters = checked_query(TemplateFilters, request, also=PAGE_PARAMETERS)
+        templates = selectors.template_list(**filters)
         return paginated(request, self, templates, _serialized(TemplateListOutput))
 
     @extend_schema(
@@ -357,6 +357,7 @@ class ExperimentListApi(TemplatesApi):
         responses={200: paginated_schema("ExperimentPage", ExperimentOutput), **error_responses()},
     )
     def get(self, request: Request) -> Response:
+        reject_unknown_query(request, PAGE_PARAMETERS)
         return paginated(request, self, selectors.experiment_list(), _serialized(ExperimentOutput))
 
     @extend_schema(

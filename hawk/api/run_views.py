@@ -31,7 +31,7 @@ from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
 from hawk.web.blocking import on_request_thread
 from hawk.web.errors import STATUS_OF_CODE, HawkError
-from hawk.web.inputs import BoundedDateTimeField
+from hawk.web.inputs import PAGE_PARAMETERS, BoundedDateTimeField, checked_query
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
 
 logger = logging.getLogger(__name__)
@@ -234,11 +234,8 @@ class RunListApi(generics.ListAPIView):
     serializer_class = RunSerializer
 
     def get_queryset(self) -> QuerySet[AgentRun]:
-        filters = RunFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return run_list(
-            user=self.request.user, all_users=sees_all_runs(self.request), **filters.validated_data
-        )
+        filters = checked_query(RunFilterSerializer, self.request, also=PAGE_PARAMETERS)
+        return run_list(user=self.request.user, all_users=sees_all_runs(self.request), **filters)
 
 
 def own_run(request: Request, run_id: uuid.UUID) -> AgentRun:

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 import hawk
 from hawk.status import database_status, dify_status, overall_status, redis_status, system_status
+from hawk.web.inputs import reject_unknown_query
 from hawk.web.roles import CanOperate
 
 
@@ -47,6 +48,7 @@ class SystemStatusApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        reject_unknown_query(request, ())
         return Response(system_status())
 
 

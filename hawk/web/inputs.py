@@ -4,11 +4,13 @@ refuses NUL in text (a 500 later) and far dates overflow date arithmetic; a 400 
 field says so first.
 
 Query parameters are checked by a middleware, JSON bodies by the parser, WebSocket frames by
-the consumer with `control_character_path`; the date fields bound what they parse."""
+the consumer with `control_character_path`; the date fields bound what they parse. A query
+parameter an endpoint does not know is a 400 naming it (`checked_query`), never ignored: a
+misspelt or renamed filter would otherwise answer with everything."""
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction
@@ -16,6 +18,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
 from hawk.web.errors import HawkError, json_error
 
@@ -78,6 +81,31 @@ class BoundedDateTimeField(serializers.DateTimeField):
         if not date_within_bounds(moment):
             raise serializers.ValidationError(DATE_PROBLEM)
         return moment
+
+
+# The page of a list (hawk.web.pagination), and DRF's renderer override (?format=json).
+PAGE_PARAMETERS = ("page", "page_size")
+ANY_ENDPOINT = ("format",)
+
+
+def reject_unknown_query(request: Request, known: Iterable[str]) -> None:
+    """A 400 naming the first query parameter that is not in `known`."""
+    known = [*known, *ANY_ENDPOINT]
+    for name in request.query_params:
+        if name not in known:
+            listed = ", ".join(sorted(set(known) - set(ANY_ENDPOINT))) or "none"
+            raise HawkError.invalid_field(name, f"unknown query parameter (known: {listed})")
+
+
+def checked_query(
+    serializer: type[serializers.Serializer], request: Request, *, also: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The query parameters validated by `serializer`: one it does not declare (nor `also`)
+    is a 400 naming it, as a bad value is."""
+    reject_unknown_query(request, [*serializer().fields, *also])
+    query = serializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
 
 
 def _refused_query(request: HttpRequest) -> HttpResponseBase | None:

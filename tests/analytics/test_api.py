@@ -57,11 +57,43 @@ def test_thresholds_equal_the_agent_facts_for_every_demo_currency(
 
 def test_one_currency_and_an_as_of_date(viewer_client, demo_data):
     body = viewer_client.get(
-        "/api/analytics/capacity", {"currency": "cny", "as_of": "2026-10-31"}
+        "/api/analytics/capacity", {"currency_code": "cny", "as_of": "2026-10-31"}
     ).json()
     assert body["business_date"] == "2026-10-31"
     assert [entry["currency"] for entry in body["currencies"]] == ["CNY"]
     assert body["currencies"][0]["rows"]
+
+
+def test_effectiveness_filters_by_currency_code(viewer_client, demo_data):
+    body = viewer_client.get("/api/analytics/effectiveness", {"currency_code": "CNY"}).json()
+    everything = viewer_client.get("/api/analytics/effectiveness").json()
+    assert 0 < len(body["tests"]) < len(everything["tests"])
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/analytics/capacity", "currency"),  # the hedge API's name is the only one
+        ("/api/analytics/effectiveness", "currency"),
+        ("/api/analytics/thresholds", "currency_code"),
+        ("/api/analytics/exceptions", "as_of"),
+        ("/api/analytics/usage", "granularty"),
+    ],
+)
+def test_an_unknown_query_parameter_is_a_400_naming_it(viewer_client, demo_data, path, parameter):
+    response = viewer_client.get(path, {parameter: "CNY"})
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert (error["code"], list(error["fields"])) == ("invalid_field", [parameter])
+    assert "unknown query parameter" in error["fields"][parameter][0]
+
+
+def test_the_analytics_endpoints_have_their_own_openapi_tag(admin_client):
+    paths = admin_client.get("/api/schema/?format=json").json()["paths"]
+    tags = {path: paths[path]["get"]["tags"] for path in paths if "/api/analytics/" in path}
+    assert len(tags) == 5
+    assert set(map(tuple, tags.values())) == {("analytics",)}
 
 
 def test_a_bad_date_is_a_400_naming_it(viewer_client, demo_data):
@@ -92,7 +124,7 @@ def test_queries_do_not_grow_with_rows(
 def test_effectiveness_by_period_and_currency(viewer_client, demo_data):
     body = viewer_client.get(
         "/api/analytics/effectiveness",
-        {"from": "2026-01-01", "to": "2026-12-31", "currency": "CNY"},
+        {"from": "2026-01-01", "to": "2026-12-31", "currency_code": "CNY"},
     ).json()
     assert body["summary"]["total"] == len(body["tests"]) > 0
     assert all(test["result"] == "FAIL" for test in body["failures"])

@@ -20,7 +20,10 @@ def conforms(schema: type[serializers.Serializer], body: dict) -> None:
     ("path", "schema"),
     [
         ("/api/analytics/capacity", schemas.CapacityOverviewSchema),
-        ("/api/analytics/capacity?currency=CNY&as_of=2026-10-31", schemas.CapacityOverviewSchema),
+        (
+            "/api/analytics/capacity?currency_code=CNY&as_of=2026-10-31",
+            schemas.CapacityOverviewSchema,
+        ),
         ("/api/analytics/thresholds", schemas.ThresholdOverviewSchema),
         ("/api/analytics/effectiveness", schemas.EffectivenessOverviewSchema),
         ("/api/analytics/exceptions", schemas.ExceptionsOverviewSchema),

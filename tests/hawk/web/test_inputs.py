@@ -4,6 +4,7 @@ never a 500 from the database or a date overflow."""
 
 import pytest
 
+from tests.conftest import restore_roles
 from tests.roles import client_with_role
 
 pytestmark = pytest.mark.postgres
@@ -66,3 +67,33 @@ def test_a_runs_since_out_of_bounds_is_a_400_naming_it(api_client):
 def test_the_bounds_themselves_are_accepted(ops_client):
     for as_of in ("1900-01-01", "2999-12-31"):
         assert ops_client.get("/api/analytics/thresholds", {"as_of": as_of}).status_code == 200
+
+
+@pytest.fixture
+def admin_role_client(db, django_user_model):
+    restore_roles()  # also after a transactional test's flush in a reused database
+    return client_with_role(django_user_model, "admin1", "admin")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hawk-agent/runs",
+        "/api/templates/",
+        "/api/experiments/",
+        "/api/hedge/currencies/",
+        "/api/analytics/capacity",
+        "/api/analytics/usage",
+        "/system/status",
+        "/cache/stats",
+    ],
+)
+def test_an_unknown_query_parameter_is_a_400_naming_it_everywhere(admin_role_client, path):
+    response = admin_role_client.get(path, {"currencyy": "CNY"})
+    assert_names(response, "currencyy")
+
+
+@pytest.mark.parametrize("path", ["/hawk-agent/runs", "/api/templates/", "/api/experiments/"])
+def test_a_list_knows_its_page_parameters(admin_role_client, path):
+    response = admin_role_client.get(path, {"page": 1, "page_size": 10, "format": "json"})
+    assert response.status_code == 200, response.content
