@@ -60,6 +60,14 @@ def fits_sideways(locator: Any) -> bool:
     return locator.evaluate(FITS_JS)
 
 
+def choose(field: Any, value: str) -> None:
+    """Picks `value` in a list, or types it into a text box (a currency list may be either)."""
+    if field.evaluate("(element) => element.tagName") == "SELECT":
+        field.select_option(value)
+    else:
+        field.fill(value)
+
+
 def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
     """The admin's login form, as a person fills it in; lands on `next_path`."""
     page.goto(f"{base_url}/admin/login/?next={next_path}")

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from hawk.models import AgentRun, ThresholdConfiguration
 from templates_app.models import PromptTemplate
 from templates_app.services import template_update
-from tests.browser import fits_sideways, log_in, page_overflow
+from tests.browser import choose, fits_sideways, log_in, page_overflow
 from tests.live import PROMPT
 from tests.uvicorn_process import UvicornProcess, uvicorn_process
 
@@ -74,7 +74,7 @@ def test_the_template_preview_shows_the_answer_without_scrolling_sideways(
     template = PromptTemplate.objects.get(name=TEMPLATE)
     admin_page.goto(f"{server.url}/admin/templates_app/prompttemplate/{template.pk}/preview/")
     admin_page.locator('[name="amount"]').fill("150K")
-    admin_page.locator('[name="currency"]').select_option("CNY")
+    choose(admin_page.locator('[name="currency"]'), "CNY")
     admin_page.locator('#content form [type="submit"]').first.click()
 
     expect(admin_page.get_by_text("CNY 150,000.00: PASS").first).to_be_visible()
