@@ -164,3 +164,23 @@ def test_a_template_form_with_a_currency_list_and_a_date_picker_runs(
     assert run.template is not None and run.template.name == "Hedge activity since a date"
     assert run.prompt.startswith("Summarise CNY hedge activity since 2026-01-01")
     assert page_overflow(console) <= 0
+
+
+def test_on_a_phone_the_answer_reads_without_scrolling_the_page_sideways(
+    console: Page, standin: OpenAIStandIn
+):
+    standin.answers = report_chunks(builtin_report())
+    standin.delay = 0.0
+    console.set_viewport_size({"width": 390, "height": 844})
+
+    console.get_by_role("textbox", name="Question").fill(PROMPT)
+    console.get_by_role("button", name="Ask", exact=True).click()
+
+    expect(console.get_by_role("status")).to_have_text("Done.", timeout=30_000)
+    answer = console.get_by_role("region", name="Answer")
+    expect(answer.get_by_role("heading", name="CNY 150,000.00: PASS")).to_be_visible()
+    assert page_overflow(console) <= 0
+    tables = console.locator("main table")
+    for index in range(tables.count()):
+        if tables.nth(index).is_visible():
+            assert fits_sideways(tables.nth(index)), f"table {index} is cut off on a phone"
