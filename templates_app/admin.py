@@ -1,6 +1,7 @@
-"""Admin for the prompt templates analysts maintain: structured editors, numbered versions with
-a field-by-field comparison and restore, a preview of what a template does on today's data (no LLM), and the A/B
-experiments with their variants compared. Access follows the role groups' permissions."""
+"""Admin for the prompt templates analysts maintain: structured editors, numbered versions
+compared field by field and restored, a preview of what a template does on today's data (no
+LLM), and the A/B experiments with their results in words. Access follows the role groups'
+permissions."""
 
 from typing import Any
 
@@ -29,6 +30,8 @@ from templates_app.experiments import TemplateChoice
 from templates_app.models import Experiment, PromptTemplate, TemplateVersion, Variant
 from templates_app.rendering import render_template
 from templates_app.results import experiment_results
+from templates_app.results_words import HEADERS, verdict
+from templates_app.results_words import rows as result_rows
 from templates_app.services import template_restore, template_save, version_record
 from templates_app.variables import variable_problems
 from templates_app.version_diff import compare
@@ -339,7 +342,14 @@ class ExperimentAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
     inlines = (VariantInline,)
     readonly_fields = ("comparison", "created_by", "created_at", "updated_at")
-    fields = ("name", "status", "comparison", "created_by", ("created_at", "updated_at"))
+    fieldsets = (
+        (None, {"fields": ("name", "status", "created_by", ("created_at", "updated_at"))}),
+        # "hawk-results": the results take the page's full width, scrolling if they must.
+        ("Results", {"classes": ("hawk-wide", "hawk-results"), "fields": ("comparison",)}),
+    )
+
+    class Media:
+        css = {"all": ("hawk/admin.css",)}
 
     def save_model(
         self, request: HttpRequest, obj: Experiment, form: ModelForm, change: bool
@@ -353,23 +363,20 @@ class ExperimentAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "-"
         results = experiment_results(obj)
-        columns = ("variant", "template_id", "weight", "runs", "completed", "failed", "likes",
-                   "dislikes", "like_rate", "quality_mean", "total_ms_p50", "total_ms_p95",
-                   "first_token_ms_p50", "tokens_in", "tokens_out", "cost_usd")  # fmt: skip
-        head = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
+        names = dict(obj.variants.values_list("template_id", "template__name"))
+        head = format_html_join("", '<th scope="col">{}</th>', ((name,) for name in HEADERS))
         body = format_html_join(
             "",
             "<tr>{}</tr>",
             (
-                (format_html_join("", "<td>{}</td>", ((row[c],) for c in columns)),)
-                for row in results["variants"]
+                (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),)
+                for row in result_rows(results, names)
             ),
         )
-        verdict = results["comparison"]
         return format_html(
-            "<table><tr>{}</tr>{}</table><p>like rate: p = {}, winner: {}</p>",
+            '<p>{}</p><div class="hawk-scroll" style="overflow-x:auto;max-width:100%">'
+            "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            verdict(results),
             head,
             body,
-            verdict["p_value"],
-            verdict["winner"] or "none yet (not significant)",
         )

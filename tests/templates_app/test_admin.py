@@ -344,7 +344,7 @@ def test_the_experiment_page_compares_its_variants(admin_client, template_rows):
     response = admin_client.get(change_url(template_rows[Experiment]))
 
     page = response.content.decode()
-    assert "like_rate" in page and "winner: none yet" in page
+    assert "Liked (of rated)" in page and "Not enough rated runs yet" in page
 
 
 def test_unknown_data_sources_are_refused_on_save(admin_client, template):
