@@ -3,25 +3,18 @@
 nothing shown twice."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from hawk.web.numbers import number_text
+
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 EMPTY = "—"
 
-
-def number_text(value: Decimal | int | float | str) -> str:
-    """12000 -> "12,000"; "0.0000000" -> "0"; "0.0123400" -> "0.01234"."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    if number == 0:
-        return "0"
-    return format(number.normalize(), ",f")
+__all__ = ["EMPTY", "number_text", "structured", "value_text"]
 
 
 def value_text(value: Any) -> str:
