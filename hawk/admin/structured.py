@@ -17,8 +17,12 @@ EMPTY = "—"
 __all__ = ["EMPTY", "number_text", "structured", "value_text"]
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def value_text(value: Any) -> str:
-    if value is None or value == "" or value == [] or value == {}:
+    if _empty(value):
         return EMPTY
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -35,12 +39,11 @@ def name_text(key: Any) -> str:
 
 def _body(value: Any) -> SafeString | str:
     if isinstance(value, dict) and value:
-        return format_html(
-            "<dl>{}</dl>",
-            format_html_join(
-                "", "<dt>{}</dt><dd>{}</dd>", ((name_text(k), _body(v)) for k, v in value.items())
-            ),
-        )
+        # Only what is there: an empty entry says nothing a reader needs.
+        present = [(name_text(k), _body(v)) for k, v in value.items() if not _empty(v)]
+        if not present:
+            return EMPTY
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", present))
     if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
         return format_html(
             "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((_body(i),) for i in value))
