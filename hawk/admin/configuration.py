@@ -81,6 +81,8 @@ class ConfigurationAdminMixin:
 
     form: Any = ConfigurationForm
     model: Any
+    # simple_history's list with a dash, not "None", for no user or no reason.
+    object_history_list_template = "admin/hawk/object_history_list.html"
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any

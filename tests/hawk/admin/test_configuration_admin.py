@@ -103,6 +103,13 @@ def test_the_history_lists_only_what_changed_and_the_reason(admin_client, thresh
     assert threshold.history.latest().history_change_reason == "Q4 review"
 
 
+def test_a_change_with_no_user_or_reason_shows_a_dash_not_none(admin_client, threshold):
+    page = admin_client.get(admin_url(ThresholdConfiguration, "history", threshold.pk))
+
+    created = page.content.decode().split("<tbody>")[1].split("</tr>")[0]
+    assert "None" not in created and "&mdash;" in created
+
+
 def test_the_form_offers_a_change_reason(admin_client, threshold):
     page = admin_client.get(change_url(threshold)).content.decode()
 
