@@ -102,6 +102,14 @@ class ConfigurationAdminMixin:
         names = {field.name for field in self.model._meta.fields}
         return [*fields, *(stamp for stamp in AUDIT_STAMPS if stamp in names)]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The id first, then the columns, then the audit stamps and the change reason (Django
+        would put the read-only id and stamps after everything)."""
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        first = [name for name in (self.model._meta.pk.name,) if name in fields]
+        last = [name for name in (*AUDIT_STAMPS, "change_reason") if name in fields]
+        return first + [name for name in fields if name not in first + last] + last
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         names = {field.name for field in self.model._meta.fields}
         kind = "modified" if change else "created"

@@ -118,6 +118,7 @@ def test_the_form_offers_a_change_reason(admin_client, threshold):
 
 def test_ids_and_audit_stamps_are_read_only_and_set_by_the_server(admin_client, threshold):
     page = admin_client.get(change_url(threshold)).content.decode()
+    assert page.index("Threshold id:") < page.index("Threshold type:") < page.index("Created by:")
     for name in ("threshold_id", "created_by", "created_date", "modified_by", "modified_date"):
         assert f'name="{name}' not in page, name
 
