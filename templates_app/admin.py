@@ -1,21 +1,21 @@
-"""Admin for the prompt templates analysts maintain: structured editors, numbered versions with
-a side-by-side diff, a preview of what a template does on today's data (no LLM), and the A/B
-experiments with their variants compared. Access follows the role groups' permissions."""
+"""Admin for the prompt templates analysts maintain: structured editors, numbered versions
+compared field by field and restored, a preview of what a template does on today's data (no
+LLM), and the A/B experiments with their results in words. Access follows the role groups'
+permissions."""
 
-import difflib
-import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from hawk.admin.answer_html import answer_html
@@ -30,8 +30,11 @@ from templates_app.experiments import TemplateChoice
 from templates_app.models import Experiment, PromptTemplate, TemplateVersion, Variant
 from templates_app.rendering import render_template
 from templates_app.results import experiment_results
-from templates_app.services import template_save, version_record
+from templates_app.results_words import HEADERS, verdict
+from templates_app.results_words import rows as result_rows
+from templates_app.services import template_restore, template_save, version_record
 from templates_app.variables import variable_problems
+from templates_app.version_diff import compare
 
 
 @admin.register(PromptTemplate)
@@ -152,6 +155,11 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.diff_view),
                 name="templates_app_prompttemplate_diff",
             ),
+            path(
+                "<int:template_id>/restore/<int:version>/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name="templates_app_prompttemplate_restore",
+            ),
         ]
         return own + super().get_urls()
 
@@ -162,31 +170,54 @@ class PromptTemplateAdmin(SimpleHistoryAdmin):
         return template
 
     def diff_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
-        """Two versions side by side (difflib.HtmlDiff), field by field."""
+        """Two versions field by field: texts word by word, sources as a set, input fields as
+        rows; each older version can be restored from here."""
         template = self._template(request, template_id)
-        versions = {v.version: v for v in template.versions.all()}
+        versions = {v.version: v for v in template.versions.select_related("changed_by")}
         newest = max(versions, default=1)
         b = _int(request.GET.get("b"), newest)
         a = _int(request.GET.get("a"), b - 1)
         left, right = versions.get(a), versions.get(b)
-        tables = []
-        for name in ("prompt_text", "input_fields", "data_requirements", "analysis_instructions"):
-            before, after = _text_of(left, name), _text_of(right, name)
-            table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                before, after, f"v{a}" if left else "(none)", f"v{b}" if right else "(none)"
-            )
-            tables.append((name, SafeString(table), before != after))
+        restorable = [
+            version
+            for version in (left, right)
+            if version is not None and version.version != template.version
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "template": template,
-            "tables": tables,
+            "comparison": compare(left, right),
+            "left": left,
+            "right": right,
             "a": a,
             "b": b,
             "versions": sorted(versions),
-            "title": f"{template}: v{a} vs v{b}",
+            "restorable": restorable if self.has_change_permission(request, template) else [],
+            "title": f"{template}: v{a} compared with v{b}",
         }
         return TemplateResponse(request, "admin/templates_app/version_diff.html", context)
+
+    def restore_view(self, request: HttpRequest, template_id: int, version: int) -> HttpResponse:
+        """POST: that version's content becomes a new version, with the reason given."""
+        template = get_object_or_404(PromptTemplate, pk=template_id)
+        if not self.has_change_permission(request, template):
+            raise PermissionDenied
+        old = get_object_or_404(TemplateVersion, template=template, version=version)
+        reason = request.POST.get("reason", "").strip()[:500]
+        try:
+            template_restore(template=template, version=old, user=request.user, change_note=reason)
+        except HawkError as exc:
+            self.message_user(request, exc.message, messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                f"Version {version} restored as version {template.version}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:templates_app_prompttemplate_change", args=[template.pk])
+        )
 
     def preview_view(self, request: HttpRequest, template_id: int) -> HttpResponse:
         """Fill the variables; see the rendered prompt, the plan, the facts and the context the
@@ -233,14 +264,6 @@ def _int(raw: str | None, default: int) -> int:
         return int(raw) if raw else default
     except ValueError:
         return default
-
-
-def _text_of(version: TemplateVersion | None, name: str) -> list[str]:
-    if version is None:
-        return []
-    value = getattr(version, name)
-    text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
-    return text.splitlines()
 
 
 def _preview(template: PromptTemplate, variables: dict[str, Any]) -> dict[str, Any]:
@@ -319,7 +342,14 @@ class ExperimentAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
     inlines = (VariantInline,)
     readonly_fields = ("comparison", "created_by", "created_at", "updated_at")
-    fields = ("name", "status", "comparison", "created_by", ("created_at", "updated_at"))
+    fieldsets = (
+        (None, {"fields": ("name", "status", "created_by", ("created_at", "updated_at"))}),
+        # "hawk-results": the results take the page's full width, scrolling if they must.
+        ("Results", {"classes": ("hawk-wide", "hawk-results"), "fields": ("comparison",)}),
+    )
+
+    class Media:
+        css = {"all": ("hawk/admin.css",)}
 
     def save_model(
         self, request: HttpRequest, obj: Experiment, form: ModelForm, change: bool
@@ -333,23 +363,20 @@ class ExperimentAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "-"
         results = experiment_results(obj)
-        columns = ("variant", "template_id", "weight", "runs", "completed", "failed", "likes",
-                   "dislikes", "like_rate", "quality_mean", "total_ms_p50", "total_ms_p95",
-                   "first_token_ms_p50", "tokens_in", "tokens_out", "cost_usd")  # fmt: skip
-        head = format_html_join("", "<th>{}</th>", ((name,) for name in columns))
+        names = dict(obj.variants.values_list("template_id", "template__name"))
+        head = format_html_join("", '<th scope="col">{}</th>', ((name,) for name in HEADERS))
         body = format_html_join(
             "",
             "<tr>{}</tr>",
             (
-                (format_html_join("", "<td>{}</td>", ((row[c],) for c in columns)),)
-                for row in results["variants"]
+                (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),)
+                for row in result_rows(results, names)
             ),
         )
-        verdict = results["comparison"]
         return format_html(
-            "<table><tr>{}</tr>{}</table><p>like rate: p = {}, winner: {}</p>",
+            '<p>{}</p><div class="hawk-scroll" style="overflow-x:auto;max-width:100%">'
+            "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            verdict(results),
             head,
             body,
-            verdict["p_value"],
-            verdict["winner"] or "none yet (not significant)",
         )

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from templates_app.models import PromptTemplate
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+# The words that tie an optional value to the sentence ("today on {{day}}", "as of {{day}}"):
+# when the value is left empty they go with it, so the prompt never ends in "... today on".
+CONNECTORS = r"(?:as\s+of|on|for|in|at|by|from|to|with|since|until|before|after|of|per)"
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,19 @@ def required_variables(template: PromptTemplate) -> list[str]:
     ]
 
 
+def without_clause(text: str, name: str) -> str:
+    """`text` without the placeholder `name` and what only it gave meaning to: "(for {{x}})",
+    ", as of {{x}}", " on {{x}}", or the placeholder alone."""
+    placeholder = r"\{\{\s*" + re.escape(name) + r"\s*\}\}"
+    text = re.sub(rf"\s*\(\s*(?:{CONNECTORS}\s+)?{placeholder}\s*\)", "", text, flags=re.I)
+    text = re.sub(rf",?\s*\b{CONNECTORS}\s+{placeholder}", "", text, flags=re.I)
+    return re.sub(rf"\s*{placeholder}", "", text)
+
+
 def render_template(template: PromptTemplate, variables: Mapping[str, str]) -> Rendered:
     """Fill the placeholders. A missing required variable is listed in `missing`; a missing
-    optional one renders as empty text. Values are inserted verbatim: a value that looks like
-    a placeholder is not expanded again."""
+    optional one is left out with its clause (without_clause). Values are inserted verbatim:
+    a value that looks like a placeholder is not expanded again."""
     required = set(required_variables(template))
     missing = [
         name
@@ -43,5 +55,9 @@ def render_template(template: PromptTemplate, variables: Mapping[str, str]) -> R
     def substitute(match: re.Match[str]) -> str:
         return str(variables.get(match.group(1), "")).strip()
 
-    prompt = PLACEHOLDER.sub(substitute, template.prompt_text)
+    text = template.prompt_text
+    for name in placeholders(text):
+        if name not in required and not str(variables.get(name, "")).strip():
+            text = without_clause(text, name)
+    prompt = PLACEHOLDER.sub(substitute, text)
     return Rendered(prompt=" ".join(prompt.split()), missing=missing)

@@ -80,6 +80,9 @@ def template_save(
     """Save a template whose `changed` fields were set (also by the admin's form)."""
     if user is not None and user.is_authenticated:
         template.updated_by = _username(user)
+    if change_note:
+        # The template's audit history (django-simple-history) carries the reason too.
+        template._change_reason = change_note  # type: ignore[attr-defined]
     if not version_changed(changed):
         template.save()
         return
@@ -110,7 +113,7 @@ def template_restore(
 ) -> PromptTemplate:
     """That version's content becomes the newest version (history is never rewritten)."""
     values = {name: getattr(version, name) for name in VERSIONED_FIELDS}
-    note = change_note or f"restored version {version.version}"
+    note = f"restored version {version.version}" + (f": {change_note}" if change_note else "")
     if not template_update(template=template, values=values, user=user, change_note=note):
         raise HawkError("conflict", f"version {version.version} is the current content already")
     return template

@@ -25,8 +25,8 @@ def duration(seconds: float | None) -> str:
 
 @register.filter
 def percent(rate: float | None) -> str:
-    """0.5743 -> "57.4%"."""
-    return MISSING if rate is None else f"{rate * 100:.1f}%"
+    """0.5743 -> "57.4 %" (written as the experiment results write it)."""
+    return MISSING if rate is None else f"{rate * 100:.1f} %"
 
 
 @register.filter

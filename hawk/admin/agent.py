@@ -1,17 +1,30 @@
 """Admin for the agent's own tables: the business date (one row) and the prompt history."""
 
-import json
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from asgiref.sync import async_to_sync
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError as RequestInvalid
 
 from hawk.admin.answer_html import answer_html
+from hawk.admin.structured import EMPTY, number_text, structured
 from hawk.analysis.checks import WARNED_RISKS
+from hawk.api.serializers import validated_prompt_request
 from hawk.models import AgentRun, BusinessDate
+from hawk.pipeline.run import RunRequest, run_events
+from hawk.sources import filter_words
+from hawk.web.errors import HawkError
+from hawk.web.roles import RUN_PROMPTS
+
+RATINGS = {"like": "Liked", "dislike": "Disliked"}
 
 
 @admin.register(BusinessDate)
@@ -30,7 +43,9 @@ class BusinessDateAdmin(admin.ModelAdmin):
 
 @admin.register(AgentRun)
 class AgentRunAdmin(admin.ModelAdmin):
-    """The prompt history is a record of what happened: it is read, never written, here."""
+    """The prompt history is a record of what happened: it is read, never written, here. Its
+    JSON is shown once, as foldable names and values; wide tables scroll in their own box; a
+    run can be asked again (as the person looking at it)."""
 
     list_display = (
         "created_at",
@@ -42,7 +57,7 @@ class AgentRunAdmin(admin.ModelAdmin):
         "backend",
         "cache_status",
         "records",
-        "total_price",
+        "cost",
     )
     list_filter = ("status", "intent", "backend", "channel", "cache_status", "created_at")
     search_fields = ("prompt", "session_id", "run_id", "conversation_id", "user__username")
@@ -51,55 +66,76 @@ class AgentRunAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("risk_banner", "run_id", "created_at", "finished_at", "status", "prompt")},
+            {
+                "fields": (
+                    "risk_banner",
+                    "run_id",
+                    ("created_at", "finished_at"),
+                    "status",
+                    "prompt",
+                )
+            },
         ),
         ("Who and where", {"fields": ("user", "session_id", "channel")}),
         (
             "Understanding and plan",
             {
+                "classes": ("hawk-wide",),
                 "fields": (
                     "intent",
-                    "parameters",
+                    "parameters_readable",
                     ("template", "template_version", "template_category"),
                     ("experiment", "variant"),
                     "plan_readable",
-                    "plan",
-                )
+                ),
             },
         ),
         (
             "Answer",
             {
+                "classes": ("hawk-wide",),
                 "fields": (
                     "backend",
                     "answer_rendered",
-                    "answer",
-                    "records",
-                    "cache_status",
-                    "answer_cache",
-                    "error",
-                )
+                    "answer_source",
+                    ("records", "cache_status", "answer_cache"),
+                    "error_readable",
+                ),
             },
         ),
         (
             "Cost, quality and timings",
             {
                 "fields": (
-                    ("prompt_tokens", "completion_tokens"),
-                    ("total_price", "price_currency"),
-                    "usage",
-                    "quality_score",
-                    "quality",
+                    "tokens",
+                    "cost",
+                    "usage_readable",
+                    "quality_readable",
                     "timings_readable",
-                    "timings",
                 )
             },
         ),
         ("Dify", {"fields": ("conversation_id", "message_id", "task_id")}),
-        ("Feedback", {"fields": ("feedback_rating", "feedback_comment")}),
+        ("Feedback", {"fields": ("rating",)}),
     )
 
-    readonly_fields = ("risk_banner", "plan_readable", "answer_rendered", "timings_readable")
+    readonly_fields = (
+        "risk_banner",
+        "parameters_readable",
+        "plan_readable",
+        "answer_rendered",
+        "answer_source",
+        "error_readable",
+        "tokens",
+        "cost",
+        "usage_readable",
+        "quality_readable",
+        "timings_readable",
+        "rating",
+    )
+
+    class Media:
+        css = {"all": ("hawk/admin.css",)}
 
     @admin.display(description="answer check")
     def risk_banner(self, obj: AgentRun) -> SafeString | str:
@@ -121,46 +157,89 @@ class AgentRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="answer (rendered)")
     def answer_rendered(self, obj: AgentRun) -> SafeString:
-        return format_html('<div class="hawk-answer">{}</div>', answer_html(obj.answer or ""))
+        answer = answer_html(obj.answer or "")
+        return format_html('<div class="hawk-answer hawk-scroll">{}</div>', answer)
 
-    @admin.display(description="plan (readable)")
+    @admin.display(description="answer (Markdown)")
+    def answer_source(self, obj: AgentRun) -> SafeString | str:
+        if not obj.answer:
+            return EMPTY
+        return format_html(
+            '<details class="hawk-json"><summary>as the backend wrote it</summary>'
+            '<pre class="hawk-scroll">{}</pre></details>',
+            obj.answer,
+        )
+
+    @admin.display(description="parameters")
+    def parameters_readable(self, obj: AgentRun) -> SafeString | str:
+        return structured(obj.parameters, "what the prompt asks")
+
+    @admin.display(description="plan")
     def plan_readable(self, obj: AgentRun) -> SafeString | str:
         plan: dict[str, Any] = obj.plan or {}
         if not plan:
-            return "-"
+            return EMPTY
         sources = format_html_join(
             "",
-            "<tr><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><td>{}</td><td>{}</td></tr>",
             (
-                (read.get("name"), json.dumps(read.get("filters"), default=str))
+                (read.get("name"), filter_words(read.get("filters") or {}))
                 for read in plan.get("sources", [])
             ),
         )
         return format_html(
             "<p>intent <strong>{}</strong>, scope {}, business date {}</p>"
-            "<p>parameters <code>{}</code></p>"
-            "<table><tr><th>source</th><th>filters</th></tr>{}</table>",
+            '<div class="hawk-scroll"><table><thead><tr><th scope="col">source</th>'
+            '<th scope="col">filters</th></tr></thead><tbody>{}</tbody></table></div>',
             plan.get("intent"),
             plan.get("data_scope"),
             plan.get("business_date"),
-            json.dumps(plan.get("parameters"), default=str),
             sources,
         )
 
-    @admin.display(description="timings (ms)")
+    @admin.display(description="error")
+    def error_readable(self, obj: AgentRun) -> SafeString | str:
+        return structured(obj.error, "what went wrong")
+
+    @admin.display(description="tokens")
+    def tokens(self, obj: AgentRun) -> str:
+        return f"{obj.prompt_tokens:,} in, {obj.completion_tokens:,} out"
+
+    @admin.display(description="cost", ordering="total_price")
+    def cost(self, obj: AgentRun) -> str:
+        amount = number_text(obj.total_price)
+        if amount == "0":
+            return "0"
+        currency = f" {obj.price_currency}" if obj.price_currency else ""
+        return amount + currency + (" (estimated)" if obj.cost_estimated else "")
+
+    @admin.display(description="usage")
+    def usage_readable(self, obj: AgentRun) -> SafeString | str:
+        return structured(obj.usage, "as the backend reported it", opened=False)
+
+    @admin.display(description="quality")
+    def quality_readable(self, obj: AgentRun) -> SafeString | str:
+        return structured(obj.quality, "the answer's checks", opened=False)
+
+    @admin.display(description="timings")
     def timings_readable(self, obj: AgentRun) -> SafeString | str:
         timings: dict[str, Any] = obj.timings or {}
         if not timings:
-            return "-"
+            return EMPTY
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            '<tr><td>{}</td><td class="hawk-number">{}</td></tr>',
             (
-                (name.removesuffix("_ms"), "-" if ms is None else f"{ms:,.1f}")
+                (name.removesuffix("_ms").replace("_", " "), _ms_text(ms))
                 for name, ms in timings.items()
             ),
         )
         return format_html("<table>{}</table>", rows)
+
+    @admin.display(description="rating")
+    def rating(self, obj: AgentRun) -> str:
+        rated = RATINGS.get(obj.feedback_rating, "Not rated")
+        return f"{rated}: {obj.feedback_comment}" if obj.feedback_comment else rated
 
     @admin.display(description="prompt", ordering="prompt")
     def prompt_excerpt(self, obj: AgentRun) -> str:
@@ -174,3 +253,58 @@ class AgentRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AgentRun | None = None) -> bool:
         return request.user.is_superuser
+
+    def get_urls(self) -> list[URLPattern]:
+        rerun = path(
+            "<path:object_id>/rerun/",
+            self.admin_site.admin_view(require_POST(self.rerun_view)),
+            name="hawk_agentrun_rerun",
+        )
+        return [rerun, *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "may_rerun": request.user.has_perm(RUN_PROMPTS)}
+        return super().change_view(request, object_id, form_url, context)
+
+    def rerun_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Ask the run's prompt (and template) again as the person asking, wait for the
+        answer, open the new run."""
+        old = get_object_or_404(AgentRun, pk=object_id)
+        if not (self.has_view_permission(request, old) and request.user.has_perm(RUN_PROMPTS)):
+            raise PermissionDenied
+        try:
+            body = validated_prompt_request(rerun_body(old))
+        except (RequestInvalid, HawkError, ValidationError) as exc:
+            self.message_user(request, f"This run cannot be asked again: {exc}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:hawk_agentrun_change", args=[old.pk]))
+        run = RunRequest.from_validated(body, user_id=request.user.pk, channel="http")
+        async_to_sync(_answered)(run)
+        self.message_user(request, "Asked again: this is the new run.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:hawk_agentrun_change", args=[run.run_id]))
+
+
+def rerun_body(run: AgentRun) -> dict[str, Any]:
+    """The request that asks `run`'s question again: its prompt as it was asked (a template's
+    already filled in) and its template, when that can still run. No cached answer: a re-run
+    is asked to see what the agent answers now."""
+    body: dict[str, Any] = {"user_prompt": run.prompt, "use_cache": False}
+    if run.template_id and run.template is not None and run.template.status != "archived":
+        body["template_id"] = run.template_id
+    if run.template_category:
+        body["template_category"] = run.template_category
+    return body
+
+
+def _ms_text(ms: float | None) -> str:
+    return EMPTY if ms is None else f"{ms:,.1f} ms"
+
+
+async def _answered(run: RunRequest) -> None:
+    async for _event in run_events(run):
+        pass

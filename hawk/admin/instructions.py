@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from hawk.admin.columns import amount_column
+from hawk.admin.configuration import ConfigurationAdminMixin
 from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import DealBooking, GlEntry, HedgeBusinessEvent, HedgeInstruction
 
 
 @admin.register(HedgeInstruction)
-class HedgeInstructionAdmin(WritableSourceMixin, admin.ModelAdmin):
+class HedgeInstructionAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "instruction_id",
         "order_id",
@@ -44,7 +45,7 @@ class HedgeInstructionAdmin(WritableSourceMixin, admin.ModelAdmin):
 
 
 @admin.register(HedgeBusinessEvent)
-class HedgeBusinessEventAdmin(WritableSourceMixin, admin.ModelAdmin):
+class HedgeBusinessEventAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "event_id",
         "instruction_id",
@@ -79,7 +80,7 @@ class HedgeBusinessEventAdmin(WritableSourceMixin, admin.ModelAdmin):
 
 
 @admin.register(DealBooking)
-class DealBookingAdmin(WritableSourceMixin, admin.ModelAdmin):
+class DealBookingAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "deal_booking_id",
         "event_id",
@@ -108,7 +109,7 @@ class DealBookingAdmin(WritableSourceMixin, admin.ModelAdmin):
 
 
 @admin.register(GlEntry)
-class GlEntryAdmin(WritableSourceMixin, admin.ModelAdmin):
+class GlEntryAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "gl_entry_id",
         "event_id",

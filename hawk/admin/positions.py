@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from hawk.admin.columns import amount_column
+from hawk.admin.configuration import ConfigurationAdminMixin
 from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import Allocation, HedgeEffectiveness, PositionNav
 
 
 @admin.register(PositionNav)
-class PositionNavAdmin(WritableSourceMixin, admin.ModelAdmin):
+class PositionNavAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "nav_id",
         "entity",
@@ -37,7 +38,7 @@ class PositionNavAdmin(WritableSourceMixin, admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(WritableSourceMixin, admin.ModelAdmin):
+class AllocationAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "allocation_id",
         "request_id",
@@ -68,7 +69,7 @@ class AllocationAdmin(WritableSourceMixin, admin.ModelAdmin):
 
 
 @admin.register(HedgeEffectiveness)
-class HedgeEffectivenessAdmin(WritableSourceMixin, admin.ModelAdmin):
+class HedgeEffectivenessAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = (
         "effectiveness_id",
         "hedge_relationship_id",

