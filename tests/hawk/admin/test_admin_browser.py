@@ -24,16 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "browser-admin-password-1"
 TEMPLATE = "Hedge capacity check"
 
-# Both pages scroll sideways on main today (issue 22: difflib's wide table; the run page's
-# 12-column capacity table): the admin part of issue 22 (branch i22-admin) fixes them. Strict,
-# so that the merge of that fix fails here until this marker is removed.
-FIXED_BY_THE_ADMIN_PART = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 22's admin part: remove this marker when it is merged",
-)
-
-
 @pytest.fixture(scope="module")
 def server(django_db_setup) -> Iterator[UvicornProcess]:
     with uvicorn_process() as process:
@@ -81,7 +71,6 @@ def test_the_template_preview_shows_the_answer_without_scrolling_sideways(
     assert_no_sideways_scrolling(admin_page)
 
 
-@FIXED_BY_THE_ADMIN_PART
 def test_the_version_diff_shows_the_change_without_scrolling_sideways(
     admin_page: Page, server: UvicornProcess, person
 ):
@@ -98,7 +87,6 @@ def test_the_version_diff_shows_the_change_without_scrolling_sideways(
     assert_no_sideways_scrolling(admin_page)
 
 
-@FIXED_BY_THE_ADMIN_PART
 def test_a_run_page_shows_the_answer_and_its_tables_without_scrolling_sideways(
     admin_page: Page, server: UvicornProcess, person
 ):
