@@ -141,6 +141,18 @@ def _stop(bindir: Path, root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
+def start_cluster() -> Cluster:
+    """A private cluster outside pytest (bench/faults.py); stop it with stop_cluster."""
+    bindir = server_bindir()
+    if bindir is None or not (bindir / "initdb").exists():
+        raise RuntimeError("needs the PostgreSQL server binaries (initdb, pg_ctl)")
+    return _start(bindir, _make_directory())
+
+
+def stop_cluster(cluster: Cluster) -> None:
+    _stop(cluster.bindir, cluster.root)
+
+
 def _bindir_or_skip() -> Path:
     bindir = server_bindir()
     if bindir is None or not (bindir / "initdb").exists():
