@@ -42,7 +42,7 @@ from tests.restart_load import load_with_restart  # noqa: E402
 IDLE_REQUESTS = 12
 RUNNING = "SELECT count(*) FROM hawk_agent_run WHERE status = 'running'"
 # Bounded waits while Postgres is down (seconds): a request answers 503 instead of waiting.
-OUTAGE_BOUNDS = {"DATABASE_POOL_TIMEOUT": "3", "DATABASE_CONNECT_TIMEOUT": "2"}
+POOL_TIMEOUT, CONNECT_TIMEOUT = "3", "2"
 
 
 def prepare(url: str) -> str:
@@ -103,10 +103,15 @@ def main() -> int:
         token = prepare(url)
         from tests.uvicorn_process import uvicorn_process
 
-        env = {"DATABASE_URL": url, **OUTAGE_BOUNDS}
+        settings_module = "hawk.settings"
         if args.without_health_checks:
-            env["DJANGO_SETTINGS_MODULE"] = "bench.settings_without_health_checks"
-        with uvicorn_process(**env) as server:
+            settings_module = "bench.settings_without_health_checks"
+        with uvicorn_process(
+            DATABASE_URL=url,
+            DJANGO_SETTINGS_MODULE=settings_module,
+            DATABASE_POOL_TIMEOUT=POOL_TIMEOUT,
+            DATABASE_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
+        ) as server:
             idle = idle_restart(server.url, token, cluster)
             report = asyncio.run(
                 load_with_restart(

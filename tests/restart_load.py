@@ -43,7 +43,7 @@ class LoadReport:
     downtime: float = 0.0
     counts: Counter = field(default_factory=Counter)  # (phase, kind) -> requests
     others: list[str] = field(default_factory=list)  # what the "other" answers were
-    slowest: Counter = field(default_factory=Counter)  # phase -> longest answer, seconds
+    slowest: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
 
     def count(self, phase: str, kind: str) -> int:
         return self.counts[phase, kind]
