@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest eval serve bench bench-freshness bench-streaming bench-load demo-bundle dashboards screenshots clean
+.PHONY: run test lint typecheck pytest eval serve bench bench-freshness bench-streaming bench-load bench-faults demo-bundle dashboards screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench-streaming: $(VENV)/.dev-installed
 ## LOAD_DATABASE_URL / LOAD_REDIS_URL choose its database; LOAD_ARGS e.g. "--duration 60".
 bench-load: $(VENV)/.dev-installed
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+## Faults: Postgres restarted under a real worker (a private cluster), idle and under 30 users.
+bench-faults: $(VENV)/.dev-installed
+	$(BIN)/python bench/faults.py
 
 ## Rebuild the Grafana dashboards from their definition (docker/grafana/build_dashboards.py).
 ## The rule checks (promtool) and the live Prometheus test are part of `make test`.

@@ -17,8 +17,10 @@ Scenarios of POST /v1/chat-messages:
   no_end            answers, then the end of the stream without message_end
   drop              answers, then the socket is cut mid-body
   stall             answers, then nothing more (the connection stays open, silent)
-  slow              a chunk every `delay` (default 0.05) seconds, up to 2,000; ends with
-                    message_end once the task is stopped, or when the client leaves
+  slow              a chunk every `delay` (default 0.05) seconds, up to 2,000; once the task is
+                    stopped, ends with message_end and its usage as Dify does (or, with
+                    `after_stop = "silent"`, sends nothing more: a Dify that hangs), or when the
+                    client leaves
   hang              reads the request and never answers
   http_401          401 unauthorized whatever the key
   http_429/http_500 the first `failures` requests fail (429 with Retry-After: 0), then normal
@@ -79,6 +81,7 @@ class DifyStandIn:
         self.stop_delay = 0.0
         self.failures = 1
         self.end_first = False
+        self.after_stop = "end"  # "end": message_end with usage, as Dify; "silent": nothing
         self.requests: list[RecordedRequest] = []
         self.stopped_tasks: list[tuple[str, str]] = []
         self.aborted_streams = 0
@@ -209,6 +212,9 @@ def _chatflow_frames(standin: DifyStandIn, frames: _Frames) -> Iterator[Frame]:
 def _slow_frames(standin: DifyStandIn, frames: _Frames) -> Iterator[Frame]:
     for number in range(2000):
         if standin.stop_requested(frames.task_id):
+            if standin.after_stop == "silent":
+                yield STALL
+                return
             break  # Dify ends a stopped task like a finished one, with message_end
         yield frames.answer(f"part {number} ")
     yield frames.end()

@@ -36,8 +36,34 @@ class Cluster:
         while the server is down are lost."""
         _run([*_pg_ctl(self.bindir, self.root), "-o", _options(self.port, self.root), "restart"])
 
+    def stop_server(self) -> None:
+        """Down (fast shutdown: every connection dropped) until start_server()."""
+        _run([*_pg_ctl(self.bindir, self.root), "-m", "fast", "stop"])
+
+    def start_server(self) -> None:
+        _run([*_pg_ctl(self.bindir, self.root), "-o", _options(self.port, self.root), "start"])
+
     def url(self, database: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def copy_database(self, source_url: str, name: str) -> str:
+        """A database of this cluster holding what `source_url`'s holds now (pg_dump piped
+        into psql): the committed rows of a test database, on a server a test may restart."""
+        url = self.create_database(name)
+        dump = subprocess.Popen(
+            [str(self.bindir / "pg_dump"), "--no-owner", "--no-privileges", source_url],
+            stdout=subprocess.PIPE,
+        )
+        try:
+            subprocess.run(
+                [str(self.bindir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", url],
+                stdin=dump.stdout, capture_output=True, timeout=120, check=True,
+            )  # fmt: skip
+        finally:
+            if dump.stdout is not None:
+                dump.stdout.close()
+            dump.wait(120)
+        return url
 
     def create_database(self, name: str) -> str:
         with psycopg.connect(self.url(), autocommit=True) as connection:
@@ -115,16 +141,45 @@ def _stop(bindir: Path, root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def logical_cluster() -> Iterator[Cluster]:
-    """A running cluster with wal_level=logical (skipped without the server binaries, except
-    in CI, where that is a failure)."""
+def start_cluster() -> Cluster:
+    """A private cluster outside pytest (bench/faults.py); stop it with stop_cluster."""
+    bindir = server_bindir()
+    if bindir is None or not (bindir / "initdb").exists():
+        raise RuntimeError("needs the PostgreSQL server binaries (initdb, pg_ctl)")
+    return _start(bindir, _make_directory())
+
+
+def stop_cluster(cluster: Cluster) -> None:
+    _stop(cluster.bindir, cluster.root)
+
+
+def _bindir_or_skip() -> Path:
     bindir = server_bindir()
     if bindir is None or not (bindir / "initdb").exists():
         message = "needs the PostgreSQL server binaries (initdb, pg_ctl) for a private cluster"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+    return bindir
+
+
+@pytest.fixture(scope="session")
+def logical_cluster() -> Iterator[Cluster]:
+    """A running cluster with wal_level=logical (skipped without the server binaries, except
+    in CI, where that is a failure)."""
+    bindir = _bindir_or_skip()
+    root = _make_directory()
+    try:
+        yield _start(bindir, root)
+    finally:
+        _stop(bindir, root)
+
+
+@pytest.fixture(scope="module")
+def restartable_cluster() -> Iterator[Cluster]:
+    """A cluster of its own for the tests that restart Postgres (never the shared one, nor the
+    session's logical cluster that other tests stream from)."""
+    bindir = _bindir_or_skip()
     root = _make_directory()
     try:
         yield _start(bindir, root)

@@ -3,18 +3,20 @@ characters (tab, newline and carriage return are text), dates from 1900 to 2999.
 refuses NUL in text (a 500 later) and far dates overflow date arithmetic; a 400 naming the
 field says so first.
 
-Query parameters are checked by a middleware, JSON bodies by the parser, WebSocket frames by
-the consumer with `control_character_path`; the date fields bound what they parse. A query
-parameter an endpoint does not know is a 400 naming it (`checked_query`), never ignored: a
-misspelt or renamed filter would otherwise answer with everything."""
+Query parameters and form bodies (urlencoded, multipart: the admin's forms) are checked by a
+middleware, JSON bodies by the parser, WebSocket frames by the consumer with
+`control_character_path`; the date fields bound what they parse. A query parameter an endpoint
+does not know is a 400 naming it (`checked_query`), never ignored: a misspelt or renamed filter
+would otherwise answer with everything."""
 
 import datetime
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
 from django.utils.decorators import sync_and_async_middleware
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
@@ -108,9 +110,25 @@ def checked_query(
     return dict(query.validated_data)
 
 
-def _refused_query(request: HttpRequest) -> HttpResponseBase | None:
-    for name, values in request.GET.lists():
-        if any(has_control_characters(text) for text in (name, *values)):
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_form_body(request: HttpRequest) -> bool:
+    return request.method in {"POST", "PUT", "PATCH"} and request.content_type in FORM_TYPES
+
+
+def _refused_text(request: HttpRequest) -> HttpResponseBase | None:
+    """The 400 for the first query parameter or form field holding a control character; None
+    when there is none. (Django's multipart parser already sanitises uploaded file names.)"""
+    fields = list(request.GET.lists())
+    if _has_form_body(request):
+        try:
+            fields += request.POST.lists()
+        except MultiPartParserError as exc:
+            problem = f"the form body could not be parsed ({exc})"
+            return json_error("invalid_field", problem, fields={"body": [problem]})
+    for name, values in fields:
+        if any(has_control_characters(text or "") for text in (name, *values)):
             field = CONTROL_CHARACTERS.sub("?", name)
             message = f"{field}: {CONTROL_PROBLEM}"
             return json_error("invalid_field", message, fields={field: [CONTROL_PROBLEM]})
@@ -119,16 +137,23 @@ def _refused_query(request: HttpRequest) -> HttpResponseBase | None:
 
 @sync_and_async_middleware
 def query_text_middleware(get_response: Callable) -> Callable:
-    """A query parameter (name or value) with a control character is a 400 naming it."""
+    """A query parameter or a form field (name or value) with a control character is a 400
+    naming it, before any view or form sees it: nothing is stored. Django's forms refuse NUL
+    only; Postgres would refuse it too, as a 500. Multi-line fields keep their tabs, newlines
+    and carriage returns (text, as in JSON bodies)."""
     if iscoroutinefunction(get_response):
 
         async def checked_async(request: HttpRequest) -> HttpResponseBase:
-            refused = _refused_query(request)
+            # A form body is parsed off the loop (a large upload is spooled to a file).
+            if _has_form_body(request):
+                refused = await sync_to_async(_refused_text)(request)
+            else:
+                refused = _refused_text(request)
             return refused if refused is not None else await get_response(request)
 
         return checked_async
 
     def checked(request: HttpRequest) -> HttpResponseBase:
-        return _refused_query(request) or get_response(request)
+        return _refused_text(request) or get_response(request)
 
     return checked

@@ -177,6 +177,28 @@ def test_editing_only_the_display_order_keeps_the_version(admin_client, template
     assert template.version == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", ["Capacity\x00check", "Capacity\x1bcheck", "Capacity\x7f"])
+def test_a_control_character_in_the_name_is_refused_naming_it_and_nothing_is_stored(
+    admin_client, template, name
+):
+    response = admin_client.post(change_url(template), form_data(template, name=name))
+
+    assert response.status_code == 400
+    assert "name" in response.json()["error"]["fields"]
+    template.refresh_from_db()
+    assert (template.name, template.version) == ("Capacity check", 1)
+
+
+def test_tabs_and_newlines_in_the_prompt_text_are_text(admin_client, template):
+    text = "Check capacity\n\tfor {{currency}}\r\n"
+    response = admin_client.post(change_url(template), form_data(template, prompt_text=text))
+
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert "\tfor {{currency}}" in template.prompt_text
+
+
 def test_version_and_usage_count_are_not_editable(admin_client, template):
     admin_client.post(change_url(template), form_data(template, version="9", usage_count="999"))
 

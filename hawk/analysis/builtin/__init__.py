@@ -8,6 +8,7 @@ import asyncio
 import re
 import uuid
 from collections.abc import AsyncGenerator
+from typing import Any
 
 from hawk.analysis.base import AnalysisChunk, AnalysisRequest
 from hawk.analysis.builtin.report import clarification_lines, report_lines
@@ -58,6 +59,9 @@ class BuiltinAnalyst:
 
     async def stop(self, *, task_id: str, user: str) -> None:
         """Nothing to stop: the report is rendered in-process, and the run stops reading."""
+
+    def usage_after_stop(self) -> dict[str, Any]:
+        return {}  # free
 
 
 __all__ = ["BuiltinAnalyst", "report_markdown", "zero_usage"]

@@ -134,6 +134,11 @@ class DifyBackend:
     async def stop(self, *, task_id: str, user: str) -> None:
         await self.client.stop_task(task_id=task_id, user=user)
 
+    def usage_after_stop(self) -> dict[str, Any]:
+        """Dify's usage of an answer stopped before its end (the message_end of the stopped
+        task); {} when it did not come in time."""
+        return self.client.usage_after_stop
+
     async def feedback(
         self, *, message_id: str, rating: Rating, user: str, content: str | None = None
     ) -> bool:

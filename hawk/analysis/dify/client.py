@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -11,7 +11,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
 from hawk.analysis.base import AnalysisChunk, AnalysisError
-from hawk.analysis.dify.events import StreamProgress, decode_event
+from hawk.analysis.dify.events import StreamProgress, decode_event, usage_from_metadata
 from hawk.analysis.dify.transport import (
     DifyConfig,
     pooled_client,
@@ -30,6 +30,8 @@ class DifyClient:
     def __init__(self, *, api_key: str, config: DifyConfig) -> None:
         self._api_key = api_key
         self.config = config
+        # Dify's usage of the last answer stopped before its end ({} when none came in time).
+        self.usage_after_stop: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and tracebacks.
@@ -40,17 +42,13 @@ class DifyClient:
 
         Raises AnalysisError. Retries happen only before the response starts. A consumer that
         leaves before message_end (closes the generator, or is cancelled) stops the Dify task,
-        so that no run keeps working, and costing, for nobody.
+        so that no run keeps working, and costing, for nobody; what the stopped task used is
+        then read from its stream (`usage_after_stop`).
         """
         progress = StreamProgress()
-        try:
-            async with aclosing(self._chat_chunks(payload, progress)) as chunks:
-                async for chunk in chunks:
-                    yield chunk
-        except (GeneratorExit, asyncio.CancelledError):
-            if progress.task_id and not progress.ended:
-                await self.stop_task(task_id=progress.task_id, user=payload["user"])
-            raise
+        async with aclosing(self._chat_chunks(payload, progress)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     async def stop_task(self, *, task_id: str, user: str) -> None:
         """Ask Dify to stop a running task. Never raises: a stop is best effort (Dify answers
@@ -69,6 +67,29 @@ class DifyClient:
             return
         if not response.is_success:
             logger.warning("Stopping Dify task %s: HTTP %d", task_id, response.status_code)
+
+    async def _stop_and_settle(self, task_id: str, user: str, reader: "EventReader") -> dict:
+        """Stop the task, then read its stream on to the message_end Dify ends a stopped task
+        with (DIFY.md §1): its usage is what the stopped answer cost. Bounded by
+        DIFY_STOP_TIMEOUT in all; {} (the run is then estimated) when it does not come."""
+        try:
+            async with asyncio.timeout(self.config.stop_timeout):
+                await self.stop_task(task_id=task_id, user=user)
+                while True:
+                    payload = decode_event(await reader.next())
+                    if payload is not None and payload["event"] == "message_end":
+                        return usage_from_metadata(payload.get("metadata"))
+                    if payload is not None and payload["event"] == "error":
+                        break
+        except (TimeoutError, StopAsyncIteration, httpx.HTTPError) as exc:
+            logger.warning(
+                "no usage from Dify after stopping task %s (%s): the run is estimated",
+                task_id,
+                type(exc).__name__,
+            )
+            return {}
+        logger.warning("no usage from Dify after stopping task %s (error event)", task_id)
+        return {}
 
     async def send_feedback(
         self, *, message_id: str, rating: Rating, user: str, content: str | None = None
@@ -97,13 +118,21 @@ class DifyClient:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.run_deadline
         response = await self._open_chat_stream(payload, deadline)
+        reader = EventReader(EventSource(response).aiter_sse())
         try:
-            async with aclosing(EventSource(response).aiter_sse()) as events:
-                while (event := await _next_payload(events, deadline, progress)) is not None:
+            try:
+                while (event := await _next_payload(reader, deadline, progress)) is not None:
                     chunk = progress.chunk_for(event)
                     if chunk is not None:
                         yield chunk
+            except (GeneratorExit, asyncio.CancelledError):
+                if progress.task_id and not progress.ended:
+                    self.usage_after_stop = await self._stop_and_settle(
+                        progress.task_id, payload["user"], reader
+                    )
+                raise
         finally:
+            await reader.aclose()
             await response.aclose()
         if not progress.ended:
             raise AnalysisError(
@@ -147,15 +176,48 @@ class DifyClient:
         return {"Authorization": f"Bearer {self._api_key}"}
 
 
+class EventReader:
+    """Reads a stream's events one at a time, each read in a task of its own: a run cancelled
+    while it waits for Dify's next chunk leaves the read, not the stream, so the stream can be
+    read on after a stop (to its message_end and usage) instead of being cut mid-read."""
+
+    def __init__(self, events: AsyncGenerator[ServerSentEvent, None]) -> None:
+        self._events = events
+        self._pending: asyncio.Task[ServerSentEvent] | None = None
+
+    async def next(self) -> ServerSentEvent:
+        """The next event; StopAsyncIteration at the stream's end."""
+        if self._pending is None:
+            self._pending = asyncio.ensure_future(_read_one(self._events))
+        pending = self._pending
+        try:
+            return await asyncio.shield(pending)
+        finally:
+            if pending.done():
+                self._pending = None
+
+    async def aclose(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            with suppress(BaseException):
+                await self._pending
+            self._pending = None
+        await self._events.aclose()
+
+
+async def _read_one(events: AsyncGenerator[ServerSentEvent, None]) -> ServerSentEvent:
+    return await anext(events)
+
+
 async def _next_payload(
-    events: AsyncGenerator[ServerSentEvent, None], deadline: float, progress: StreamProgress
+    reader: EventReader, deadline: float, progress: StreamProgress
 ) -> dict[str, Any] | None:
     """The next JSON payload of the stream, None at its end. Pings and frames that do not
     parse are skipped. The idle timeout is httpx's read timeout; the run deadline is ours."""
     while True:
         try:
             async with asyncio.timeout_at(deadline):
-                sse = await anext(events)
+                sse = await reader.next()
         except StopAsyncIteration:
             return None
         except (TimeoutError, httpx.RequestError) as exc:

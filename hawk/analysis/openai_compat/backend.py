@@ -115,3 +115,7 @@ class OpenAIBackend:
     async def stop(self, *, task_id: str, user: str) -> None:
         """Nothing to call: chat completions have no stop endpoint; the relay closing the
         stream closed the connection, and the server cancels a request whose client left."""
+
+    def usage_after_stop(self) -> dict[str, Any]:
+        """None: a completion's usage comes only in its last chunk (the run is estimated)."""
+        return {}

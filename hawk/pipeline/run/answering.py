@@ -2,6 +2,7 @@
 backend's stream relayed chunk by chunk (with a stop check between chunks), and the next
 backend of the chain when one fails before answering."""
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -175,12 +176,18 @@ async def _relay(
     run: RunRequest, backend: AnalysisBackend, request: AnalysisRequest, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
     # aclosing: a cancelled run closes the backend's stream at once (Dify's client then stops
-    # its task), instead of whenever the generator is garbage-collected.
-    async with contextlib.aclosing(backend.stream(request)) as chunks:
-        async for chunk in chunks:
-            await control.raise_if_stopped(run.run_id)
-            answer.take(chunk)
-            if chunk.kind == "answer" and chunk.text:
-                yield message_event(run, answer, "message", chunk.text)
-            elif chunk.kind == "replace":
-                yield message_event(run, answer, "message_replace", chunk.text)
+    # its task and reads what it used), instead of whenever the generator is garbage-collected.
+    try:
+        async with contextlib.aclosing(backend.stream(request)) as chunks:
+            async for chunk in chunks:
+                await control.raise_if_stopped(run.run_id)
+                answer.take(chunk)
+                if chunk.kind == "answer" and chunk.text:
+                    yield message_event(run, answer, "message", chunk.text)
+                elif chunk.kind == "replace":
+                    yield message_event(run, answer, "message_replace", chunk.text)
+    except (asyncio.CancelledError, GeneratorExit):
+        # Stopped before its end: charged the backend's usage of the stopped answer if it
+        # reported one (recording estimates the run otherwise).
+        answer.usage = answer.usage or backend.usage_after_stop()
+        raise

@@ -249,6 +249,29 @@ def test_a_row_added_without_an_id_gets_one_in_the_tables_style(admin_client, ha
     assert created.threshold_id != hawk_rows[ThresholdConfiguration].threshold_id
 
 
+@pytest.mark.postgres
+def test_a_nul_in_a_configuration_form_is_refused_naming_the_field(admin_client, hawk_rows):
+    row = hawk_rows[ThresholdConfiguration]
+    form = {
+        "threshold_id": "",
+        "threshold_type": "CAR\x00RATIO",
+        "currency": hawk_rows[Currency].pk,
+        "warning_level": "1",
+        "critical_level": "2",
+        "maximum_limit": "3",
+        "unit_of_measure": "PCT",
+        "active_flag": "Y",
+    }
+
+    added = admin_client.post(admin_url(ThresholdConfiguration, "add"), form)
+    changed = admin_client.post(change_url(row), {**form, "threshold_id": row.threshold_id})
+
+    for response in (added, changed):
+        assert response.status_code == 400
+        assert "threshold_type" in response.json()["error"]["fields"]
+    assert not ThresholdConfiguration.objects.filter(threshold_type__startswith="CAR").exists()
+
+
 @pytest.mark.parametrize("model", HAWK_MODELS, ids=model_id)
 def test_changelist_lists_the_row(admin_client, hawk_rows, model):
     assert_changelist_lists(admin_client, row_of(hawk_rows, model))

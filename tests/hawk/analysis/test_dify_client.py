@@ -414,26 +414,63 @@ async def test_stop_never_raises_when_dify_is_down(dify_server, settings, caplog
     assert "Stopping Dify task task-42 failed" in caplog.text
 
 
-async def test_leaving_the_stream_early_stops_the_dify_task(dify_server):
+async def test_leaving_the_stream_early_stops_the_dify_task_and_reads_its_usage(dify_server):
     dify_server.scenario = "slow"
     dify_server.delay = 0.02
-    stream = get_dify_backend().stream(make_request())
+    backend = get_dify_backend()
+    stream = backend.stream(make_request())
 
     first = await anext(stream)
     await anext(stream)
     await stream.aclose()
 
     assert dify_server.stopped_tasks == [(first.task_id, "analyst-7")]
-    assert await wait_until(lambda: dify_server.aborted_streams == 1)  # it stopped writing
+    # Dify ends a stopped task with message_end: its usage is what the stopped run cost.
+    assert backend.usage_after_stop()["total_price"] == USAGE["total_price"]
+    assert dify_server.aborted_streams == 0  # read to its end, not cut
 
 
-async def test_cancelling_the_consumer_stops_the_dify_task(dify_server):
+async def test_a_stopped_task_dify_does_not_end_leaves_no_usage_within_the_stop_timeout(
+    dify_server, settings, caplog
+):
+    dify_server.scenario, dify_server.delay, dify_server.after_stop = "slow", 0.02, "silent"
+    settings.DIFY_STOP_TIMEOUT = 0.5
+    backend = get_dify_backend()
+    stream = backend.stream(make_request())
+    await anext(stream)
+
+    started = time.monotonic()
+    await stream.aclose()
+
+    assert time.monotonic() - started < 1.0
+    assert backend.usage_after_stop() == {}
+    assert "no usage from Dify after stopping" in caplog.text
+
+
+async def test_a_stop_dify_answers_late_leaves_no_usage_within_the_stop_timeout(
+    dify_server, settings
+):
+    dify_server.scenario, dify_server.delay, dify_server.stop_delay = "slow", 0.02, 3.0
+    settings.DIFY_STOP_TIMEOUT = 0.5
+    backend = get_dify_backend()
+    stream = backend.stream(make_request())
+    await anext(stream)
+
+    started = time.monotonic()
+    await stream.aclose()
+
+    assert time.monotonic() - started < 1.0
+    assert backend.usage_after_stop() == {}
+
+
+async def test_cancelling_the_consumer_stops_the_dify_task_and_reads_its_usage(dify_server):
     dify_server.scenario = "slow"
     dify_server.delay = 0.02
     seen: list[AnalysisChunk] = []
+    backend = get_dify_backend()
 
     async def consume() -> None:
-        async for chunk in get_dify_backend().stream(make_request()):
+        async for chunk in backend.stream(make_request()):
             seen.append(chunk)
 
     task = asyncio.create_task(consume())
@@ -444,7 +481,9 @@ async def test_cancelling_the_consumer_stops_the_dify_task(dify_server):
         await task
 
     assert dify_server.stopped_tasks == [(seen[0].task_id, "analyst-7")]
-    assert await wait_until(lambda: dify_server.aborted_streams == 1)
+    # Cancelled while waiting for Dify's next chunk, the stream stays readable to its end.
+    assert backend.usage_after_stop()["total_price"] == USAGE["total_price"]
+    assert dify_server.aborted_streams == 0
 
 
 async def test_feedback_for_a_known_message_is_accepted(dify_server):

@@ -9,9 +9,11 @@ only for its own channel, so nothing here needs Redis itself."""
 
 import asyncio
 import time
+from decimal import Decimal
 
 import httpx
 import pytest
+from django.db.models import Sum
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import ClientConnection
@@ -20,6 +22,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from hawk.api import consumers
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
+from tests import dify_server as dify_stand_in
+from tests.dify_server import USAGE
 from tests.hawk.streaming.ws_support import (
     PATH,
     WAIT,
@@ -336,6 +340,33 @@ async def test_a_socket_holds_at_most_the_configured_runs_in_flight(
         await receive_until(ws, run_ended)
         await send(ws, {"type": "prompt", "user_prompt": "hedge 200K CNY"})  # room again
         assert (await receive(ws))["event"] == "hawk_plan"
+
+
+async def test_five_prompts_on_one_socket_never_spend_more_than_the_budget_left(
+    ws_url, analyst_token, analyst, dify_server, settings, monkeypatch
+):
+    """Five prompts at once against 0.015 USD, each Dify answer costing 0.01 (as the six
+    parallel HTTP runs of tests/hawk/analysis/test_budgets.py): each run reserves its expected
+    cost before Dify is asked, so one goes to Dify and four get the built-in analyst."""
+    settings.HAWK_BUDGET_USER_DAILY_USD = Decimal("0.015")
+    settings.HAWK_BUDGET_RUN_RESERVE_USD = Decimal("0.01")
+    monkeypatch.setattr(dify_stand_in, "USAGE", {**USAGE, "total_price": "0.01"})
+    dify_server.scenario, dify_server.delay = "answer", 0.05
+    async with socket(ws_url, analyst_token) as ws:
+        for number in range(5):
+            await send(ws, {"type": "prompt", "user_prompt": PROMPT, "use_cache": False,
+                            "session_id": f"tab-{number}"})  # fmt: skip
+        events = await receive_until(ws, lambda seen: names(seen).count("message_end") == 5)
+
+    endings = [event for event in events if event["event"] == "message_end"]
+    assert len({ending["run_id"] for ending in endings}) == 5
+    assert sorted(ending["backend"] for ending in endings) == ["builtin"] * 4 + ["dify"]
+    notices = [event for event in events if event["event"] == "hawk_notice"]
+    assert [notice["code"] for notice in notices] == ["budget_exceeded"] * 4
+    assert len(dify_server.chat_requests()) == 1
+    runs = AgentRun.objects.filter(user=analyst)
+    spent = await runs.aaggregate(total=Sum("total_price"), reserved=Sum("reserved_usd"))
+    assert (spent["total"], spent["reserved"]) == (Decimal("0.01"), 0)
 
 
 async def test_a_client_without_origin_connects_and_authenticates_with_a_token(

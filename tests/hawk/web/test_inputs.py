@@ -2,7 +2,10 @@
 carriage return excepted), dates from 1900 to 2999. Anything else is a 400 naming the field,
 never a 500 from the database or a date overflow."""
 
+from urllib.parse import urlencode
+
 import pytest
+from django.test import Client
 
 from tests.conftest import restore_roles
 from tests.roles import client_with_role
@@ -36,6 +39,20 @@ def test_a_nul_in_a_json_body_is_a_400_naming_the_field(ops_client, demo_data):
     body = {"currency_code": "ZZZ", "currency_name": "Bad\x00name"}
     response = ops_client.post("/api/hedge/currencies/", body, format="json")
     assert_names(response, "currency_name")
+
+
+@pytest.mark.parametrize("body_format", ["multipart", "urlencoded"])
+def test_a_nul_in_a_form_body_is_a_400_naming_the_field_not_a_database_500(db, body_format):
+    # The login form looks the user name up in Postgres, which refuses NUL in a text (a 500).
+    body = {"username": "ops\x00admin", "password": "x", "next": "/admin/"}
+    client = Client(raise_request_exception=False)
+    if body_format == "multipart":
+        response = client.post("/admin/login/", body)
+    else:
+        response = client.post(
+            "/admin/login/", urlencode(body), content_type="application/x-www-form-urlencoded"
+        )
+    assert_names(response, "username")
 
 
 def test_a_control_character_in_a_nested_field_names_its_path(api_client):

@@ -3,6 +3,7 @@ used, estimated from its context and its streamed answer when Dify gave no usage
 so."""
 
 import asyncio
+import time
 from decimal import Decimal
 
 import pytest
@@ -42,10 +43,28 @@ def least_estimate(answer: str) -> Decimal:
     return table_price(0, len(answer) // 4)
 
 
-async def test_a_cancelled_dify_run_is_charged_an_estimate_of_what_it_used(dify_server):
+async def test_a_cancelled_dify_run_is_charged_the_usage_dify_reports_for_the_stopped_task(
+    dify_server,
+):
     dify_server.scenario, dify_server.delay = "slow", 0.02
     run = RunRequest(PromptInput(PROMPT, use_cache=False), None)
     await answered_then_cancelled(run, parts=3)
+    record = await stored_run(run.run_id)
+    assert record.status == "cancelled"
+    assert (record.total_price, record.cost_estimated) == (Decimal("0.0013030"), False)
+    assert (record.prompt_tokens, record.completion_tokens) == (1033, 135)
+
+
+async def test_a_cancelled_dify_run_is_charged_an_estimate_when_dify_sends_no_usage_in_time(
+    dify_server, settings, caplog
+):
+    dify_server.scenario, dify_server.delay, dify_server.after_stop = "slow", 0.02, "silent"
+    settings.DIFY_STOP_TIMEOUT = 0.5
+    run = RunRequest(PromptInput(PROMPT, use_cache=False), None)
+    started = time.monotonic()
+    await answered_then_cancelled(run, parts=3)
+    assert time.monotonic() - started < 3.0  # the stop's bound, not Dify's silence
+    assert "no usage from Dify after stopping" in caplog.text
     record = await stored_run(run.run_id)
     assert record.status == "cancelled"
     assert record.cost_estimated is True
