@@ -139,7 +139,9 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     negotiated (the schema view would otherwise render an error as OpenAPI YAML)."""
     code, message, fields = describe_exception(exc)
     status = STATUS_OF_CODE.get(code, 500)
-    if status == 503:
+    if code == "server_restarting":
+        logger.info("refused while draining: %s", context.get("view"))
+    elif status == 503:
         logger.error("dependency unavailable in %s: %s", context.get("view"), exc)
     elif status >= 500:
         logger.error("unhandled error in %s", context.get("view"), exc_info=exc)
