@@ -37,6 +37,7 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response 503
+    option allbackups
     # Only a request HAProxy holds whole can be sent again: wait for the body before
     # connecting (a prompt is a few hundred bytes; a client sending its headers and body in
     # two writes would otherwise not be retried).
@@ -90,6 +91,12 @@ def haproxy_config(port: int, stats_port: int, backends: dict[str, int]) -> str:
     servers = "\n".join(
         f"    server {name} 127.0.0.1:{backend} check" for name, backend in backends.items()
     )
+    # The same workers again, unchecked, used only when none is ready: a dependency every
+    # worker shares (Redis) down makes them all unready, and they still answer, degraded.
+    servers += "\n" + "\n".join(
+        f"    server {name}_unready 127.0.0.1:{backend} backup"
+        for name, backend in backends.items()
+    )
     return CONFIG.format(port=port, stats_port=stats_port, servers=servers)
 
 
@@ -127,7 +134,7 @@ def _wait_until_serving(proxy: Proxy, root: Path) -> None:
     while time.monotonic() < deadline:
         assert proxy.process.poll() is None, (root / "haproxy.log").read_text()
         try:
-            if httpx.get(f"{proxy.url}/health/ready", timeout=2).status_code == 200:
+            if httpx.get(f"{proxy.url}/health/live", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -91,6 +91,10 @@ def test_two_app_containers_serve_behind_the_proxy_which_checks_their_readiness(
     config = (DOCKER / "haproxy.cfg").read_text()
     servers = re.findall(r"^\s*server (\S+) (\S+) check$", config, flags=re.MULTILINE)
     assert servers == [("app", "app:8000"), ("app2", "app2:8000")]
+    # The same containers unchecked, for when none is ready (Redis down: all unready).
+    backups = re.findall(r"^\s*server (\S+) (\S+) backup$", config, flags=re.MULTILINE)
+    assert backups == [("app_unready", "app:8000"), ("app2_unready", "app2:8000")]
+    assert "option allbackups" in config
     assert "option httpchk GET /health/ready" in config  # only ready workers get requests
     assert "retry-on conn-failure empty-response 503" in config
     assert "option http-buffer-request" in config  # else a POST is not retried

@@ -148,3 +148,20 @@ def test_a_rolling_restart_of_two_workers_under_20_users_drops_no_stream(
     assert set(AgentRun.objects.filter(run_id__in=cut).values_list("status", flat=True)) == {
         "cancelled"
     }
+
+
+def test_with_every_worker_unready_for_redis_the_proxy_still_sends_to_them_degraded() -> None:
+    """Redis down makes every worker unready at once; they still answer from the database,
+    so the proxy falls back to its unchecked backup entries instead of refusing everyone."""
+    env = server_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    with tempfile.TemporaryFile() as log, ExitStack() as stack:
+        worker = UvicornProcess(env, log)
+        stack.callback(worker.stop)
+        worker.wait_until_healthy("/health")
+        assert httpx.get(f"{worker.url}/health/ready", timeout=5).status_code == 503
+        with haproxy({"a": worker.port}) as proxy:
+            time.sleep(1.5)  # two failed checks: the worker is out of the rotation
+            health = httpx.get(f"{proxy.url}/health", timeout=5)
+            assert proxy.backend_stats()["status"] == "UP"  # served by the backup entry
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
