@@ -28,11 +28,13 @@ run: $(VENV)/.base-installed
 ## runner last, so its summary closes the output).
 test: $(VENV)/.dev-installed lint typecheck eval pytest
 
-## Lint, format and the import contract (the layers of docs/architecture.md, in pyproject.toml).
+## Lint, format, the import contract (the layers of docs/architecture.md, in pyproject.toml) and
+## expand/contract migrations (docs/operations.md, "Deploys").
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py lint_migrations
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .

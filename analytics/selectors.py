@@ -1,10 +1,15 @@
 """Read-only analytics for the Angular dashboards. Hedge figures come from the agent's fact
-functions (hedge_figures.py); usage figures from prompt history. One query per figure family."""
+functions (hedge_figures.py); usage figures from prompt history. One query per figure family.
+
+Each figure family reads a read replica when one is configured and exact for the tables it
+reads (hawk.datacache.replica_reads.read_exactly: the pipeline's rules), else the primary."""
 
 import dataclasses
 import datetime
+import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
@@ -17,17 +22,37 @@ from analytics.hedge_figures import (
     facts_for,
 )
 from hawk.analysis.cost import usd_text
-from hawk.models import AgentRun, HedgeInstruction, PositionNav
+from hawk.database.routers import HAWK_TABLES
+from hawk.datacache.replica_reads import read_exactly
+from hawk.models import AgentRun, BusinessDate, HedgeInstruction, PositionNav
 from hawk.pipeline.extract import read_spec
 from hawk.pipeline.facts import present
 from hawk.pipeline.facts.reviews import effectiveness_tests
 from hawk.sources import source_spec
+
+T = TypeVar("T")
+# The hedge figures read the HAWK tables and the business date; usage reads history and users.
+HEDGE_TABLES = (*sorted(HAWK_TABLES), BusinessDate._meta.db_table)
+USAGE_TABLES = (AgentRun._meta.db_table, "auth_user")
+
+
+def on_replica(tables: tuple[str, ...]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    def decorate(figures: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(figures)
+        def read(*args: Any, **kwargs: Any) -> T:
+            return read_exactly(tables, lambda: figures(*args, **kwargs))
+
+        return read
+
+    return decorate
+
 
 # Instructions still in one of these after this many days are "stuck".
 OPEN_STATUSES = ("Received", "Validated", "Approved")
 STUCK_AFTER_DAYS = 3
 
 
+@on_replica(HEDGE_TABLES)
 def capacity_overview(*, currency: str | None, as_of: datetime.date | None) -> dict[str, Any]:
     """Per currency: the capacity rows and totals of the agent's facts (never summed across
     currencies: each total is in its own currency)."""
@@ -46,6 +71,7 @@ def capacity_overview(*, currency: str | None, as_of: datetime.date | None) -> d
     return {"business_date": business_date.isoformat(), "currencies": currencies}
 
 
+@on_replica(HEDGE_TABLES)
 def threshold_overview(*, as_of: datetime.date | None = None) -> dict[str, Any]:
     """Every active threshold with its current value and status, each computed as the agent
     does for its currency; general thresholds (no currency) once."""
@@ -61,6 +87,7 @@ def threshold_overview(*, as_of: datetime.date | None = None) -> dict[str, Any]:
     return {"business_date": business_date.isoformat(), "thresholds": rows, "warnings": warnings}
 
 
+@on_replica(HEDGE_TABLES)
 def effectiveness_overview(
     *, date_from: datetime.date | None, date_to: datetime.date | None, currency: str | None
 ) -> dict[str, Any]:
@@ -80,6 +107,7 @@ def effectiveness_overview(
     return section
 
 
+@on_replica(HEDGE_TABLES)
 def exceptions_overview() -> dict[str, Any]:
     """What needs a look: failed or partial checks, threshold breaches and warnings, data
     quality problems, stale or missing rates, instructions stuck in an open status."""
@@ -163,6 +191,7 @@ def usage_runs(
     return runs
 
 
+@on_replica(USAGE_TABLES)
 def usage_overview(*, runs: QuerySet[AgentRun], granularity: str) -> dict[str, Any]:
     trunc = TruncHour if granularity == "hour" else TruncDay
     series = (
@@ -236,6 +265,7 @@ def _percentile(values: list[float], p: int) -> float | None:
     return round(values[rank - 1], 3)
 
 
+@on_replica(USAGE_TABLES)
 def usage_by_user(*, runs: QuerySet[AgentRun], limit: int = 20) -> dict[str, Any]:
     """The most active and the most expensive users, as tables (SQL, never metric labels)."""
     per_user = runs.values("user__username").annotate(

@@ -651,6 +651,14 @@ HAWK_RUN_RECORD_RETRY_SECONDS = env_float("HAWK_RUN_RECORD_RETRY_SECONDS", 600.0
 HAWK_RUN_HEARTBEAT_SECONDS = env_float("HAWK_RUN_HEARTBEAT_SECONDS", 15.0, minimum=0.1)
 HAWK_RUN_LOST_AFTER_SECONDS = env_float("HAWK_RUN_LOST_AFTER_SECONDS", 45.0, minimum=1.0)
 
+# Draining on SIGTERM (hawk.api.shutdown): /health/ready is 503 at once and no new run is taken;
+# the runs in flight may finish for up to HAWK_DRAIN_SECONDS, then the rest are cut
+# (server_restarting, recorded cancelled). The worker keeps listening for at least
+# HAWK_DRAIN_NOTICE_SECONDS even with nothing in flight, so that a proxy checking readiness
+# takes it out of rotation before its socket closes.
+HAWK_DRAIN_SECONDS = env_float("HAWK_DRAIN_SECONDS", 30.0, minimum=0.0)
+HAWK_DRAIN_NOTICE_SECONDS = env_float("HAWK_DRAIN_NOTICE_SECONDS", 3.0, minimum=0.0)
+
 # Runs one WebSocket may have in flight at once; a further prompt is refused (rate_limited)
 # until one ends. The per-user AGENT_RATE_LIMIT applies to WebSocket prompts as well.
 HAWK_WS_MAX_RUNS = env_int("HAWK_WS_MAX_RUNS", 5, minimum=1)

@@ -20,6 +20,7 @@ from hawk.analysis.dify import dify_circuit_state, dify_configured
 from hawk.datacache.changefeed.state import feed_status
 from hawk.datacache.shared import redis_configured
 from hawk.models import AgentRun, BusinessDate, Entity, PositionNav
+from hawk.pipeline.run import drain
 from templates_app.models import PromptTemplate
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,21 @@ def overall_status(components: dict[str, str]) -> str:
     if components["redis"].startswith("error") or components["dify"] == "circuit_open":
         return "degraded"
     return "healthy"
+
+
+def readiness() -> dict[str, Any]:
+    """Whether this worker should get new requests (/health/ready): not while it drains, nor
+    while the database, or Redis when one is configured, is down. Checked for real each time;
+    a draining worker is not ready whatever its dependencies, so they are not checked."""
+    if drain.draining():
+        return {"ready": False, "status": "draining", "runs_in_flight": drain.runs_in_flight()}
+    components = {"database": database_status(), "redis": redis_status()}
+    down = [name for name, state in components.items() if state.startswith("error")]
+    return {
+        "ready": not down,
+        "status": "unavailable" if down else "ready",
+        "components": components,
+    }
 
 
 STARTED = time.time()

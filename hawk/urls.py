@@ -15,7 +15,7 @@ from hawk.api.run_views import (
     RunListApi,
     RunStopApi,
 )
-from hawk.api.status_views import HealthView, SystemStatusApi
+from hawk.api.status_views import HealthView, LiveView, ReadyView, SystemStatusApi
 from hawk.console.views import ConsoleView
 
 handler400 = "hawk.web.errors.handler400"
@@ -31,6 +31,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console"), name="home"),
     path("console/", ConsoleView.as_view(), name="console"),
     path("health", HealthView.as_view(), name="health"),
+    path("health/live", LiveView.as_view(), name="health-live"),
+    path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The Swagger UI for a signed-in person; without a session, a link to the login.

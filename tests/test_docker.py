@@ -82,7 +82,7 @@ def test_the_entrypoint_creates_a_missing_metrics_directory(tmp_path):
     assert metrics_dir.is_dir()
 
 
-def test_two_app_containers_serve_behind_the_proxy_which_checks_their_health():
+def test_two_app_containers_serve_behind_the_proxy_which_checks_their_readiness():
     services = compose_services()
     assert services["app2"] == services["app"]
     assert "ports" not in services["app"]
@@ -91,7 +91,16 @@ def test_two_app_containers_serve_behind_the_proxy_which_checks_their_health():
     config = (DOCKER / "haproxy.cfg").read_text()
     servers = re.findall(r"^\s*server (\S+) (\S+) check$", config, flags=re.MULTILINE)
     assert servers == [("app", "app:8000"), ("app2", "app2:8000")]
-    assert "option httpchk GET /health" in config
+    # The same containers unchecked, for when none is ready (Redis down: all unready).
+    backups = re.findall(r"^\s*server (\S+) (\S+) backup$", config, flags=re.MULTILINE)
+    assert backups == [("app_unready", "app:8000"), ("app2_unready", "app2:8000")]
+    assert "option allbackups" in config
+    assert "option httpchk GET /health/ready" in config  # only ready workers get requests
+    assert "retry-on conn-failure empty-response 503" in config
+    assert "option http-buffer-request" in config  # else a POST is not retried
+    settings = [line for line in config.splitlines() if not line.lstrip().startswith("#")]
+    # The streams of a draining worker go on after it is marked down.
+    assert not any("on-marked-down" in line for line in settings)
 
 
 @pytest.mark.parametrize("service", ["prometheus", "grafana"])

@@ -54,13 +54,20 @@ def server_env(**overrides: str) -> dict[str, str]:
         "AGENT_RATE_LIMIT": "1000000/min",
         "LOG_LEVEL": "WARNING",
         "METRICS_ALLOWED_IPS": "127.0.0.1",  # the tests scrape from loopback without a token
+        # A stopped test server drains briefly: no proxy needs notice, and a run a test left
+        # in flight is cut after 5 s (the drain tests set their own).
+        "HAWK_DRAIN_SECONDS": "5",
+        "HAWK_DRAIN_NOTICE_SECONDS": "0",
         **overrides,
     }
 
 
 class UvicornProcess:
-    def __init__(self, env: dict[str, str], log: IO[bytes], workers: int = 1) -> None:
-        self.port = free_port()
+    def __init__(
+        self, env: dict[str, str], log: IO[bytes], workers: int = 1, port: int | None = None
+    ) -> None:
+        """`port`: a fixed one (a restart on the port a proxy sends to), else a free one."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log
         command = [sys.executable, "-m", "uvicorn", "hawk.asgi:application",
@@ -72,17 +79,24 @@ class UvicornProcess:
             start_new_session=True,
         )  # fmt: skip
 
-    def wait_until_healthy(self) -> None:
+    def wait_until_healthy(self, path: str = "/health") -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{path}", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
         self.stop()
         raise AssertionError("uvicorn did not start:\n" + self.log_text())
+
+    def terminate(self) -> None:
+        """SIGTERM only, as an orchestrator's stop: the server drains, then exits."""
+        self.process.terminate()
+
+    def wait_exited(self, timeout: float) -> int:
+        return self.process.wait(timeout)
 
     def stop(self) -> None:
         """SIGTERM to the parent, which stops its workers gracefully (their lifespan shutdown

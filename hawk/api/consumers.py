@@ -24,7 +24,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from hawk.api.serializers import avalidated_run
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
-from hawk.pipeline.run import RunRequest, run_as_events
+from hawk.pipeline.run import RunRequest, drain, run_as_events
 from hawk.pipeline.run import control as run_control
 from hawk.web.authentication import acached_entry, user_of
 from hawk.web.errors import STATUS_OF_CODE, HawkError, describe_exception, error_body
@@ -151,6 +151,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             self.auth_deadline.cancel()
 
     async def _start_run(self, message: dict[str, Any]) -> None:
+        if drain.draining():  # SIGTERM: this worker takes no new run; another one will
+            await self._error(drain.CODE, drain.MESSAGE, retry_after=drain.RETRY_AFTER_SECONDS)
+            return
         if not await may_run_prompts(self.user):
             await self._error("forbidden", "your role does not allow running prompts")
             return

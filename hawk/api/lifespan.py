@@ -1,12 +1,14 @@
 """The ASGI lifespan of a worker process: at start-up, in live mode, the HAWK database is
 checked against the models (a mismatch stops the worker, naming every column) and the change
-feed's listener or slot reader starts, and the runs' heartbeat and sweep (liveness); at shutdown
-they stop and the worker's live gauges are forgotten."""
+feed's listener or slot reader starts, and the runs' heartbeat and sweep (liveness), and SIGTERM
+starts a drain (hawk.api.shutdown); at shutdown they stop and the worker's live gauges are
+forgotten."""
 
 import asyncio
 import logging
 from typing import Any
 
+from hawk.api.shutdown import install_drain_hook
 from hawk.database.routers import live_mode
 from hawk.database.schema import check_hawk_schema
 from hawk.database.threads import call_and_release
@@ -43,6 +45,7 @@ async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 logger.error("start-up failed: %s", exc)
                 await send({"type": "lifespan.startup.failed", "message": str(exc)})
                 return
+            install_drain_hook()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await asyncio.to_thread(stop_worker)

@@ -26,7 +26,7 @@ from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, avalidated_run
 from hawk.api.sse import first_event, sse_stream
 from hawk.models import AgentRun
-from hawk.pipeline.run import RunRequest, dify_user, run_events
+from hawk.pipeline.run import RunRequest, dify_user, drain, run_events
 from hawk.pipeline.run import control as run_control
 from hawk.pipeline.run.history import run_list
 from hawk.web.blocking import on_request_thread
@@ -66,6 +66,10 @@ async def collect_run(run: RunRequest) -> dict[str, Any]:
         async for event in run_events(run):
             events.append(event)
     except run_control.RunStopped:
+        if run_control.take_reason(run.run_id) == drain.CODE:
+            raise HawkError(
+                drain.CODE, drain.MESSAGE, retry_after=drain.RETRY_AFTER_SECONDS
+            ) from None
         return run_body(run, events, "cancelled")
     for event in events:
         if event["event"] == "error":
@@ -137,6 +141,7 @@ class ProcessPromptApi(AgentApi):
         examples=[EXAMPLE],
     )
     async def post(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+        drain.refuse_new_runs()  # a draining worker (SIGTERM) takes no new run: 503
         # Validated before any stream starts: a bad body is a 400.
         run, stream = await avalidated_run(request.data, user_id=request.user.pk, channel="http")
         if not stream:

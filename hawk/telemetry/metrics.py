@@ -368,3 +368,9 @@ REPLICA_FILLS = Counter(
     "with the reason: behind, lagging, down, unknown)",
     ["database", "served_by"],
 )
+REPLICA_READS = Counter(
+    "hawk_replica_reads_total",
+    "Direct reads (the analytics API) of a database with read replicas, by where they read "
+    "(replica, or primary_ with the reason: behind, lagging, down, unknown)",
+    ["database", "served_by"],
+)

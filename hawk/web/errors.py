@@ -36,6 +36,9 @@ STATUS_OF_CODE = {
     "internal": 500,
     "analysis_failed": 502,  # the analysis backend failed after it had started answering
     "unavailable": 503,
+    # A draining worker (SIGTERM) takes no new run, and cuts the runs still streaming when its
+    # drain ends: send the prompt again, another worker answers (docs/operations.md).
+    "server_restarting": 503,
 }
 
 
@@ -43,13 +46,20 @@ class HawkError(Exception):
     """An error meant for the client: a code of API.md, a message and optional field errors."""
 
     def __init__(
-        self, code: str, message: str, *, fields: dict[str, list[str]] | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.fields = fields or {}
         self.status = STATUS_OF_CODE[code]
+        # Seconds after which the same request may succeed (the Retry-After header).
+        self.retry_after = retry_after
 
     @classmethod
     def invalid_field(cls, field: str, problem: str, message: str = "") -> "HawkError":
@@ -129,7 +139,9 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     negotiated (the schema view would otherwise render an error as OpenAPI YAML)."""
     code, message, fields = describe_exception(exc)
     status = STATUS_OF_CODE.get(code, 500)
-    if status == 503:
+    if code == "server_restarting":
+        logger.info("refused while draining: %s", context.get("view"))
+    elif status == 503:
         logger.error("dependency unavailable in %s: %s", context.get("view"), exc)
     elif status >= 500:
         logger.error("unhandled error in %s", context.get("view"), exc_info=exc)
@@ -137,6 +149,8 @@ def api_exception_handler(exc: Exception, context: dict) -> JsonResponse:
     wait = getattr(exc, "wait", None)  # set by DRF on Throttled
     if isinstance(exc, drf_exceptions.Throttled) and wait is not None:
         headers["Retry-After"] = str(int(wait) + 1)
+    if isinstance(exc, HawkError) and exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
     if status == 401:
         headers["WWW-Authenticate"] = 'Token realm="api"'
     response = JsonResponse(error_body(code, message, fields=fields), status=status)

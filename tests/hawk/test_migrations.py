@@ -3,18 +3,25 @@ HAWK schema without losing rows: ids restyled in each table's own style, referen
 
 A fresh database takes the squashed migration; a database already at 0002 goes through 0003-0005,
 which is what this test runs, on a loader that does not apply the squash (so 0002 is a target).
+
+Expand/contract: the linter (manage.py lint_migrations) passes the project's migrations and
+refuses a planted destructive one unless it is the contract phase of an earlier expand.
 """
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.core.management import CommandError, call_command
+from django.db import connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.signals import post_migrate
 
+from hawk.database.migration_rules import lint_migrations
+from hawk.management.commands import lint_migrations as lint_command
 from tests.conftest import restore_roles
 
 BEFORE = ("hawk", "0002_roles")
@@ -238,3 +245,96 @@ def test_rows_of_the_old_schema_reach_the_hawk_schema(roles_after_the_flush):
         assert new_nav.nav_id == "NAV-00002"
     finally:
         unsquashed_executor().migrate(leaves)
+
+
+# Expand/contract (hawk.database.migration_rules): a planted migration after the last one.
+
+PLANTED = ("hawk", "0999_planted")
+
+
+def loader_with(operations: list[Any], contract_of: str | None = None) -> MigrationLoader:
+    """The project's migrations as on disk, plus one planted after hawk's last."""
+    loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+    leaf = max(loader.graph.leaf_nodes("hawk"))
+    migration = migrations.Migration(PLANTED[1], PLANTED[0])
+    migration.dependencies = [leaf]
+    migration.operations = operations
+    if contract_of is not None:
+        migration.contract_of = contract_of  # type: ignore[attr-defined]
+    loader.disk_migrations[PLANTED] = migration
+    loader.graph.add_node(PLANTED, migration)
+    loader.graph.add_dependency(migration, PLANTED, leaf)
+    return loader
+
+
+def planted_problems(operations: list[Any], contract_of: str | None = None) -> list[str]:
+    return [
+        problem.reason
+        for problem in lint_migrations(loader_with(operations, contract_of))
+        if (problem.app, problem.migration) == PLANTED
+    ]
+
+
+def test_the_projects_migrations_respect_expand_contract():
+    assert lint_migrations() == []
+    call_command("lint_migrations", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        migrations.RemoveField("agentrun", "msg_uid"),
+        migrations.RenameField("agentrun", "msg_uid", "message_uid"),
+        migrations.DeleteModel("agentrun"),
+        migrations.RenameModel("agentrun", "promptrun"),
+        migrations.AlterModelTable("agentrun", "prompt_runs"),
+        migrations.AddField("agentrun", "region", models.CharField(max_length=8, default="EU")),
+        migrations.AlterField(
+            "agentrun", "template_version", models.PositiveIntegerField(default=1)
+        ),
+        migrations.AlterField(
+            "agentrun", "msg_uid", models.CharField(max_length=20, blank=True, default="")
+        ),
+        migrations.AlterField("agentrun", "msg_uid", models.TextField(blank=True, default="")),
+    ],
+    ids=lambda operation: operation.describe(),
+)
+def test_a_planted_destructive_step_is_refused(operation):
+    assert len(planted_problems([operation])) == 1
+
+
+def test_the_command_fails_naming_the_planted_migration(monkeypatch):
+    planted = loader_with([migrations.RemoveField("agentrun", "msg_uid")])
+    monkeypatch.setattr(lint_command, "lint_migrations", lambda: lint_migrations(planted))
+    with pytest.raises(CommandError, match=r"hawk\.0999_planted: Remove field msg_uid"):
+        call_command("lint_migrations")
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        migrations.AddField("agentrun", "region", models.CharField(max_length=8, null=True)),
+        migrations.AddField(
+            "agentrun", "region", models.CharField(max_length=8, db_default="EU", default="EU")
+        ),
+        migrations.AlterField(
+            "agentrun", "msg_uid", models.CharField(max_length=200, blank=True, default="")
+        ),
+        migrations.CreateModel("Planted", [("id", models.AutoField(primary_key=True))]),
+    ],
+    ids=lambda operation: operation.describe(),
+)
+def test_an_expanding_step_passes(operation):
+    assert planted_problems([operation]) == []
+
+
+def test_a_destructive_step_passes_as_the_contract_phase_of_an_earlier_expand():
+    removal = migrations.RemoveField("agentrun", "msg_uid")
+    assert planted_problems([removal], contract_of="0012_agent_run_heartbeat") == []
+
+
+def test_a_contract_naming_no_earlier_migration_is_refused():
+    removal = migrations.RemoveField("agentrun", "msg_uid")
+    assert planted_problems([removal], contract_of="0998_never_written") == [
+        "contract_of names '0998_never_written', which is not an earlier migration of hawk"
+    ]

@@ -11,7 +11,8 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
     for path in ("/hawk-agent/process-prompt:", "/hawk-agent/plan:", "/hawk-agent/context:",
-                 "/hawk-agent/runs/{run_id}/stop:", "/cache/stats:", "/health:"):  # fmt: skip
+                 "/hawk-agent/runs/{run_id}/stop:", "/cache/stats:", "/health:",
+                 "/health/live:", "/health/ready:"):  # fmt: skip
         assert path in text
 
 

@@ -118,3 +118,46 @@ def test_a_replica_further_behind_than_the_limit_is_skipped(
         assert grew(before, product.fills()) == {"primary_lagging": 1}
     finally:
         worker.close()
+
+
+# The analytics API's direct reads: the same rules, counted in hawk_replica_reads_total.
+
+NOTE = (
+    "UPDATE position_nav_master SET data_quality_status = 'Flagged', data_quality_notes = %s "
+    "WHERE nav_id = 'NAV1'"
+)
+
+
+@pytest.fixture
+def analytics_worker(
+    primary: psycopg.Connection, primary_url: str, standby: Standby
+) -> Iterator[Worker]:
+    worker = start_product(primary_url, standby, "triggers", max_lag="60")
+    try:
+        yield worker
+    finally:
+        worker.close()
+
+
+def test_analytics_read_the_replica_when_exact_and_the_primary_while_it_lags(
+    analytics_worker: Worker,
+    primary: psycopg.Connection,
+    standby: Standby,
+    logical_cluster: Cluster,
+) -> None:
+    worker = analytics_worker
+    before = worker.call("reads")
+    worker.call("analytics")  # the exceptions and the usage figures: two reads
+    assert grew(before, worker.call("reads")) == {"replica": 2}
+    standby.pause_replay()
+    before, stale = worker.call("reads"), 0
+    for n in range(3):
+        primary.execute(NOTE, [f"note {n}"])  # a platform writer, from outside Django
+        stale += worker.call("analytics")["notes"].get("NAV1") != f"note {n}"
+    assert stale == 0
+    assert grew(before, worker.call("reads")) == {"primary_behind": 6}
+    standby.resume_replay()
+    standby.wait_replayed(logical_cluster)
+    before = worker.call("reads")
+    assert worker.call("analytics")["notes"]["NAV1"] == "note 2"
+    assert grew(before, worker.call("reads")) == {"replica": 2}

@@ -21,6 +21,11 @@ _CHECK_EVERY_SECONDS = 0.5
 
 _tasks: dict[uuid.UUID, tuple[asyncio.AbstractEventLoop, asyncio.Task]] = {}
 _last_check: dict[uuid.UUID, float] = {}
+# Why a run was cancelled here when it was not a plain stop (a drain's `server_restarting`):
+# read by the run's recording and taken by its transport, which names it in the error event.
+_reasons: dict[uuid.UUID, str] = {}
+# Set by a drain's cut: a run not registered here (stream: false) stops at its next check.
+_cut_reason: str | None = None
 
 
 class RunStopped(asyncio.CancelledError):
@@ -46,15 +51,41 @@ def request_stop(run_id: uuid.UUID) -> bool:
     return cancel_here(run_id)
 
 
-def cancel_here(run_id: uuid.UUID) -> bool:
+def cancel_here(run_id: uuid.UUID, reason: str = "cancelled") -> bool:
     """Cancel the run if it streams in this process; True when it does. No I/O: safe on the
     event loop (a WebSocket stops only its own runs, which are always here)."""
     found = _tasks.get(run_id)
     if found is None:
         return False
+    if reason != "cancelled":
+        _reasons[run_id] = reason
     loop, task = found
     loop.call_soon_threadsafe(task.cancel)
     return True
+
+
+def cancel_all_here(reason: str) -> int:
+    """Cancel every run streaming in this process (a drain's cut); how many. A run without a
+    registered task (stream: false) stops at its next check between answer chunks."""
+    global _cut_reason
+    _cut_reason = reason
+    return sum(cancel_here(run_id, reason) for run_id in list(_tasks))
+
+
+def forget_cut() -> None:
+    """For tests, and a worker whose drain was aborted: runs are no longer cut."""
+    global _cut_reason
+    _cut_reason = None
+
+
+def reason_of(run_id: uuid.UUID) -> str:
+    """Why the run was cancelled: `cancelled` (a stop, the client gone) or the reason given."""
+    return _reasons.get(run_id, "cancelled")
+
+
+def take_reason(run_id: uuid.UUID) -> str:
+    """The same, forgotten: called once by whoever ends the run's transport."""
+    return _reasons.pop(run_id, "cancelled")
 
 
 def _stop_flag(run_id: uuid.UUID) -> bool:
@@ -67,6 +98,9 @@ def _stop_flag(run_id: uuid.UUID) -> bool:
 async def raise_if_stopped(run_id: uuid.UUID) -> None:
     """Called between answer chunks; asks the shared cache (on a database thread, not on the
     event loop) at most every half second."""
+    if _cut_reason is not None:
+        _reasons[run_id] = _cut_reason
+        raise RunStopped(f"run {run_id} was cut ({_cut_reason})")
     now = time.monotonic()
     if now - _last_check.get(run_id, 0.0) < _CHECK_EVERY_SECONDS:
         return

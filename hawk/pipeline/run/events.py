@@ -7,8 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from hawk.pipeline.run import control
-from hawk.pipeline.run.request import RunRequest, error_event
+from hawk.pipeline.run import control, drain
+from hawk.pipeline.run.request import RunRequest, error_event, event
 from hawk.pipeline.run.stages import run_events
 
 PING_SECONDS = 15.0
@@ -22,10 +22,23 @@ async def _produce(run: RunRequest, queue: asyncio.Queue) -> None:
             # Let the reader send it now: the run's next step may not wait on anything.
             await asyncio.sleep(0)
     except asyncio.CancelledError:
-        queue.put_nowait(error_event(run, "cancelled", "the run was stopped", 499))
+        queue.put_nowait(_cancelled_event(run, control.take_reason(run.run_id)))
         raise
     finally:
         queue.put_nowait(_DONE)
+
+
+def _cancelled_event(run: RunRequest, reason: str) -> dict[str, Any]:
+    if reason == drain.CODE:  # cut by a drain: the client should send the prompt again
+        return event(
+            "error",
+            run,
+            code=drain.CODE,
+            message=drain.MESSAGE,
+            status=503,
+            retry_after=drain.RETRY_AFTER_SECONDS,
+        )
+    return error_event(run, "cancelled", "the run was stopped", 499)
 
 
 async def run_as_events(

@@ -169,15 +169,17 @@ def _record_completed(
     )
 
 
-async def record_cancelled(run: RunRequest, answer: Answer) -> None:
-    await through_cancellation(_end_cancelled(run, answer))
+async def record_cancelled(run: RunRequest, answer: Answer, reason: str = "cancelled") -> None:
+    await through_cancellation(_end_cancelled(run, answer, reason))
     metrics.RUNS.labels(answer.intent, run.channel, "cancelled").inc()
 
 
-async def _end_cancelled(run: RunRequest, answer: Answer) -> None:
+async def _end_cancelled(run: RunRequest, answer: Answer, reason: str) -> None:
     """The backend's task is stopped once, by its client, when the cancellation closes its
-    stream (hawk.analysis.dify.client.stream_chat); here only the record."""
-    await record_ending(_ending(run, answer, "cancelled", {}))
+    stream (hawk.analysis.dify.client.stream_chat); here only the record. A run cut by a
+    drain keeps why (error code `server_restarting`); a plain stop has no error."""
+    error = {} if reason == "cancelled" else {"code": reason, "message": "the worker restarted"}
+    await record_ending(_ending(run, answer, "cancelled", error))
     logger.info("run %s cancelled after %d answer characters", run.run_id, len(answer.text))
 
 

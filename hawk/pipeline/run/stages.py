@@ -44,7 +44,7 @@ async def run_events(run: RunRequest) -> AsyncIterator[dict[str, Any]]:
         async for item in _stages(run, answer):
             yield item
     except (asyncio.CancelledError, GeneratorExit):
-        await record_cancelled(run, answer)
+        await record_cancelled(run, answer, control.reason_of(run.run_id))
         raise
     except Exception as exc:
         code, message, status = _describe_failure(exc)

@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from analytics import selectors  # noqa: E402
 from hawk.database.routers import HAWK_TABLES  # noqa: E402
 from hawk.database.threads import release_connection  # noqa: E402
 from hawk.datacache import stats  # noqa: E402
@@ -74,6 +75,22 @@ def fills(_: dict[str, Any]) -> dict[str, float]:
     return {name: metrics.REPLICA_FILLS.labels("default", name)._value.get() for name in served}
 
 
+def analytics(_: dict[str, Any]) -> dict[str, Any]:
+    """The analytics API's exceptions (its data-quality notes of the positions) and usage."""
+    exceptions = selectors.exceptions_overview()
+    notes = {row["nav_id"]: row["data_quality_notes"] for row in exceptions["data_quality"]}
+    usage = selectors.usage_overview(
+        runs=selectors.usage_runs(date_from=None, date_to=None, user=None), granularity="day"
+    )
+    return {"notes": notes, "runs": usage["totals"]["runs"]}
+
+
+def reads(_: dict[str, Any]) -> dict[str, float]:
+    """hawk_replica_reads_total of the default database, by where the direct read went."""
+    served = ["replica", "primary_behind", "primary_lagging", "primary_down", "primary_unknown"]
+    return {name: metrics.REPLICA_READS.labels("default", name)._value.get() for name in served}
+
+
 def generations(_: dict[str, Any]) -> dict[str, Any]:
     """The generations as the shared cache holds them, read without bumping any."""
     return {table: cache.get(f"gen:{table}") for table in sorted(HAWK_TABLES)}
@@ -114,6 +131,8 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "read": read,
     "write": write,
     "fills": fills,
+    "analytics": analytics,
+    "reads": reads,
     "channel_roundtrip": channel_roundtrip,
     "generations": generations,
     "unread": unread,
