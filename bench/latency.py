@@ -366,32 +366,54 @@ def plot(results: dict[str, Any], labels: list[str], path: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    from matplotlib import pyplot, ticker
 
     figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=90)
     colours = {"new": "tab:blue", "old": "tab:red"}
+    rates: list[float] = []
     for label in labels:
         steps = results[label]["open"]
-        rates = [rate for rate, _ in steps]
+        rates = sorted({*rates, *(rate for rate, _ in steps)})
         for key, style in (("first p95", "-o"), ("resp p95", "--s")):
             axes.plot(
-                rates,
+                [rate for rate, _ in steps],
                 [f[key] for _, f in steps],
                 style,
                 color=colours.get(label),
                 label=f"{label}: {key}",
             )
     axes.axhline(KNEE_P95_MS, color="grey", linewidth=0.8)
-    axes.text(axes.get_xlim()[0], KNEE_P95_MS * 1.1, " knee: p95 = 1 s", fontsize=7, color="grey")
+    if "old" in results:
+        # The bar: the knee at twice the old code's closed-loop throughput.
+        throughput = results["old"]["throughput"]
+        axes.axvline(throughput, color="tab:red", linestyle=":", linewidth=0.8)
+        axes.axvline(2 * throughput, color="black", linestyle=":", linewidth=0.8)
+        at_the_top = axes.get_xaxis_transform()  # x in runs/s, y as a share of the height
+        axes.text(
+            throughput,
+            0.97,
+            "old closed\nloop ",
+            fontsize=7,
+            color="tab:red",
+            transform=at_the_top,
+            ha="right",
+            va="top",
+        )
+        axes.text(
+            2 * throughput, 0.97, " 2x old\n (target)", fontsize=7, transform=at_the_top, va="top"
+        )
     axes.set(
         xscale="log",
         yscale="log",
         xlabel="offered load (runs/s, Poisson arrivals, over SSE)",
         ylabel="p95 latency at the client (ms)",
-        title="Latency against offered load (2 uvicorn workers, built-in analyst)",
+        title="Latency against offered load (2 uvicorn workers, built-in analyst; grey: p95 = 1 s)",
     )
+    axes.xaxis.set_major_locator(ticker.FixedLocator(rates))
+    axes.xaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+    axes.xaxis.set_minor_locator(ticker.NullLocator())
     axes.title.set_fontsize(9)
-    axes.legend(fontsize=7)
+    axes.legend(fontsize=7, loc="upper left")
     figure.tight_layout()
     figure.savefig(path)
     print(f"plot written to {path}")
@@ -453,7 +475,17 @@ def main() -> None:
     )
     parser.add_argument("--plot", help="write the latency curve to this PNG")
     parser.add_argument("--json", help="write every figure to this JSON file")
+    parser.add_argument(
+        "--replot", help="only draw --plot (and print the targets) from this JSON of a run"
+    )
     args = parser.parse_args()
+    if args.replot:
+        results = json.loads(Path(args.replot).read_text())
+        labels = [label for label in ("new", "old") if label in results]
+        print_targets(results, labels)
+        if args.plot:
+            plot(results, labels, args.plot)
+        return
     args.rates = [float(rate) for rate in args.rates.split(",") if rate]
     if not (0 < args.closed <= 120 and 0 < args.step <= 120 and 0 < args.users <= 200):
         raise SystemExit("need 0 < --closed, --step <= 120 s and 0 < --users <= 200")
