@@ -13,7 +13,8 @@ one right after the other, so that the ratios hold on a noisy machine:
 2. in-process: the same runs through the run service in this process with no HTTP, at the
    same concurrency (the limit the transports should approach);
 3. the realistic load: --users users, one run every users/--realistic-rate seconds each on
-   average (Poisson arrivals, 3 runs/s by default), half over SSE and half over WebSocket;
+   average (Poisson arrivals, 3 runs/s by default), half over SSE and half over WebSocket,
+   on every server at once (light load: so both see the same moments of a noisy machine);
 4. open loop: runs arriving at a fixed rate (Poisson) over SSE, one step of --step seconds per
    rate: p50/p95/p99 per step, the knee (where p95 passes 1 s, first event and response, with
    the crossing interpolated between steps) and a PNG of latency against offered load.
@@ -273,14 +274,19 @@ async def phase_in_process(target: Target, args: argparse.Namespace, results: di
 
 
 async def phase_realistic(targets: list[Target], args: argparse.Namespace, results: dict) -> None:
+    """Every target at once, each with its own arrivals: the load is light (a tenth of the
+    capacity or so), and at once they see the same noise of a shared machine."""
     rate, seconds = args.realistic_rate, args.realistic
     print_header(
         f"## Realistic load: {args.users} users, {rate:g} runs/s Poisson (one every "
-        f"{args.users / rate:.0f} s each), half SSE half WebSocket, {seconds:.0f} s (ms)"
+        f"{args.users / rate:.0f} s each), half SSE half WebSocket, {seconds:.0f} s, "
+        "every server at once (ms)"
     )
-    for target in targets:
-        with ClientCpu() as cpu:
-            outcomes = await open_step(target, rate, seconds, ["sse", "ws"], args.users)
+    with ClientCpu() as cpu:
+        measured = await asyncio.gather(
+            *(open_step(target, rate, seconds, ["sse", "ws"], args.users) for target in targets)
+        )
+    for target, outcomes in zip(targets, measured, strict=True):
         entry = results.setdefault(target.label, {})
         for name, group in (
             ("all", outcomes),
