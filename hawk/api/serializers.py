@@ -47,7 +47,7 @@ class FieldsKeptPerThread(serializers.Serializer):
     _kept = threading.local()
 
     @cached_property
-    def fields(self) -> BindingDict:  # type: ignore[override]
+    def fields(self) -> BindingDict:
         name = type(self).__qualname__
         fields = getattr(self._kept, name, None)
         if fields is None:
