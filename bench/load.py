@@ -249,7 +249,7 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare_data(users: int, change_feed: str) -> list[str]:
+def prepare_data(users: int, change_feed: str = "triggers") -> list[str]:
     """Migrated database with the demo bundle and templates, the change feed installed (or
     removed, for `off`), an empty Redis db, and `users` analysts; returns their API tokens."""
     ensure_database()
