@@ -249,7 +249,7 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def prepare_data(users: int, change_feed: str) -> list[str]:
+def prepare_data(users: int, change_feed: str = "triggers") -> list[str]:
     """Migrated database with the demo bundle and templates, the change feed installed (or
     removed, for `off`), an empty Redis db, and `users` analysts; returns their API tokens."""
     ensure_database()
@@ -308,9 +308,15 @@ def _filled(input_field: dict[str, Any]) -> str:
 
 
 def start_server(
-    workers: int, metrics_dir: str, log: IO[bytes], change_feed: str, cwd: Path = ROOT
+    workers: int,
+    metrics_dir: str,
+    log: IO[bytes],
+    change_feed: str,
+    cwd: Path = ROOT,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen, str]:
-    """uvicorn on a free port, serving the code of `cwd` (bench/latency.py: older code too)."""
+    """uvicorn on a free port, serving the code of `cwd` (bench/latency.py: older code too, on
+    its own database and Redis db given in `extra_env`)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -323,6 +329,7 @@ def start_server(
         "DIFY_BASE_URL": "",
         "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
         "HAWK_CHANGE_FEED": change_feed,
+        **(extra_env or {}),
     }
     options = (
         f"--host 127.0.0.1 --port {port} --workers {workers} --log-level warning "

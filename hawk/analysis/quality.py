@@ -13,6 +13,7 @@ as "3 entities" or "step 2" are too common to tell a made-up figure from a real 
 """
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ _SCALES = {
 _PERCENT = ("%", "percent")
 # Room for the largest amounts (24 digits) at any quantum, so rounding never overflows.
 _DECIMALS = Context(prec=60)
+# Contexts whose numbers are kept (by text): a few kilobytes each.
+CONTEXTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class WrittenNumber:
 
 
 def check_numbers(answer: str, context: str) -> Quality:
-    known = ContextNumbers(number.value for number in written_numbers(context))
+    known = context_numbers(context)
     checked = [number for number in written_numbers(answer) if not _too_small(number)]
     unverified = [number.text for number in checked if not known.verifies(number)]
     verified = len(checked) - len(unverified)
@@ -134,11 +137,20 @@ def _written_number(match: re.Match[str]) -> WrittenNumber:
     )
 
 
+@functools.lru_cache(maxsize=CONTEXTS_KEPT)
+def context_numbers(context: str) -> "ContextNumbers":
+    """The numbers of a context, read once per context text: the same context comes back run
+    after run (its facts come from the data cache), and reading it was the largest part of the
+    answer check, a tenth of a loaded worker's time (docs/benchmarks.md, issue 19)."""
+    return ContextNumbers(number.value for number in written_numbers(context))
+
+
 class ContextNumbers:
-    """The absolute values of the context's numbers, sorted, to find those near a value."""
+    """The absolute values of the context's numbers, sorted, to find those near a value.
+    Immutable: one instance serves every run given the same context."""
 
     def __init__(self, values: Iterator[Decimal] | list[Decimal]) -> None:
-        self.values = sorted(set(values))
+        self.values = tuple(sorted(set(values)))
 
     def verifies(self, number: WrittenNumber) -> bool:
         candidates = [(number.value, number.quantum)]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from hawk.analysis.quality import Quality, check_numbers
+from hawk.analysis.quality import Quality, check_numbers, context_numbers
 
 CONTEXT = json.dumps(
     {
@@ -156,3 +156,13 @@ def test_huge_amounts_keep_their_precision():
 
     assert check_numbers("123,456,789,012,345,678,901.23", context).score == 1.0
     assert check_numbers("123,456,789,012,345,678,901.24", context).score == 0.0
+
+
+def test_a_context_seen_before_is_not_read_again():
+    # The same context comes back run after run (its facts come from the data cache); reading
+    # its numbers was a tenth of a loaded worker's time (docs/benchmarks.md, issue 19).
+    context = "".join(["Capacity 1,347,499.60 ", "and 25.0000"])  # a new string object
+    same_text = "".join(["Capacity 1,347,499.60 and ", "25.0000"])
+    assert context_numbers(context) is context_numbers(same_text)
+    assert check_numbers("1.35M and 25%", context) == check_numbers("1.35M and 25%", same_text)
+    assert context_numbers(context) is not context_numbers(context + " 7.5")
