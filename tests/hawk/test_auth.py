@@ -1,4 +1,4 @@
-"""Everything but /health needs a logged-in user; DRF tokens and sessions both work."""
+"""Everything but the health checks needs a logged-in user; DRF tokens and sessions both work."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
 
-OPEN_PATHS = {"/health", "/docs", "/metrics"}
+OPEN_PATHS = {"/health", "/health/live", "/health/ready", "/docs", "/metrics"}
 # Pages for people, not API: without a login they send the browser to the admin's login form.
 PAGES = {"/", "/console/"}
 
