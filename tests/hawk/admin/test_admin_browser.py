@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 PASSWORD = "browser-admin-password-1"
 TEMPLATE = "Hedge capacity check"
 
+
 @pytest.fixture(scope="module")
 def server(django_db_setup) -> Iterator[UvicornProcess]:
     with uvicorn_process() as process:
