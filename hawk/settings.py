@@ -220,6 +220,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hawk.urls"
+# The console's login (not the admin's, which admits staff only); after it, the console.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "console"
+LOGOUT_REDIRECT_URL = "login"
 ASGI_APPLICATION = "hawk.asgi.application"
 WSGI_APPLICATION = "hawk.wsgi.application"
 

@@ -1,6 +1,7 @@
 """URL routes of the HTTP API; WebSocket routes are in hawk.routing."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
@@ -16,7 +17,7 @@ from hawk.api.run_views import (
     RunStopApi,
 )
 from hawk.api.status_views import HealthView, LiveView, ReadyView, SystemStatusApi
-from hawk.console.views import ConsoleView
+from hawk.console.views import ConsoleView, rate_run, run_page
 
 handler400 = "hawk.web.errors.handler400"
 handler403 = "hawk.web.errors.handler403"
@@ -30,6 +31,15 @@ admin.site.site_url = "/console/"  # the admin's "View site"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console"), name="home"),
     path("console/", ConsoleView.as_view(), name="console"),
+    path("console/runs/<uuid:run_id>/", run_page, name="console-run"),
+    path("console/runs/<uuid:run_id>/rate/", rate_run, name="console-run-rate"),
+    # The console's own login: the admin's admits staff only, most analysts are not.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="console/login.html"),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health", HealthView.as_view(), name="health"),
     path("health/live", LiveView.as_view(), name="health-live"),
     path("health/ready", ReadyView.as_view(), name="health-ready"),

@@ -68,9 +68,17 @@ def choose(field: Any, value: str) -> None:
         field.fill(value)
 
 
-def log_in(page: Any, base_url: str, username: str, password: str, next_path: str) -> None:
-    """The admin's login form, as a person fills it in; lands on `next_path`."""
-    page.goto(f"{base_url}/admin/login/?next={next_path}")
+def log_in(
+    page: Any,
+    base_url: str,
+    username: str,
+    password: str,
+    next_path: str,
+    login_path: str = "/admin/login/",
+) -> None:
+    """A login form (the admin's, or the console's at /accounts/login/), as a person fills it
+    in; lands on `next_path`."""
+    page.goto(f"{base_url}{login_path}?next={next_path}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

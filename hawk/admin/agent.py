@@ -4,6 +4,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError as RequestInvalid
 
 from hawk.admin.answer_html import answer_html
+from hawk.admin.rating import may_rate, rate_from_post, rating_text
 from hawk.admin.structured import EMPTY, number_text, structured
 from hawk.analysis.checks import WARNED_RISKS
 from hawk.api.serializers import validated_prompt_request
@@ -23,8 +25,6 @@ from hawk.pipeline.run import RunRequest, run_events
 from hawk.sources import filter_words
 from hawk.web.errors import HawkError
 from hawk.web.roles import RUN_PROMPTS
-
-RATINGS = {"like": "Liked", "dislike": "Disliked"}
 
 
 @admin.register(BusinessDate)
@@ -116,7 +116,6 @@ class AgentRunAdmin(admin.ModelAdmin):
             },
         ),
         ("Dify", {"fields": ("conversation_id", "message_id", "task_id")}),
-        ("Feedback", {"fields": ("rating",)}),
     )
 
     readonly_fields = (
@@ -131,7 +130,6 @@ class AgentRunAdmin(admin.ModelAdmin):
         "usage_readable",
         "quality_readable",
         "timings_readable",
-        "rating",
     )
 
     class Media:
@@ -236,11 +234,6 @@ class AgentRunAdmin(admin.ModelAdmin):
         )
         return format_html("<table>{}</table>", rows)
 
-    @admin.display(description="rating")
-    def rating(self, obj: AgentRun) -> str:
-        rated = RATINGS.get(obj.feedback_rating, "Not rated")
-        return f"{rated}: {obj.feedback_comment}" if obj.feedback_comment else rated
-
     @admin.display(description="prompt", ordering="prompt")
     def prompt_excerpt(self, obj: AgentRun) -> str:
         return Truncator(obj.prompt).chars(80)
@@ -260,7 +253,12 @@ class AgentRunAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(require_POST(self.rerun_view)),
             name="hawk_agentrun_rerun",
         )
-        return [rerun, *super().get_urls()]
+        rate = path(
+            "<path:object_id>/rate/",
+            self.admin_site.admin_view(require_POST(self.rate_view)),
+            name="hawk_agentrun_rate",
+        )
+        return [rerun, rate, *super().get_urls()]
 
     def change_view(
         self,
@@ -270,7 +268,24 @@ class AgentRunAdmin(admin.ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         context = {**(extra_context or {}), "may_rerun": request.user.has_perm(RUN_PROMPTS)}
+        run = self.get_object(request, unquote(object_id))
+        if run is not None:
+            context |= {
+                "run": run,
+                "may_rate": may_rate(request.user, run),
+                "rating_text": rating_text(run),
+                "rate_url": reverse("admin:hawk_agentrun_rate", args=[run.pk]),
+            }
         return super().change_view(request, object_id, form_url, context)
+
+    def rate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Like or dislike (with a comment) the run, by the person who asked it."""
+        run = get_object_or_404(AgentRun, pk=object_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        stored, told = rate_from_post(request, run)
+        self.message_user(request, told, messages.SUCCESS if stored else messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:hawk_agentrun_change", args=[run.pk]))
 
     def rerun_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Ask the run's prompt (and template) again as the person asking, wait for the

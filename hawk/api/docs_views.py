@@ -1,5 +1,5 @@
 """GET /docs: the Swagger UI. Its page holds no data, but the schema it loads needs a login, so
-without a session it says so and links to the admin's login, which comes back here; a client
+without a session it says so and links to the console's login, which comes back here; a client
 asking for JSON gets the same as a 401 error with the link (`login_url`)."""
 
 from urllib.parse import quote
@@ -20,7 +20,7 @@ swagger_ui = SpectacularSwaggerView.as_view(url_name="schema", permission_classe
 def docs(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return swagger_ui(request)
-    login_url = f"{reverse('admin:login')}?next={quote(request.get_full_path(), safe='/')}"
+    login_url = f"{reverse('login')}?next={quote(request.get_full_path(), safe='/')}"
     if _wants_json(request):
         body = error_body("not_authenticated", LOGIN_MESSAGE)
         body["error"]["login_url"] = login_url

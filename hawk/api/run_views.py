@@ -1,7 +1,6 @@
 """POST /hawk-agent/process-prompt (streaming or not) and the prompt-history endpoints."""
 
 import json
-import logging
 import time
 import uuid
 from collections.abc import Mapping
@@ -19,22 +18,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hawk.analysis.base import AnalysisError
-from hawk.analysis.dify import Rating, get_dify_backend
+from hawk.analysis.dify import Rating
 from hawk.api.agent_endpoint import AgentEndpoint, json_response
 from hawk.api.pipeline_views import EXAMPLE, AgentApi
 from hawk.api.serializers import PromptRequestSerializer, avalidated_run
 from hawk.api.sse import first_event, sse_stream
 from hawk.models import AgentRun
-from hawk.pipeline.run import RunRequest, dify_user, drain, run_events
+from hawk.pipeline.run import RunRequest, drain, run_events
 from hawk.pipeline.run import control as run_control
+from hawk.pipeline.run.feedback import forward_feedback, run_rate
 from hawk.pipeline.run.history import run_list
 from hawk.web.blocking import on_request_thread
 from hawk.web.errors import STATUS_OF_CODE, HawkError
 from hawk.web.inputs import PAGE_PARAMETERS, BoundedDateTimeField, checked_query
 from hawk.web.roles import ADMIN, OPERATIONS, has_role
-
-logger = logging.getLogger(__name__)
 
 SSE_DESCRIPTION = (
     "With `stream: true` (the default) the response is `text/event-stream`: one "
@@ -304,37 +301,6 @@ def store_feedback(
     request: Request, run_id: uuid.UUID, rating: Rating | None, comment: str
 ) -> AgentRun:
     """Stored first: the rating is ours and must not depend on Dify being up."""
-    run = own_run(request, run_id)
-    if run.user_id != request.user.pk:  # operations see every run; a rating is the asker's
-        raise HawkError("forbidden", "only the user who asked may rate a run")
-    AgentRun.objects.filter(pk=run.pk).update(
-        feedback_rating=rating or "", feedback_comment=comment
-    )
+    run = own_run(request, run_id)  # operations see every run; a rating is the asker's
+    run_rate(run, user_id=request.user.pk, rating=rating, comment=comment)
     return run
-
-
-def forwards_to_dify(run: AgentRun) -> bool:
-    """Dify answered this run itself: a replay from the answer cache has a message id that
-    Dify never issued, and the built-in analyst has none."""
-    return run.backend == "dify" and bool(run.message_id) and run.answer_cache != "hit"
-
-
-async def forward_feedback(run: AgentRun, rating: Rating, comment: str) -> tuple[bool, str]:
-    """(forwarded, error code): best effort, a failure of Dify's is logged, never raised."""
-    backend = get_dify_backend(run.template_category or run.intent)
-    if backend is None or not forwards_to_dify(run):
-        return False, ""
-    user, content = dify_user(run.user_id), comment or None
-    try:
-        accepted = await backend.feedback(
-            message_id=run.message_id, rating=rating, user=user, content=content
-        )
-    except AnalysisError as exc:
-        logger.warning(
-            "feedback on run %s stored, not forwarded to Dify (%s): %s",
-            run.run_id,
-            exc.code,
-            exc.message,
-        )
-        return False, exc.code
-    return accepted, ""

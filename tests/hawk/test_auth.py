@@ -6,8 +6,18 @@ from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db
 
-OPEN_PATHS = {"/health", "/health/live", "/health/ready", "/docs", "/metrics"}
-# Pages for people, not API: without a login they send the browser to the admin's login form.
+# The console's login and logout are open: they are how a session begins and ends.
+OPEN_PATHS = {
+    "/health",
+    "/health/live",
+    "/health/ready",
+    "/docs",
+    "/metrics",
+    "/accounts/login/",
+    "/accounts/logout/",
+}
+# Pages for people, not API: without a login they send the browser to the console's login
+# form (the admin's admits staff only).
 PAGES = {"/", "/console/"}
 
 
@@ -44,7 +54,7 @@ def test_it_answers_401_without_credentials(client, path):
 def test_the_pages_send_a_browser_without_a_login_to_the_login_form(client, path):
     response = client.get(path, follow=True)
     assert response.redirect_chain
-    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
 
 
 def test_health_is_open(client):

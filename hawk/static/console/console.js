@@ -218,7 +218,7 @@
       element("dt", name),
       element("dd", value),
     ]));
-    $("run-link").href = "/admin/hawk/agentrun/" + state.runId + "/change/";
+    $("run-link").href = "/console/runs/" + state.runId + "/";
     $("run-meta").hidden = false;
     setStatus("Done.");
   }

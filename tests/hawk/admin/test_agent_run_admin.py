@@ -2,7 +2,9 @@
 and the timings readable."""
 
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 
+from analytics.selectors import usage_overview
 from hawk.models import AgentRun
 from tests.conftest import restore_roles
 from tests.hawk.admin.support import admin_url, change_url
@@ -162,3 +164,57 @@ def test_rerun_is_a_post_and_needs_the_run_prompts_permission(client, django_use
     assert client.get(admin_url(AgentRun, "rerun", run.pk)).status_code == 405
     assert client.post(admin_url(AgentRun, "rerun", run.pk)).status_code == 403
     assert AgentRun.objects.count() == 1
+
+
+# --- rating from the run page ------------------------------------------------------------------
+
+
+def test_the_asker_rates_their_run_on_its_page_and_analytics_counts_it(admin_client, admin_user):
+    run = readable_run(user=admin_user, feedback_rating="", feedback_comment="")
+    page = admin_client.get(change_url(run)).content.decode()
+    assert '<button type="submit" name="rating" value="like">Like</button>' in page
+    assert "csrfmiddlewaretoken" in page.split('id="rate-run"')[1]
+
+    response = admin_client.post(
+        admin_url(AgentRun, "rate", run.pk), {"rating": "dislike", "comment": "missed the overlay"}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, change_url(run))
+    run.refresh_from_db()
+    assert (run.feedback_rating, run.feedback_comment) == ("dislike", "missed the overlay")
+    shown = admin_client.get(change_url(run)).content.decode()
+    assert "Disliked: missed the overlay" in shown
+    totals = usage_overview(runs=AgentRun.objects.all(), granularity="day")["totals"]
+    assert (totals["likes"], totals["dislikes"]) == (0, 1)
+
+
+def test_rating_is_a_post_with_the_csrf_token_and_a_known_rating(admin_user):
+    run = readable_run(user=admin_user, feedback_rating="", feedback_comment="")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin_user)
+    rate = admin_url(AgentRun, "rate", run.pk)
+
+    assert browser.get(rate).status_code == 405
+    assert browser.post(rate, {"rating": "like"}).status_code == 403  # no CSRF token
+    browser.get(change_url(run))
+    token = browser.cookies["csrftoken"].value
+    refused = browser.post(rate, {"rating": "meh", "csrfmiddlewaretoken": token}, follow=True)
+    assert "rating: Select a valid choice" in refused.content.decode()
+    run.refresh_from_db()
+    assert run.feedback_rating == ""
+
+
+def test_only_the_asker_rates_a_run_not_someone_who_may_view_it(client, django_user_model, user):
+    run = readable_run(user=user, feedback_rating="like", feedback_comment="mine")
+    operator = django_user_model.objects.create_user("ops-staff", is_staff=True)
+    operator.groups.add(Group.objects.get(name="operations"))
+    client.force_login(operator)
+
+    page = client.get(change_url(run)).content.decode()
+    response = client.post(admin_url(AgentRun, "rate", run.pk), {"rating": "dislike"})
+
+    assert 'name="rating"' not in page
+    assert "Only the person who asked rates a run" in page
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert (run.feedback_rating, run.feedback_comment) == ("like", "mine")

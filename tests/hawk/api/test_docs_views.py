@@ -1,12 +1,12 @@
 """GET /docs: the Swagger UI for a signed-in person; without a session, a page (or, for a
-client asking for JSON, an error) saying to log in, with a link to the admin's login that comes
-back to the docs."""
+client asking for JSON, an error) saying to log in, with a link to the console's login (an
+analyst need not be staff) that comes back to the docs."""
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_LINK = "/admin/login/?next=/docs"
+LOGIN_LINK = "/accounts/login/?next=/docs"
 
 
 def test_without_a_session_the_docs_page_says_to_log_in_and_links_to_the_login(client):

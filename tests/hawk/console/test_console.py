@@ -61,7 +61,7 @@ def test_the_console_asks_for_a_login_first(client, db):
     response = client.get("/console/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/console/"
+    assert response["Location"] == "/accounts/login/?next=/console/"
 
 
 def test_the_admin_is_titled_hawk_agent_and_its_view_site_opens_the_console(admin_client):

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
@@ -52,16 +51,14 @@ def standin(llm: OpenAIStandIn) -> OpenAIStandIn:
 
 @pytest.fixture
 def console(page: Page, server: UvicornProcess, make_user, committed_demo, settings) -> Page:
-    """The console, as a signed-in analyst sees it: staff, as the admin's login asks, and in
-    operations too, whose members may open runs in the admin (the run link's page)."""
+    """The console, as a plain analyst sees it: not staff, in no other group, signed in through
+    the console's own login."""
     settings.DIFY_BASE_URL = settings.OPENAI_BASE_URL = ""  # this process: the built-in analyst
     person = make_user("browser-analyst", "analyst")
-    person.groups.add(Group.objects.get_or_create(name="operations")[0])
-    person.is_staff = True
     person.set_password(PASSWORD)
     person.save()
     call_command("load_prompt_templates", verbosity=0)
-    log_in(page, server.url, "browser-analyst", PASSWORD, "/console/")
+    log_in(page, server.url, "browser-analyst", PASSWORD, "/console/", "/accounts/login/")
     return page
 
 
@@ -127,8 +124,10 @@ def test_a_question_streams_its_first_words_then_a_decision_and_table_that_fit_a
     run = AgentRun.objects.get(channel=AgentRun.Channel.HTTP)
     assert (run.status, run.backend) == ("completed", "openai")
     console.get_by_role("link", name="Open the run").click()
-    console.wait_for_url(f"**/admin/hawk/agentrun/{run.run_id}/change/")
+    console.wait_for_url(f"**/console/runs/{run.run_id}/")
     expect(console.get_by_text(PROMPT).first).to_be_visible()
+    run_answer = console.get_by_role("region", name="Answer")
+    expect(run_answer.get_by_role("heading", name="CNY 150,000.00: PASS")).to_be_visible()
     assert page_overflow(console) <= 0
 
 

@@ -255,7 +255,7 @@ def test_feedback_is_stored_when_dify_does_not_know_the_message(api_client, user
 def test_feedback_is_stored_when_dify_is_down(api_client, user, dify_server, caplog):
     dify_server.stop()
     run = make_run(user, backend="dify")
-    with caplog.at_level(logging.WARNING, logger="hawk.api.run_views"):
+    with caplog.at_level(logging.WARNING, logger="hawk.pipeline.run.feedback"):
         response = feedback(api_client, run, "like")
     assert response.status_code == 200
     assert response.json()["forwarded_to_dify"] is False
