@@ -5,7 +5,10 @@ positions every half second (plain SQL, the trigger feed), and mid-load the Redi
 killed. Measured: the replica's share of the cache fills, the time until the Sentinels know the
 new master and until the runs read the cache again, the p95 of the runs during the failover
 and outside it, and the errors; asserted: no run fails once the new master is known (those
-during the switch read the database, `degraded`), none is left `running`.
+during the switch read the database, `degraded`), none is left `running`, and no answer is
+stale: the writer adds 1 to a position counted in the CNY capacity the users ask about, and
+each answer's `total_sfx` must be the total committed when its request started or one
+committed before it ended, never an earlier one (the standby is always 2 s behind the writes).
 
     DATABASE_URL=... REDIS_URL=... .venv/bin/python -m pytest tests/scaleout/test_figures.py -s
 """
@@ -20,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from decimal import Decimal
 from string import hexdigits
 
 import httpx
@@ -37,6 +41,7 @@ USERS = 20
 LOAD_SECONDS = 24.0
 KILL_AFTER_SECONDS = 8.0
 APPLY_DELAY = "2s"
+APPLY_DELAY_SECONDS = 2.0
 # The users and their tokens, made in the private database (one line each: the key).
 MAKE_USERS = f"""
 from django.contrib.auth.models import Group, User
@@ -48,6 +53,14 @@ for n in range({USERS}):
     print(Token.objects.get_or_create(user=user)[0].key)
 """
 WRITE = "UPDATE position_nav_master SET current_position = current_position + 1 WHERE nav_id = %s"
+BODY = {"user_prompt": PROMPT, "stream": False, "use_cache": False}
+# The position behind a row of the answer's capacity: the newest of its entity and NAV type in
+# the currency on or before the business date (what capacity_rows counts).
+COUNTED_POSITION = """
+SELECT nav_id FROM position_nav_master
+WHERE entity_id = %s AND nav_type = %s AND currency_code = 'CNY' AND as_of_date <= %s
+ORDER BY as_of_date DESC, nav_id DESC LIMIT 1
+"""
 
 
 def manage(url: str, *command: str) -> str:
@@ -103,23 +116,39 @@ class Answer:
     status: int
     cache: str = ""
     run_id: str = ""
+    total: Decimal | None = None  # facts.capacity.total_sfx
+
+
+@dataclass
+class Write:
+    """One commit of the writer: the monotonic clock just before and just after it, and the
+    CNY capacity total it leaves."""
+
+    before: float
+    after: float
+    total: Decimal
 
 
 @dataclass
 class Load:
     answers: list[Answer] = field(default_factory=list)
+    writes: list[Write] = field(default_factory=list)
     killed_at: float = 0.0
     master_known_at: float = 0.0
 
 
+def capacity_total(answer: dict) -> Decimal | None:
+    total = ((answer.get("facts") or {}).get("capacity") or {}).get("total_sfx")
+    return None if total is None else Decimal(total)
+
+
 async def user(url: str, token: str, until: float, load: Load) -> None:
     headers = {"Authorization": f"Token {token}"}
-    body = {"user_prompt": PROMPT, "stream": False, "use_cache": False}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
         while time.monotonic() < until:
             started = time.monotonic()
             try:
-                response = await client.post("/hawk-agent/process-prompt", json=body)
+                response = await client.post("/hawk-agent/process-prompt", json=BODY)
                 status, answer = response.status_code, response.json()
             except httpx.HTTPError:
                 status, answer = 0, {}
@@ -130,6 +159,7 @@ async def user(url: str, token: str, until: float, load: Load) -> None:
                     status,
                     str(answer.get("cache") or ""),
                     str(answer.get("run_id") or ""),
+                    capacity_total(answer) if status == 200 else None,
                 )
             )
 
@@ -140,14 +170,64 @@ async def users(urls: list[str], tokens: list[str], until: float, load: Load) ->
     )
 
 
-def writer(url: str, until: float) -> None:
-    """The platform's writer: a position every half second, from outside Django."""
+def facts_of(url: str, token: str) -> dict:
+    """One answer's facts, outside the load."""
+    response = httpx.post(
+        f"{url}/hawk-agent/process-prompt",
+        json=BODY,
+        headers={"Authorization": f"Token {token}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["facts"]
+
+
+def counted_position(database_url: str, server_url: str, token: str) -> tuple[str, Decimal]:
+    """A position the answer's capacity total counts, and that total once it has been written
+    (+1) outside the load: proof that a write shows in the answer, read at once during the lag."""
+    facts = facts_of(server_url, token)
+    row, total = facts["capacity"]["rows"][0], Decimal(facts["capacity"]["total_sfx"])
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        found = connection.execute(
+            COUNTED_POSITION, [row["entity_id"], row["nav_type"], facts["as_of"]]
+        ).fetchone()
+        assert found is not None, row
+        assert connection.execute(WRITE, [found[0]]).rowcount == 1
+    assert Decimal(facts_of(server_url, token)["capacity"]["total_sfx"]) == total + 1
+    return found[0], total + 1
+
+
+def writer(url: str, nav_id: str, total: Decimal, until: float, load: Load) -> None:
+    """The platform's writer: +1 to a counted position every half second, from outside Django,
+    each commit timed (before and after) with the total it leaves."""
     with psycopg.connect(url, autocommit=True) as connection:
-        n = 0
         while time.monotonic() < until:
-            connection.execute(WRITE, [("NAV-00001", "NAV-00002")[n % 2]])
-            n += 1
+            before = time.monotonic()
+            assert connection.execute(WRITE, [nav_id]).rowcount == 1
+            total += 1
+            load.writes.append(Write(before, time.monotonic(), total))
             time.sleep(0.5)
+
+
+def stale(answer: Answer, writes: list[Write], first: Decimal) -> bool:
+    """Whether the answer's total is outside what was committed from its start to its end: the
+    total of the last commit surely done before it started, or of one begun before it ended.
+    The totals only grow, so that set is a range."""
+    ended = answer.started + answer.seconds
+    low = max((w.total for w in writes if w.after <= answer.started), default=first)
+    high = max((w.total for w in writes if w.before <= ended), default=first)
+    return answer.total is None or not low <= answer.total <= high
+
+
+def ahead_of_standby(answer: Answer, writes: list[Write], first: Decimal) -> bool:
+    """Whether the answer shows a write the standby could not have applied by the answer's end
+    (a commit begun less than the apply delay before it): served from the replica, it would
+    have been stale."""
+    ended = answer.started + answer.seconds
+    applied = max(
+        (w.total for w in writes if w.before <= ended - APPLY_DELAY_SECONDS), default=first
+    )
+    return answer.total is not None and answer.total > applied
 
 
 def kill_master_later(sentinels: RedisSet, load: Load) -> None:
@@ -195,9 +275,10 @@ def test_20_users_through_a_lagging_replica_and_a_redis_failover(
             stack.callback(server.stop)
             server.wait_until_healthy("/health/ready")
             servers.append(server)
+        nav_id, first_total = counted_position(url, servers[0].url, tokens[0])
         until = time.monotonic() + LOAD_SECONDS
         threads = [
-            threading.Thread(target=writer, args=(url, until)),
+            threading.Thread(target=writer, args=(url, nav_id, first_total, until, load)),
             threading.Thread(target=kill_master_later, args=(sentinels, load)),
         ]
         for thread in threads:
@@ -215,14 +296,22 @@ def test_20_users_through_a_lagging_replica_and_a_redis_failover(
     outside = [a for a in answers if a not in during]
     share = fills.get("replica", 0.0) / sum(fills.values())
     failed = [a for a in answers if a.status != 200]
+    checked = [a for a in answers if a.status == 200]
+    over_lag = [a for a in checked if ahead_of_standby(a, load.writes, first_total)]
+    stale_answers = [a for a in checked if stale(a, load.writes, first_total)]
     print(
         f"\n{len(answers)} runs by {USERS} users in {LOAD_SECONDS:.0f} s; replica share of the "
         f"fills {share:.0%} ({fills}); new master known "
         f"{load.master_known_at - load.killed_at:.1f} s after the kill, cache read again "
         f"{cache_back - load.killed_at:.1f} s after it; p95 {p95(during):.2f} s during the "
         f"failover ({len(during)} runs), {p95(outside):.2f} s outside it; failed "
-        f"{len(failed)} ({len([a for a in failed if a in switch])} while no master was known)"
+        f"{len(failed)} ({len([a for a in failed if a in switch])} while no master was known); "
+        f"{len(load.writes)} writes during the lag, {len(checked)} answers checked "
+        f"({len(over_lag)} with a write the standby had not applied yet), "
+        f"stale {len(stale_answers)}"
     )
+    assert stale_answers == []
+    assert load.writes and checked and over_lag
     assert [a for a in failed if a in after_known] == []
     assert share > 0
     with psycopg.connect(url, autocommit=True) as connection:
