@@ -11,6 +11,11 @@ has a thread to itself, one that has served earlier requests.
 
 A request's thread keeps no database connection for the next one: on_request_thread releases
 its connections after each call, and request_finished's close_old_connections runs there too.
+So request_started's receivers (close_old_connections and reset_queries, Django's) have nothing
+left to do on that thread, yet they are the one hop to it before the view runs: with 30
+requests at once that hop, waiting for the GIL among the others, was most of what SSE's first
+event took over the WebSocket's (bench/request_cost.py --at-once). skip_request_started_hop()
+takes them off; reset_queries then runs when each request ends, on its thread.
 """
 
 import threading
@@ -18,7 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext
+from django.conf import settings
+from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections, reset_queries
 
 # Idle request threads kept; a burst beyond this many at once gets threads that then stop.
 KEPT_THREADS = 64
@@ -60,3 +68,17 @@ class PooledThreadsASGIHandler(ASGIHandler):
                 await self.handle(scope, receive, send)
         finally:
             self.request_threads.give_back(executor)
+
+
+def skip_request_started_hop() -> None:
+    """For a process serving requests through PooledThreadsASGIHandler only (hawk.asgi).
+
+    Safe while every database closes its connection as the request ends (CONN_MAX_AGE 0, as
+    with the pool): a connection kept open across requests would need close_old_connections'
+    check of its age and health at the start of the next request, so then nothing changes."""
+    if any(database.get("CONN_MAX_AGE", 0) != 0 for database in settings.DATABASES.values()):
+        return
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_started.disconnect(reset_queries)
+    # Debug's query log of the request's thread, emptied as the request ends instead.
+    signals.request_finished.connect(reset_queries, sender=PooledThreadsASGIHandler)

@@ -1,6 +1,6 @@
-"""The ASGI handler keeps request threads for later requests: no thread started per request,
-yet two requests at once never share a thread, and a kept thread holds no database
-connection between requests."""
+"""The ASGI handler keeps request threads for later requests: no thread started per request
+and no hop to one before the view, yet two requests at once never share a thread, and a kept
+thread holds no database connection or old query log between requests."""
 
 import asyncio
 import threading
@@ -11,6 +11,7 @@ from django.core import signals
 from django.db import connections
 
 from hawk.asgi import django_asgi_app
+from hawk.web.asgi_handler import PooledThreadsASGIHandler, skip_request_started_hop
 
 
 async def get(path: str) -> int:
@@ -94,3 +95,23 @@ def test_a_kept_request_thread_holds_no_database_connection_between_requests():
     assert asyncio.run(get("/health")) in (200, 503)  # checks the database on its thread
     kept = django_asgi_app.request_threads.idle[-1]
     assert kept.submit(lambda: connections["default"].connection).result(timeout=5) is None
+
+
+def test_a_request_starts_without_a_hop_to_its_thread():
+    # The test client puts close_old_connections back after each of its requests.
+    skip_request_started_hop()
+    sync_receivers, _ = signals.request_started._live_receivers(PooledThreadsASGIHandler)
+    assert sync_receivers == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_request_thread_starts_with_no_connection_and_no_old_queries(settings):
+    settings.DEBUG = True  # the query log is kept in debug only
+    skip_request_started_hop()
+    assert asyncio.run(get("/health")) in (200, 503)
+    kept = django_asgi_app.request_threads.idle[-1]
+
+    def state() -> tuple[Any, int]:
+        return connections["default"].connection, len(connections["default"].queries_log)
+
+    assert kept.submit(state).result(timeout=5) == (None, 0)
