@@ -85,7 +85,10 @@ def count_submissions() -> None:
     threading.Thread.start = start  # type: ignore[method-assign]
 
 
-async def sse_run(app: Any, token: str) -> None:
+async def sse_run(app: Any, token: str) -> float:
+    """One run over SSE; ms to its first event."""
+    began = time.perf_counter()
+    first = 0.0
     body = json.dumps(PROMPT).encode()
     scope = {
         "type": "http",
@@ -121,16 +124,19 @@ async def sse_run(app: Any, token: str) -> None:
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
-        nonlocal status, frames
+        nonlocal status, frames, first
         if message["type"] == "http.response.start":
             status = message["status"]
         elif message["type"] == "http.response.body":
+            if not first and message.get("body", b"").startswith(b"data: "):
+                first = (time.perf_counter() - began) * 1000
             frames += message.get("body", b"")
 
     await app(scope, receive, send)
     finished.set()
     if status != 200 or b'"message_end"' not in frames:
         raise SystemExit(f"SSE run failed: {status} {frames[-400:]!r}")
+    return first
 
 
 async def ws_open(app: Any, token: str) -> Any:
@@ -159,16 +165,36 @@ async def ws_open(app: Any, token: str) -> Any:
     return socket
 
 
-async def ws_run(socket: Any) -> None:
+async def ws_run(socket: Any) -> float:
+    """One prompt over the socket; ms to its first event."""
+    began = time.perf_counter()
+    first = 0.0
     await socket.send_input(
         {"type": "websocket.receive", "text": json.dumps({"type": "prompt", **PROMPT})}
     )
     while True:
         event = json.loads((await socket.receive_output(30))["text"])
+        first = first or (time.perf_counter() - began) * 1000
         if event.get("event") == "message_end":
-            return
+            return first
         if event.get("event") == "error":
             raise SystemExit(f"WebSocket run failed: {event}")
+
+
+def stock_signals(on: bool) -> None:
+    """Django's request_started receivers as Django connects them (the stock path), or as
+    hawk.asgi leaves them (hawk.web.asgi_handler.skip_request_started_hop)."""
+    from django.core import signals
+    from django.db import close_old_connections, reset_queries
+
+    from hawk.web.asgi_handler import PooledThreadsASGIHandler, skip_request_started_hop
+
+    if on:
+        signals.request_started.connect(reset_queries)
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.disconnect(reset_queries, sender=PooledThreadsASGIHandler)
+    else:
+        skip_request_started_hop()
 
 
 async def measure(
@@ -176,7 +202,7 @@ async def measure(
 ) -> None:
     """Every path in turn, `block` runs each, until each has `runs`."""
     socket = await ws_open(apps["ws"], token)
-    paths: dict[str, Callable[[], Awaitable[None]]] = {
+    paths: dict[str, Callable[[], Awaitable[float]]] = {
         name: functools.partial(sse_run, app, token) for name, app in apps.items() if name != "ws"
     }
     paths["ws"] = functools.partial(ws_run, socket)
@@ -191,6 +217,7 @@ async def measure(
     done = 0
     while done < runs:
         for name, run in paths.items():
+            stock_signals(name == "sse-django")
             for _ in range(min(block, runs - done)):
                 submissions.clear()
                 threads_before = threads_started
@@ -223,15 +250,42 @@ async def measure(
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
+async def at_once(apps: dict[str, Any], token: str, users: int, rounds: int) -> None:
+    """`users` runs at once per path, the paths in turn, `rounds` times: first-event latency
+    (wall clock: noisy on a shared machine, so the paths alternate round by round)."""
+    sockets = [await ws_open(apps["ws"], token) for _ in range(users)]
+    firsts: dict[str, list[float]] = {name: [] for name in apps}
+    for round_ in range(rounds + 1):  # the first round warms every path, not counted
+        for name, app in apps.items():
+            stock_signals(name == "sse-django")
+            if name == "ws":
+                runs = [ws_run(socket) for socket in sockets]
+            else:
+                runs = [sse_run(app, token) for _ in range(users)]
+            values = await asyncio.gather(*runs)
+            if round_:
+                firsts[name] += values
+    for socket in sockets:
+        await socket.send_input({"type": "websocket.disconnect", "code": 1000})
+        await socket.wait(5)
+    for name, values in firsts.items():
+        values.sort()
+        print(
+            f"{name}: {len(values)} runs, {users} at once, first event ms: "
+            f"p50 {statistics.median(values):.1f}, p95 {values[int(len(values) * 0.95)]:.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=300, help="runs per transport")
     parser.add_argument("--block", type=int, default=25, help="runs in a row per transport")
     parser.add_argument("--profile", choices=["sse", "sse-django", "ws"])
     parser.add_argument(
-        "--without-request-signals",
-        action="store_true",
-        help="disconnect request_started/request_finished's sync receivers (what they cost)",
+        "--at-once",
+        type=int,
+        default=0,
+        help="instead: this many runs at once per path, --runs / this many rounds (latency)",
     )
     parser.add_argument("--skip-prepare", action="store_true", help="data already loaded")
     args = parser.parse_args()
@@ -245,25 +299,23 @@ def main() -> None:
     else:
         token = prepare_data(1)[0]
     count_submissions()
-    if args.without_request_signals:
-        from django.core import signals
-
-        for signal in (signals.request_started, signals.request_finished):
-            signal.receivers.clear()
-            signal.sender_receivers_cache.clear()
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
     from django.core.handlers.asgi import ASGIHandler
 
     from hawk.asgi import application
 
-    # sse: the service's own entry point; sse-django: the same app behind Django's stock
-    # ASGIHandler (what get_asgi_application() returns), the handler before issue 19's change.
+    # sse: the service's own entry point (hawk.asgi); sse-django: the same app behind Django's
+    # stock ASGIHandler (what get_asgi_application() returns) with Django's request_started
+    # receivers, switched back on for its turns only: the path before these changes.
     apps = {
         "sse": application,
         "sse-django": ASGIStaticFilesHandler(ASGIHandler()),
         "ws": application,
     }
-    asyncio.run(measure(apps, token, args.runs, args.block, args.profile))
+    if args.at_once:
+        asyncio.run(at_once(apps, token, args.at_once, max(1, args.runs // args.at_once)))
+    else:
+        asyncio.run(measure(apps, token, args.runs, args.block, args.profile))
 
 
 if __name__ == "__main__":
