@@ -2,10 +2,15 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from hawk.web.asgi_handler import PooledThreadsASGIHandler, skip_request_started_hop
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hawk.settings")
-django_asgi_app = get_asgi_application()
+# What django.core.asgi.get_asgi_application() does, with request threads that are kept.
+django.setup(set_prefix=False)
+django_asgi_app = PooledThreadsASGIHandler()
+skip_request_started_hop()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

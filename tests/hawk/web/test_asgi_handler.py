@@ -1,0 +1,117 @@
+"""The ASGI handler keeps request threads for later requests: no thread started per request
+and no hop to one before the view, yet two requests at once never share a thread, and a kept
+thread holds no database connection or old query log between requests."""
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from django.core import signals
+from django.db import connections
+
+from hawk.asgi import django_asgi_app
+from hawk.web.asgi_handler import PooledThreadsASGIHandler, skip_request_started_hop
+
+
+async def get(path: str) -> int:
+    """A GET through the handler as an ASGI server would make it; the response status."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    answered = asyncio.Event()
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not messages:
+            messages.append({"type": "http.request"})
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await answered.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await django_asgi_app(scope, receive, send)
+    answered.set()
+    return next(m["status"] for m in messages if m["type"] == "http.response.start")
+
+
+@pytest.fixture
+def request_threads():
+    """The thread each request's request_started receivers ran on, in order."""
+    threads: list[int] = []
+
+    def record(**kwargs: Any) -> None:
+        threads.append(threading.get_ident())
+
+    signals.request_started.connect(record)
+    yield threads
+    signals.request_started.disconnect(record)
+
+
+def test_requests_in_turn_reuse_a_request_thread_and_start_no_thread(request_threads):
+    async def three_in_turn() -> list[int]:
+        return [await get("/health/live") for _ in range(3)]
+
+    asyncio.run(three_in_turn())  # the first request may start its thread
+    started_before = threading.active_count()
+    statuses = asyncio.run(three_in_turn())
+    assert statuses == [200, 200, 200]
+    assert threading.active_count() == started_before
+    assert len(set(request_threads[3:])) == 1
+    assert threading.get_ident() not in request_threads  # never on the event loop's thread
+
+
+def test_requests_at_once_each_have_a_thread_of_their_own(request_threads, monkeypatch):
+    # Both requests' receivers wait for each other: on one shared thread they never could.
+    both_started = threading.Barrier(2, timeout=5)
+    signals.request_started.connect(lambda **kwargs: both_started.wait(), weak=False)
+    try:
+
+        async def two_at_once() -> list[int]:
+            return list(await asyncio.gather(get("/health/live"), get("/health/live")))
+
+        assert asyncio.run(two_at_once()) == [200, 200]
+    finally:
+        signals.request_started.receivers.pop()
+        signals.request_started.sender_receivers_cache.clear()
+    assert len(set(request_threads)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_request_thread_holds_no_database_connection_between_requests():
+    assert asyncio.run(get("/health")) in (200, 503)  # checks the database on its thread
+    kept = django_asgi_app.request_threads.idle[-1]
+    assert kept.submit(lambda: connections["default"].connection).result(timeout=5) is None
+
+
+def test_a_request_starts_without_a_hop_to_its_thread():
+    # The test client puts close_old_connections back after each of its requests.
+    skip_request_started_hop()
+    sync_receivers, _ = signals.request_started._live_receivers(PooledThreadsASGIHandler)
+    assert sync_receivers == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_request_thread_starts_with_no_connection_and_no_old_queries(settings):
+    settings.DEBUG = True  # the query log is kept in debug only
+    skip_request_started_hop()
+    assert asyncio.run(get("/health")) in (200, 503)
+    kept = django_asgi_app.request_threads.idle[-1]
+
+    def state() -> tuple[Any, int]:
+        return connections["default"].connection, len(connections["default"].queries_log)
+
+    assert kept.submit(state).result(timeout=5) == (None, 0)
