@@ -35,6 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.demo_setup import demo_with_analyst  # noqa: E402
 from tests.hawk.streaming.pool_support import bodies_for, post_at_once  # noqa: E402
 from tests.pg_cluster import Cluster, start_cluster, stop_cluster  # noqa: E402
 from tests.restart_load import load_with_restart  # noqa: E402
@@ -49,23 +50,7 @@ def prepare(url: str) -> str:
     """The migrated database with the demo bundle and an analyst; returns the API token."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hawk.settings"
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
-
-    from hawk.management.commands.bootstrap_local import DEMO_BUNDLE
-
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("import_hedge_data", str(DEMO_BUNDLE), "--replace", stdout=quiet)
-    user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
-    user.groups.add(Group.objects.get_or_create(name="analyst")[0])
-    return Token.objects.get_or_create(user=user)[0].key
+    return demo_with_analyst()
 
 
 def idle_restart(url: str, token: str, cluster: Cluster) -> Counter:

@@ -36,6 +36,7 @@ from httpx_sse import EventSource
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.demo_setup import demo_with_analyst  # noqa: E402
 from bench.pipeline import (  # noqa: E402  (sets the bench database and Redis in the env)
     PROMPTS,
     data_phase,
@@ -57,22 +58,7 @@ RELAY_PROMPT = "Check if I can hedge 150K CNY today"
 def prepare_database() -> str:
     """Migrated bench database with the demo bundle and an analyst; returns the API token."""
     ensure_database()
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
-
-    from hawk.management.commands.bootstrap_local import DEMO_BUNDLE
-
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("import_hedge_data", str(DEMO_BUNDLE), "--replace", stdout=quiet)
-    user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
-    user.groups.add(Group.objects.get_or_create(name="analyst")[0])
-    return Token.objects.get_or_create(user=user)[0].key
+    return demo_with_analyst()
 
 
 class TimedHandler(_Handler):

@@ -167,18 +167,17 @@ def _bindir_or_skip() -> Path:
 def logical_cluster() -> Iterator[Cluster]:
     """A running cluster with wal_level=logical (skipped without the server binaries, except
     in CI, where that is a failure)."""
-    bindir = _bindir_or_skip()
-    root = _make_directory()
-    try:
-        yield _start(bindir, root)
-    finally:
-        _stop(bindir, root)
+    yield from _own_cluster()
 
 
 @pytest.fixture(scope="module")
 def restartable_cluster() -> Iterator[Cluster]:
     """A cluster of its own for the tests that restart Postgres (never the shared one, nor the
     session's logical cluster that other tests stream from)."""
+    yield from _own_cluster()
+
+
+def _own_cluster() -> Iterator[Cluster]:
     bindir = _bindir_or_skip()
     root = _make_directory()
     try:
