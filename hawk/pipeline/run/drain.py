@@ -3,7 +3,7 @@ readiness (/health/ready) is false at once, so the proxy sends new requests else
 in flight may finish for up to HAWK_DRAIN_SECONDS, then the rest are cut: each ends with an
 `error` event `server_restarting` (retry advice) and is recorded `cancelled`.
 
-The signal hook that starts a drain and its timing are in hawk.api.lifespan; this module holds
+The signal hook that starts a drain and its timing are in hawk.api.shutdown; this module holds
 the state every transport asks, and the cut.
 """
 
