@@ -19,7 +19,7 @@ from hawk.admin.answer_html import answer_html
 from hawk.admin.rating import may_rate, rate_from_post, rating_text
 from hawk.admin.structured import EMPTY, number_text, structured
 from hawk.analysis.checks import WARNED_RISKS
-from hawk.api.serializers import validated_prompt_request
+from hawk.api.serializers import validated_run
 from hawk.models import AgentRun, BusinessDate
 from hawk.pipeline.run import RunRequest, run_events
 from hawk.sources import filter_words
@@ -294,11 +294,10 @@ class AgentRunAdmin(admin.ModelAdmin):
         if not (self.has_view_permission(request, old) and request.user.has_perm(RUN_PROMPTS)):
             raise PermissionDenied
         try:
-            body = validated_prompt_request(rerun_body(old))
+            run, _stream = validated_run(rerun_body(old), request.user.pk, "http")
         except (RequestInvalid, HawkError, ValidationError) as exc:
             self.message_user(request, f"This run cannot be asked again: {exc}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:hawk_agentrun_change", args=[old.pk]))
-        run = RunRequest.from_validated(body, user_id=request.user.pk, channel="http")
         async_to_sync(_answered)(run)
         self.message_user(request, "Asked again: this is the new run.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:hawk_agentrun_change", args=[run.run_id]))

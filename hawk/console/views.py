@@ -127,10 +127,7 @@ def _facts(run: AgentRun) -> list[tuple[str, str]]:
         ("Asked", run.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
         ("Status", run.get_status_display()),
         ("Answered by", run.backend or "-"),
-        (
-            "Template",
-            f"{run.template.name} (version {run.template_version})" if run.template else "-",
-        ),
+        ("Template", _template_text(run)),
         ("First words", _ms(timings.get("first_token_ms"))),
         ("Total", _ms(timings.get("total_ms"))),
         ("Tokens", f"{run.prompt_tokens:,} in, {run.completion_tokens:,} out"),
