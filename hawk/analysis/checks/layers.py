@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hawk.analysis.checks.claims import Claims, fact_decisions, figure_sentences
+from hawk.analysis.checks.claims import Claims, figure_sentences
 from hawk.analysis.quality import Quality
 
 Layer = Literal["facts", "consistency", "uncertainty"]
@@ -40,9 +40,9 @@ class Finding:
 
 
 def facts_findings(
-    claims: Claims, numbers: Quality, context: str, facts: dict[str, Any]
+    claims: Claims, numbers: Quality, context: str, decided: frozenset[str]
 ) -> list[Finding]:
-    decided = fact_decisions(facts)
+    """`decided`: every decision the facts hold (claims.fact_decisions)."""
     found = [
         Finding("facts", "decision", stated, _decision_message(stated, decided))
         for stated in claims.decisions
@@ -60,7 +60,7 @@ def facts_findings(
     return found + _identifier_findings(claims, context)
 
 
-def _decision_message(stated: str, decided: set[str]) -> str:
+def _decision_message(stated: str, decided: frozenset[str]) -> str:
     if not decided:
         return f"the answer says {stated}; the facts decide nothing"
     return f"the answer says {stated}; the facts decide {', '.join(sorted(decided))}"

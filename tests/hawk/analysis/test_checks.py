@@ -3,6 +3,7 @@ small context (no database, no backend)."""
 
 import pytest
 
+from hawk.analysis import checks
 from hawk.analysis.checks import check_answer
 
 CONTEXT = (
@@ -90,3 +91,38 @@ def test_the_quality_keeps_the_number_check_and_adds_the_layers():
     assert {"score", "checked", "verified", "unverified_numbers"} <= set(quality)
     assert quality["risk"] == "critical" and quality["risk_score"] == 1.0
     assert quality["findings"][0]["kind"] == "decision"
+
+
+def test_an_answer_checked_again_against_the_same_context_is_read_once(monkeypatch):
+    """A replayed answer (same text, same context) is checked from what was read of it the
+    first time: the number check runs once, whichever string objects carry the texts."""
+    answer = "## CNY 150,000.00: PASS\nThe total available is 9,876,543.21.\n"
+    calls = []
+    read_numbers = checks.check_numbers
+    monkeypatch.setattr(checks, "check_numbers", lambda *a: calls.append(a) or read_numbers(*a))
+    checks.forget_checked_answers()
+    first = check_answer("".join(answer), context="".join(CONTEXT), facts=dict(FACTS))
+    again = check_answer("".join(answer), context="".join(CONTEXT), facts=dict(FACTS))
+    assert len(calls) == 1
+    assert again == first
+    assert again.risk == "high"
+
+
+def test_a_kept_check_never_answers_for_other_facts_or_another_previous_answer():
+    """What is kept is keyed by the answer, the context and the facts' decisions; the
+    consistency layer is checked against each run's previous answer."""
+    answer = "## CNY 150,000.00: PASS\n"
+    assert check_answer(answer, context=CONTEXT, facts=FACTS).risk == "low"
+    failing = {"check": {"decision": "FAIL", "entity_id": "ENTITY0005"}}
+    assert check_answer(answer, context=CONTEXT, facts=failing).risk == "critical"
+    previous = {"decisions": ["FAIL"], "currencies": ["CNY"], "identifiers": []}
+    with_previous = check_answer(answer, context=CONTEXT, facts=FACTS, previous=previous)
+    assert [f.kind for f in with_previous.findings] == ["contradiction"]
+    assert check_answer(answer, context=CONTEXT, facts=FACTS).findings == []
+
+
+def test_a_kept_check_takes_the_risk_thresholds_of_now(settings):
+    answer = "Capacity is possibly around 418,618,000.00.\n"
+    assert check_answer(answer, context=CONTEXT, facts=FACTS).risk == "medium"
+    settings.HAWK_RISK_MEDIUM = 0.9
+    assert check_answer(answer, context=CONTEXT, facts=FACTS).risk == "low"
