@@ -16,6 +16,7 @@ from django.db.models import F
 from hawk.analysis.dify import dify_circuit_state, reset_dify_circuit
 from hawk.database.threads import in_db_thread
 from hawk.models import PositionNav
+from hawk.pipeline.answer_cache import REPLAY_PIECE_CHARS
 from hawk.pipeline.prepare import PromptInput, prepare
 from hawk.pipeline.run import RunRequest, run_as_events, run_events
 from hawk.pipeline.run import control as run_control
@@ -227,6 +228,20 @@ async def test_a_second_identical_run_replays_the_cached_answer(dify_server):
     assert len(dify_server.chat_requests()) == 1
     record = await stored_run(second_run.run_id)
     assert record.answer_cache == "hit" and record.answer == answer_of(first)
+
+
+async def test_a_replayed_answer_comes_in_a_few_pieces_cut_at_line_ends():
+    """Nothing is waited for in a replay: the answer goes out in pieces of about
+    REPLAY_PIECE_CHARS (a frame each, for the server and the client), cut at line ends."""
+    first = await collect(make_run())
+    replayed = await collect(make_run())
+    assert replayed[-1]["answer_cache"] == "hit"
+    answer, pieces = answer_of(first), deltas(replayed)
+    assert "".join(pieces) == answer
+    assert len(answer) > 2 * REPLAY_PIECE_CHARS
+    assert len(pieces) <= len(answer) // REPLAY_PIECE_CHARS + 2
+    assert all(piece.endswith("\n") for piece in pieces[:-1])
+    assert all(len(piece) <= REPLAY_PIECE_CHARS for piece in pieces)
 
 
 async def test_use_cache_false_asks_again_and_still_writes_the_answer(dify_server):
