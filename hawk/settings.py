@@ -249,6 +249,7 @@ try:
     _database = dj_database_url.parse(DATABASE_URL)
 except Exception as exc:  # dj_database_url raises ValueError or its own errors on bad URLs
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+POSTGRES_ENGINE = "hawk.database.postgresql"
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # Django's native psycopg 3 pool; persistent connections must stay off with it.
     _database["CONN_MAX_AGE"] = 0
@@ -257,10 +258,11 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
-    # A connection is checked as it leaves the pool (Django passes psycopg_pool's check): after
-    # a Postgres restart or failover the dead ones are replaced instead of failing a request
-    # each, for one round trip per checkout.
+    # A connection is checked as it leaves the pool: after a Postgres restart or failover the
+    # dead ones are replaced instead of failing a request each. The engine's check makes the
+    # round trip only for a connection whose socket has news (hawk.database.postgresql).
     _database["CONN_HEALTH_CHECKS"] = True
+    _database["ENGINE"] = POSTGRES_ENGINE
     _database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
@@ -281,6 +283,7 @@ if HAWK_DATABASE_URL:
         "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
     }
     _hawk_database["CONN_HEALTH_CHECKS"] = True
+    _hawk_database["ENGINE"] = POSTGRES_ENGINE
     _hawk_database["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
     # The product's views (hawk.database.live_views) first: they add the product's own columns
     # to the platform's tables that lack them.
@@ -302,6 +305,7 @@ def _replica_database(url: str, primary: str) -> dj_database_url.DBConfig:
         "timeout": env_float("DATABASE_REPLICA_POOL_TIMEOUT", 1.0),
     }
     replica["CONN_HEALTH_CHECKS"] = True
+    replica["ENGINE"] = POSTGRES_ENGINE
     replica["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
     if search_path := DATABASES[primary].get("OPTIONS", {}).get("options"):
         replica["OPTIONS"]["options"] = search_path
@@ -320,7 +324,7 @@ for _primary, _variable, _prefix in (
     ("hawk", "HAWK_DATABASE_REPLICA_URLS", "hawk_replica"),
 ):
     _urls = env_list(_variable) if _primary in DATABASES else []
-    if _urls and DATABASES[_primary]["ENGINE"] != "django.db.backends.postgresql":
+    if _urls and DATABASES[_primary]["ENGINE"] != POSTGRES_ENGINE:
         raise ImproperlyConfigured(f"{_variable} needs a Postgres primary")
     for _index, _url in enumerate(_urls):
         if urlparse(_url).scheme not in {"postgres", "postgresql"}:

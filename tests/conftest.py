@@ -38,7 +38,7 @@ def _reachable(url: str) -> bool:
 def _service_problems() -> list[str]:
     problems = []
     engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql":
+    if engine != settings.POSTGRES_ENGINE:
         problems.append("DATABASE_URL does not point at PostgreSQL")
     elif not _reachable(os.environ["DATABASE_URL"]):
         problems.append("PostgreSQL at DATABASE_URL is not reachable")
@@ -64,7 +64,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    using_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    using_postgres = settings.DATABASES["default"]["ENGINE"] == settings.POSTGRES_ENGINE
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL (CI requires it)")
     skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI requires it)")
     # The browser tests last: Playwright's sync API marks its event loop as running in the
