@@ -35,13 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["DIFY_BASE_URL"] = ""  # the built-in analyst, in this process too
@@ -54,12 +53,12 @@ from bench.load import (
     open_socket,
     percentile,
     prepare_data,
-    run_over_sse,
     run_over_websocket,
     scenarios_and_weights,
     start_server,
     stop_server,
 )
+from bench.sse_client import HttpError, SseClient
 
 KNEE_P95_MS = 1000.0
 REALISTIC_FIRST_P95_MS = 50.0
@@ -69,11 +68,11 @@ Runner = Callable[[dict[str, Any], Outcome], Awaitable[None]]
 Steps = list[tuple[float, dict[str, float]]]
 
 
-def summary(outcomes: list[Outcome], seconds: float | None = None) -> dict[str, float]:
+def summary(outcomes: list[Outcome], seconds: float | None = None) -> dict[str, Any]:
     ok = [o for o in outcomes if not o.error]
     first = [o.first_ms for o in ok if o.first_ms is not None]
     total = [o.total_ms for o in ok if o.total_ms is not None]
-    figures = {
+    figures: dict[str, Any] = {
         "runs": len(outcomes),
         "errors": len(outcomes) - len(ok),
         "first p50": percentile(first, 50),
@@ -85,6 +84,9 @@ def summary(outcomes: list[Outcome], seconds: float | None = None) -> dict[str, 
     }
     if seconds:
         figures["runs/s"] = len(ok) / seconds
+    kinds = Counter(o.error for o in outcomes if o.error)
+    if kinds:
+        figures["error kinds"] = dict(kinds.most_common(3))
     return figures
 
 
@@ -96,10 +98,12 @@ def print_header(title: str) -> None:
     print(f"\n{title}\n{'':24} " + " ".join(f"{n:>9}" for n in names), flush=True)
 
 
-def print_row(name: str, figures: dict[str, float]) -> None:
+def print_row(name: str, figures: dict[str, Any]) -> None:
     cells = " ".join(f"{figures[k]:9.1f}" for k in COLUMNS)
     client = f"{figures['client cpu']:8.0%}" if "client cpu" in figures else ""
     print(f"{name:24} {figures['runs']:9.0f} {figures['errors']:9.0f} {cells} {client}", flush=True)
+    for error, count in figures.get("error kinds", {}).items():
+        print(f"{'':24} {count:9d} x {error}", flush=True)
 
 
 class ClientCpu:
@@ -115,6 +119,21 @@ class ClientCpu:
 
 
 # --- the three ways of running a prompt ---------------------------------------------------------
+
+PROMPT_PATH = "/hawk-agent/process-prompt"
+
+
+async def run_over_sse(client: SseClient, body: dict[str, Any], outcome: Outcome) -> None:
+    """One run over SSE, its stream read to the end (message_end is its last event)."""
+    reader, over = RunReader(outcome), False
+    try:
+        async for data in client.events(PROMPT_PATH, body):
+            over = over or reader.take(json.loads(data))
+    except HttpError as exc:
+        outcome.error = str(exc)
+        return
+    if not over:
+        outcome.error = outcome.error or "stream ended without message_end"
 
 
 async def in_process(body: dict[str, Any], outcome: Outcome, user_id: int) -> None:
@@ -161,8 +180,7 @@ class Target:
         if transport == "ws":
             socket_ = await open_socket(str(self.url), token)
             return (lambda body, outcome: run_over_websocket(socket_, body, outcome)), socket_.close
-        headers = {"Authorization": f"Token {token}"}
-        client = httpx.AsyncClient(base_url=str(self.url), headers=headers, timeout=REQUEST_TIMEOUT)
+        client = SseClient(str(self.url), token)
         return (lambda body, outcome: run_over_sse(client, body, outcome)), client.aclose
 
 
