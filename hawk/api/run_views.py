@@ -145,9 +145,9 @@ class ProcessPromptApi(AgentApi):
             return json_response(await collect_run(run))
         started = time.perf_counter()
         first, events = await first_event(run)
-        if first is not None and first["event"] == "error":
+        if first is not None and first[0]["event"] == "error":
             await events.aclose()  # type: ignore[attr-defined]
-            raise failure_of(first)
+            raise failure_of(first[0])
         # An async generator: Django streams it frame by frame (a sync one it would buffer
         # whole under ASGI) and cancels it when the client goes, which cancels the run.
         frames = sse_stream(first, events, started=started)

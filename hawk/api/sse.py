@@ -9,32 +9,37 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from hawk.pipeline.run import RunRequest, run_as_events
+from hawk.pipeline.run import RunRequest, run_as_event_batches
 from hawk.telemetry import metrics
 
 PING_FRAME = b": ping\n\n"
 
-Events = AsyncIterator[dict[str, Any] | None]
+Batch = list[dict[str, Any]]
+Batches = AsyncIterator[Batch | None]
 
 
 def sse_frame(event: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(event, cls=DjangoJSONEncoder).encode() + b"\n\n"
 
 
-async def first_event(run: RunRequest) -> tuple[dict[str, Any] | None, Events]:
-    """The run's first event (None: a keep-alive came first) and the rest. The response's
-    status waits for it: a run that fails at once (the database down) is an error response,
-    not a 200 stream holding one error."""
-    events = aiter(run_as_events(run))
-    return await anext(events, None), events
+def sse_frames(batch: Batch | None) -> bytes:
+    """The frames of events that were ready together, written as one piece (one send, one
+    write to the socket); a keep-alive for None."""
+    return PING_FRAME if batch is None else b"".join(sse_frame(event) for event in batch)
 
 
-async def sse_stream(first: dict[str, Any] | None, events: Events, *, started: float) -> Any:
-    """The frames of a run whose first event was taken already (first_event)."""
+async def first_event(run: RunRequest) -> tuple[Batch | None, Batches]:
+    """The run's first batch of events (None: a keep-alive came first) and the rest. The
+    response's status waits for it: a run that fails at once (the database down) is an error
+    response, not a 200 stream holding one error."""
+    batches = aiter(run_as_event_batches(run))
+    return await anext(batches, None), batches
+
+
+async def sse_stream(first: Batch | None, batches: Batches, *, started: float) -> Any:
+    """The frames of a run whose first batch was taken already (first_event)."""
     if first is not None:
         metrics.FIRST_EVENT_SECONDS.labels("http").observe(time.perf_counter() - started)
-        yield sse_frame(first)
-    else:
-        yield PING_FRAME
-    async for event in events:
-        yield PING_FRAME if event is None else sse_frame(event)
+    yield sse_frames(first)
+    async for batch in batches:
+        yield sse_frames(batch)

@@ -4,7 +4,7 @@ the queue with keep-alives shared by the transports (events) and what the metric
 (observe)."""
 
 from hawk.pipeline.run.control import RunStopped
-from hawk.pipeline.run.events import PING_SECONDS, run_as_events
+from hawk.pipeline.run.events import PING_SECONDS, run_as_event_batches, run_as_events
 from hawk.pipeline.run.request import RunRequest, dify_user, error_event
 from hawk.pipeline.run.stages import run_events
 
@@ -14,6 +14,7 @@ __all__ = [
     "RunStopped",
     "dify_user",
     "error_event",
+    "run_as_event_batches",
     "run_as_events",
     "run_events",
 ]

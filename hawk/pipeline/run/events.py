@@ -4,7 +4,8 @@ run. Shared by SSE and WebSocket; when the transport's reader goes, the run is c
 records itself as cancelled."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from hawk.pipeline.run import control, drain
@@ -17,10 +18,10 @@ _DONE = object()
 
 async def _produce(run: RunRequest, queue: asyncio.Queue) -> None:
     try:
+        # The reader takes what is queued at its next turn on the loop (the run's next wait):
+        # events made back to back (a replayed answer's pieces) go out together.
         async for event in run_events(run):
             queue.put_nowait(event)
-            # Let the reader send it now: the run's next step may not wait on anything.
-            await asyncio.sleep(0)
     except asyncio.CancelledError:
         queue.put_nowait(_cancelled_event(run, control.take_reason(run.run_id)))
         raise
@@ -44,22 +45,43 @@ def _cancelled_event(run: RunRequest, reason: str) -> dict[str, Any]:
 async def run_as_events(
     run: RunRequest, *, ping_seconds: float | None = None
 ) -> AsyncIterator[dict[str, Any] | None]:
-    """The run's events; None where a keep-alive is due (every PING_SECONDS, read at call
-    time so that it can be changed). Shared by SSE and WebSocket."""
+    """The run's events one by one; None where a keep-alive is due (run_as_event_batches)."""
+    async with contextlib.aclosing(run_as_event_batches(run, ping_seconds=ping_seconds)) as batches:
+        async for batch in batches:
+            if batch is None:
+                yield None
+                continue
+            for item in batch:
+                yield item
+
+
+async def run_as_event_batches(
+    run: RunRequest, *, ping_seconds: float | None = None
+) -> AsyncGenerator[list[dict[str, Any]] | None, None]:
+    """The run's events, every event queued by the time the reader comes in one batch (SSE
+    writes a batch as one piece); None where a keep-alive is due (every PING_SECONDS, read at
+    call time so that it can be changed). Shared by SSE and WebSocket."""
     ping_seconds = PING_SECONDS if ping_seconds is None else ping_seconds
     queue: asyncio.Queue = asyncio.Queue()
     producer = asyncio.create_task(_produce(run, queue))
     control.register(run.run_id, producer)
     try:
         while True:
-            try:
-                item = await asyncio.wait_for(queue.get(), timeout=ping_seconds)
-            except TimeoutError:
-                yield None
-                continue
-            if item is _DONE:
+            if queue.empty():
+                try:
+                    items = [await asyncio.wait_for(queue.get(), timeout=ping_seconds)]
+                except TimeoutError:
+                    yield None
+                    continue
+            else:
+                items = []
+            while not queue.empty():
+                items.append(queue.get_nowait())
+            done = any(item is _DONE for item in items)
+            if batch := [item for item in items if item is not _DONE]:
+                yield batch
+            if done:
                 return
-            yield item
     finally:
         control.unregister(run.run_id)
         if not producer.done():

@@ -18,7 +18,7 @@ from hawk.database.threads import in_db_thread
 from hawk.models import PositionNav
 from hawk.pipeline.answer_cache import REPLAY_PIECE_CHARS
 from hawk.pipeline.prepare import PromptInput, prepare
-from hawk.pipeline.run import RunRequest, run_as_events, run_events
+from hawk.pipeline.run import RunRequest, run_as_event_batches, run_as_events, run_events
 from hawk.pipeline.run import control as run_control
 from tests.dify_server import USAGE
 from tests.hawk.pipeline.run.service_support import (
@@ -242,6 +242,23 @@ async def test_a_replayed_answer_comes_in_a_few_pieces_cut_at_line_ends():
     assert len(pieces) <= len(answer) // REPLAY_PIECE_CHARS + 2
     assert all(piece.endswith("\n") for piece in pieces[:-1])
     assert all(len(piece) <= REPLAY_PIECE_CHARS for piece in pieces)
+
+
+async def test_events_made_back_to_back_come_in_one_batch_in_order():
+    """A replayed answer's pieces are made without a wait between them: the transports get
+    them as one batch (one write for SSE); flattened, the batches are the run's events in
+    order, as run_as_events gives them."""
+    first = await collect(make_run())
+    batches = [batch async for batch in run_as_event_batches(make_run()) if batch is not None]
+    events = [event for batch in batches for event in batch]
+    assert_answered_in_order(events)
+    assert events[-1]["answer_cache"] == "hit"
+    assert answer_of(events) == answer_of(first)
+    [answer_batch] = [batch for batch in batches if "message" in names(batch)]
+    assert names(answer_batch) == ["message"] * len(deltas(events)) and len(answer_batch) > 1
+    assert len(batches) < len(events)
+    flat = [event async for event in run_as_events(make_run()) if event is not None]
+    assert names(flat) == names(events)
 
 
 async def test_use_cache_false_asks_again_and_still_writes_the_answer(dify_server):
