@@ -29,11 +29,10 @@ logger = logging.getLogger(__name__)
 async def answer_events(
     run: RunRequest, prepared: Prepared, answer: Answer
 ) -> AsyncIterator[dict[str, Any]]:
-    choice = await in_db_thread(_choose, run, prepared)
+    choice, key, cached = await in_db_thread(_choose_and_look_up, run, prepared)
     backend = choice.backend
     if choice.notice_code:
         yield event("hawk_notice", run, code=choice.notice_code, message=choice.notice)
-    key, cached = await in_db_thread(_cached_answer, run, prepared, backend.name)
     lookup = "bypass" if key is None or not run.request.use_cache else "miss"
     metrics.ANSWER_CACHE_LOOKUPS.labels("hit" if cached is not None else lookup).inc()
     if cached is not None:
@@ -47,6 +46,15 @@ async def answer_events(
         run, prepared, answer, key if answer.backend == backend.name else None
     ):
         yield item
+
+
+def _choose_and_look_up(
+    run: RunRequest, prepared: Prepared
+) -> tuple[Choice, str | None, dict[str, Any] | None]:
+    """The backends, then the chosen one's answer-cache key and entry: one trip to a database
+    thread for both."""
+    choice = _choose(run, prepared)
+    return (choice, *_cached_answer(run, prepared, choice.backend.name))
 
 
 def _choose(run: RunRequest, prepared: Prepared) -> Choice:
@@ -65,7 +73,7 @@ def _cached_answer(
     run: RunRequest, prepared: Prepared, backend: str
 ) -> tuple[str | None, dict[str, Any] | None]:
     """The answer-cache key and its entry (None when bypassed or absent): Redis round trips,
-    so called on a database thread, off the event loop."""
+    so on a database thread, off the event loop."""
     key = answer_key_of(run, prepared, backend)
     return key, answer_get(key) if run.request.use_cache else None
 
