@@ -21,6 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from rest_framework.exceptions import AuthenticationFailed
 
+from hawk.api.event_json import event_json
 from hawk.api.serializers import avalidated_run
 from hawk.database.threads import in_db_thread
 from hawk.models import AgentRun
@@ -75,6 +76,11 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
     # worker travels by the shared stop flag), and listening on it would drop every socket
     # whenever Redis is down. get_channel_layer() is None for an alias that is not configured.
     channel_layer_alias = "none"
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        """The events' JSON as SSE writes it (hawk.api.event_json)."""
+        return event_json(content).decode()
 
     async def connect(self) -> None:
         # Without Origin (not a browser) a cookie proves nothing about who opened the socket.

@@ -2,13 +2,11 @@
 twice, and a `: ping` comment whenever nothing was sent for PING_SECONDS (run_as_events).
 When the client goes, Django cancels this iterator, which cancels the run."""
 
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
-
+from hawk.api.event_json import event_json
 from hawk.pipeline.run import RunRequest, run_as_event_batches
 from hawk.telemetry import metrics
 
@@ -19,7 +17,7 @@ Batches = AsyncIterator[Batch | None]
 
 
 def sse_frame(event: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(event, cls=DjangoJSONEncoder).encode() + b"\n\n"
+    return b"data: " + event_json(event) + b"\n\n"
 
 
 def sse_frames(batch: Batch | None) -> bytes:
