@@ -648,8 +648,10 @@ HAWK_ROLLOVER_WINDOW_DAYS = env_int("HAWK_ROLLOVER_WINDOW_DAYS", 30, minimum=1)
 # Hedged item changes below this (in currency units) make an effectiveness test inconclusive.
 HAWK_EFFECTIVENESS_MATERIALITY = env_int("HAWK_EFFECTIVENESS_MATERIALITY", 1000)
 # Threads for blocking database work from async code and for reading the sources of a plan
-# concurrently (each with its own pooled connection while it works).
-HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 8, minimum=1)
+# concurrently (each with its own pooled connection while it works). A worker runs Python on
+# one core (the GIL): past a few threads more only contend for it (docs/benchmarks.md, issue
+# 19: 4 carried about 10% more runs/s than 8 at the knee on two cores, 2 fewer).
+HAWK_DB_THREADS = env_int("HAWK_DB_THREADS", 4, minimum=1)
 
 # Seconds for which the end of a run (cancelled or failed) is retried in the background while
 # the database is down, so that the run does not stay `running` in history.
