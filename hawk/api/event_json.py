@@ -1,8 +1,8 @@
 """The JSON of the events sent to clients, SSE frames and WebSocket messages alike: orjson,
 with Django's encoder for what orjson leaves to it (decimals, dates and times as Django writes
 them), so the values are those json.dumps with DjangoJSONEncoder wrote, at a fraction of the
-CPU (the frames' JSON was the largest cost of the transports per run). Only the spacing
-differs: none between items."""
+CPU (JSON was about 5% of a loaded worker's time). Only the spacing differs: none between
+items."""
 
 import json
 from typing import Any
