@@ -342,7 +342,7 @@ DATABASE_ROUTERS = ["hawk.database.routers.HawkRouter"]
 # functions; off: only writes made through Django are seen. On SQLite only `off` applies.
 HAWK_CHANGE_FEED = env_str(
     "HAWK_CHANGE_FEED",
-    "triggers" if HAWK_DATABASE_URL or _database["ENGINE"].endswith("postgresql") else "off",
+    "triggers" if HAWK_DATABASE_URL or _database["ENGINE"] == POSTGRES_ENGINE else "off",
 )
 if HAWK_CHANGE_FEED not in {"triggers", "logical", "off"}:
     raise ImproperlyConfigured("HAWK_CHANGE_FEED must be one of triggers, logical, off")
