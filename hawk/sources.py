@@ -14,6 +14,7 @@ Shapes:
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from django.db import models
@@ -67,7 +68,7 @@ class SourceSpec:
     def table(self) -> str:
         return self.model._meta.db_table
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """What the source's cached records look like (columns, shape, fixed filters...): part
         of its cache key, so a deploy that changes it never reads entries of the old shape."""
@@ -426,6 +427,9 @@ SOURCES: dict[str, SourceSpec] = {
         ),
     )
 }
+
+# Every table a source reads: a run reads their generations once, before its understanding.
+SOURCE_TABLES = frozenset(spec.table for spec in SOURCES.values())
 
 
 def source_spec(name: str) -> SourceSpec:

@@ -22,7 +22,7 @@ from django.db import DatabaseError
 from hawk.database.replicas import mark_down, reading_from
 from hawk.database.routers import hawk_table_alias
 from hawk.datacache import stats
-from hawk.datacache.generations import read_generations
+from hawk.datacache.generations import Generations, read_generations
 from hawk.datacache.invalidation import uncommitted_tables
 from hawk.datacache.replica_reads import Need, fill_database
 from hawk.telemetry import metrics
@@ -124,16 +124,25 @@ class Lookups:
 
 
 def lookup_many(
-    lookups: Sequence[Lookup], *, tally: stats.Tally, use_cache: bool = True, intent: str = ""
+    lookups: Sequence[Lookup],
+    *,
+    tally: stats.Tally,
+    use_cache: bool = True,
+    intent: str = "",
+    generations_read: Generations | None = None,
 ) -> Lookups:
-    """Look every source up in two round trips (generations, then values); a source that
-    is not a hit is to be filled, or read from the database only (marked degraded) when the
-    cache is down."""
+    """Look every source up in two round trips (generations, then values), or one when the
+    caller read the generations of every table before (`generations_read`, made before any
+    row of this run was read); a source that is not a hit is to be filled, or read from the
+    database only (marked degraded) when the cache is down."""
     if _Down.active():
         return Lookups({}, {lookup.source: None for lookup in lookups}, None)
+    tables = {lookup.table for lookup in lookups}
     try:
-        read = read_generations({lookup.table for lookup in lookups})
-        generations = read.values
+        read = generations_read
+        if read is None or not tables <= read.values.keys():
+            read = read_generations(tables)
+        generations = {table: read.values[table] for table in tables}
         slots = {
             lookup.source: Slot(
                 cache_key(

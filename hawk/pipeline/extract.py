@@ -34,6 +34,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from hawk.database.routers import hawk_alias
 from hawk.database.threads import call_and_release, db_executor, hold_connection, release_connection
 from hawk.datacache import stats
+from hawk.datacache.generations import Generations
 from hawk.datacache.store import Lookup, Slot, fill, lookup_many
 from hawk.filters import filter_lookup
 from hawk.pipeline.plan import Plan, SourceRead
@@ -216,15 +217,30 @@ class _Round:
     started: float
 
 
-def _cache_round(plan: Plan, use_cache: bool) -> _Round:
+def _cache_round(plan: Plan, use_cache: bool, generations_read: Generations | None) -> _Round:
     started, tally = time.perf_counter(), stats.Tally()
     lookups = [_lookup(read) for read in plan.sources]
-    found = lookup_many(lookups, tally=tally, use_cache=use_cache, intent=plan.intent)
+    found = lookup_many(
+        lookups,
+        tally=tally,
+        use_cache=use_cache,
+        intent=plan.intent,
+        generations_read=generations_read,
+    )
     ms = (time.perf_counter() - started) * 1000
     for name in found.hits:
         metrics.SOURCE_SECONDS.labels(name, "hit").observe(ms / 1000)
     results = {name: SourceResult(name, hit.value, ms, "hit") for name, hit in found.hits.items()}
     return _Round(lookups, results, found.to_fill, found.generations, tally, started)
+
+
+def _cache_round_done(
+    plan: Plan, use_cache: bool, generations_read: Generations | None
+) -> tuple[_Round, Extraction | None]:
+    """The cache round and, when every source was a hit, the finished extraction: its counts
+    go to Redis on the same trip to a database thread."""
+    cache_round = _cache_round(plan, use_cache, generations_read)
+    return cache_round, (None if cache_round.to_fill else _finish(plan, cache_round, []))
 
 
 def _finish(plan: Plan, cache_round: _Round, filled: list[SourceResult]) -> Extraction:
@@ -248,10 +264,13 @@ def _misses(cache_round: _Round) -> list[tuple[Lookup, Slot | None]]:
     ]
 
 
-def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
+def extract(
+    plan: Plan, *, use_cache: bool = True, generations_read: Generations | None = None
+) -> Extraction:
     """Read all sources of the plan: every cache lookup in one round trip, then the misses
-    concurrently (on the caller's thread when it is inside a transaction)."""
-    cache_round = _cache_round(plan, use_cache)
+    concurrently (on the caller's thread when it is inside a transaction). The keys are built
+    on `generations_read` when the caller read them before any row (see lookup_many)."""
+    cache_round = _cache_round(plan, use_cache, generations_read)
     misses, intent, tally = _misses(cache_round), plan.intent, cache_round.tally
     if connections[hawk_alias()].in_atomic_block or len(misses) < 2:
         filled = [_connected_fill(lkp, slot, tally, use_cache, intent) for lkp, slot in misses]
@@ -267,13 +286,17 @@ def extract(plan: Plan, *, use_cache: bool = True) -> Extraction:
     return _finish(plan, cache_round, filled)
 
 
-async def extract_async(plan: Plan, *, use_cache: bool = True) -> Extraction:
+async def extract_async(
+    plan: Plan, *, use_cache: bool = True, generations_read: Generations | None = None
+) -> Extraction:
     """The same from async code: the event loop waits while pool threads do the I/O."""
     loop = asyncio.get_running_loop()
-    # The cache round reads the feed's generations: its thread gives its connection back.
-    cache_round = await loop.run_in_executor(
-        db_executor(), call_and_release, _cache_round, plan, use_cache
+    # The cache round may read the feed's generations: its thread gives its connection back.
+    cache_round, done = await loop.run_in_executor(
+        db_executor(), call_and_release, _cache_round_done, plan, use_cache, generations_read
     )
+    if done is not None:
+        return done
     tally, intent = cache_round.tally, plan.intent
     futures = [
         loop.run_in_executor(db_executor(), _worker_fill, lookup, slot, tally, use_cache, intent)

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from hawk.database.threads import hold_connection
-from hawk.datacache.generations import current_generations
+from hawk.datacache.generations import Generations, read_generations
 from hawk.pipeline.business_date import TABLE as BUSINESS_DATE_TABLE
 from hawk.pipeline.business_date import current_business_date
 from hawk.pipeline.context import BuiltContext, build_context
@@ -24,6 +24,7 @@ from hawk.pipeline.facts.inputs import facts_input
 from hawk.pipeline.plan import Plan, make_plan
 from hawk.pipeline.understand import Understanding, understand
 from hawk.pipeline.vocabulary import VOCABULARY_TABLES, load_vocabulary
+from hawk.sources import SOURCE_TABLES
 from templates_app.experiments import TemplateChoice, template_for_run
 from templates_app.models import PromptTemplate
 from templates_app.rendering import render_template
@@ -79,6 +80,9 @@ class Planned:
     understanding: Understanding
     plan: Plan
     timings: Mapping[str, float]
+    # The generations of every table the run may read, read before the understanding (None
+    # when the cache is down): the keys of the run's cached reads are built on them.
+    generations: Generations | None = None
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,19 @@ def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
 
-def _reference_generations() -> dict[str, int] | None:
-    """Generations of the vocabulary tables and the business date, in one cache round trip;
-    None when the cache is down (both then come from the database)."""
+# What a run may read through the cache: the vocabulary, the business date, every source.
+RUN_TABLES = frozenset((*VOCABULARY_TABLES, BUSINESS_DATE_TABLE, *SOURCE_TABLES))
+
+
+def _run_generations() -> Generations | None:
+    """The generations of every table a run may read, in one read (one query of the change
+    feed, one cache round trip) made before any of its rows is read, so that each row read
+    later is at least as new as the generation its key is built on; None when the cache is
+    down (everything then comes from the database)."""
     try:
-        return current_generations((*VOCABULARY_TABLES, BUSINESS_DATE_TABLE))
+        return read_generations(RUN_TABLES)
     except Exception as exc:
-        logger.warning("reference generations unavailable, reading the database: %s", exc)
+        logger.warning("generations unavailable, reading the database: %s", exc)
         return None
 
 
@@ -114,7 +124,8 @@ def understand_and_plan(request: PromptInput) -> Planned:
     with a connection in hand (see hold_connection)."""
     started = time.perf_counter()
     hold_connection()
-    generations = _reference_generations()
+    read = _run_generations()
+    generations = read.values if read else None
     business_date = current_business_date(generations[BUSINESS_DATE_TABLE] if generations else None)
     understanding = understand(
         request.prompt,
@@ -125,7 +136,7 @@ def understand_and_plan(request: PromptInput) -> Planned:
         confidence_floor=settings.HAWK_CONFIDENCE_FLOOR,
     )
     plan = plan_for(understanding, request.template, business_date)
-    return Planned(request, understanding, plan, {"plan_ms": _ms_since(started)})
+    return Planned(request, understanding, plan, {"plan_ms": _ms_since(started)}, read)
 
 
 def plan_for(understanding: Understanding, template: PromptTemplate | None, business_date) -> Plan:
@@ -174,19 +185,23 @@ class Extracted:
 
 def extract_planned(planned: Planned, extractor: Callable[..., Extraction] = extract) -> Extracted:
     """Extract the plan; an order that reveals the currency re-plans once (amendments)."""
-    started, use_cache = time.perf_counter(), planned.request.use_cache
-    plan, extraction = planned.plan, extractor(planned.plan, use_cache=use_cache)
+    started, use_cache, read = time.perf_counter(), planned.request.use_cache, planned.generations
+    plan = planned.plan
+    extraction = extractor(plan, use_cache=use_cache, generations_read=read)
     if second := replanned_for_order(plan, extraction):
-        plan, extraction = second, extractor(second, use_cache=use_cache)
+        extraction = extractor(second, use_cache=use_cache, generations_read=read)
+        plan = second
     return Extracted(plan, extraction, _ms_since(started))
 
 
 async def extract_planned_async(planned: Planned) -> Extracted:
     """extract_planned with the sources read concurrently from the event loop."""
-    started, use_cache = time.perf_counter(), planned.request.use_cache
-    plan, extraction = planned.plan, await extract_async(planned.plan, use_cache=use_cache)
+    started, use_cache, read = time.perf_counter(), planned.request.use_cache, planned.generations
+    plan = planned.plan
+    extraction = await extract_async(plan, use_cache=use_cache, generations_read=read)
     if second := replanned_for_order(plan, extraction):
-        plan, extraction = second, await extract_async(second, use_cache=use_cache)
+        extraction = await extract_async(second, use_cache=use_cache, generations_read=read)
+        plan = second
     return Extracted(plan, extraction, _ms_since(started))
 
 

@@ -96,3 +96,47 @@ def test_sources_are_read_concurrently_on_pool_threads_with_the_same_result():
     assert len(seen_threads) > 1
     assert extraction.records["positions"][0]["current_position"] == Decimal("200")
     assert set(extraction.by_source()) == set(plan.source_names())
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_from_the_event_loop_an_all_hit_extraction_takes_one_trip_to_a_database_thread(
+    monkeypatch,
+):
+    """Every source a hit: the cache round and the counts' flush go in one trip (each trip is
+    a wake-up of a pool thread and of the loop); misses still add their reads and a flush."""
+    from asgiref.sync import sync_to_async
+
+    from hawk.database import threads
+    from hawk.datacache import stats
+    from hawk.pipeline.extract import extract_async
+
+    def book():
+        cny = CurrencyFactory(currency_code="CNY")
+        entity = EntityFactory(entity_id="ENTITY0005", currency=cny)
+        PositionNavFactory(entity=entity, as_of_date=DAY, current_position=Decimal("200"))
+
+    await sync_to_async(book)()
+    plan = make_plan(intent="utilisation", template_category=None,
+                     parameters={"currency": "CNY"}, business_date=DAY)  # fmt: skip
+    trips = []
+    pool = threads.db_executor()
+    submit = pool.submit
+
+    def counted(fn, *args, **kwargs):
+        trips.append(fn)
+        return submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(pool, "submit", counted)
+    await sync_to_async(stats.reset_counters)()
+    cold = await extract_async(plan)
+    misses = [name for name, result in cold.results.items() if result.cache != "hit"]
+    assert "positions" in misses
+    assert len(trips) == 1 + len(misses) + 1
+    trips.clear()
+    warm = await extract_async(plan)
+    assert warm.cache == "hit"
+    assert len(trips) == 1
+    assert warm.records == cold.records
+    counters = await sync_to_async(stats.read_counters)()
+    assert counters["miss"] == len(misses)
+    assert counters["hit"] == len(plan.sources) + len(plan.sources) - len(misses)

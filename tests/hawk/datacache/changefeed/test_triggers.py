@@ -7,11 +7,13 @@ import time
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hawk.datacache.changefeed import listener
 from hawk.datacache.changefeed.install import install, uninstall
 from hawk.datacache.changefeed.state import STATE
 from hawk.datacache.changefeed.triggers import feed_generations
+from hawk.sources import source_spec
 from tests.hawk.datacache.changefeed.support import ask, assert_exact, outside, positions, psql
 
 pytestmark = pytest.mark.postgres
@@ -99,6 +101,34 @@ def test_two_tables_written_in_one_transaction_are_both_in_the_next_answer(feed)
         conn.execute("UPDATE currency_rates SET rate_value = rate_value * 2")
     after = ask()
     assert positions(after)[nav_id] == 7
+    assert_exact(after)
+
+
+def test_a_run_reads_the_feed_generations_once_before_any_row(feed):
+    """One read of the feed per run, for the vocabulary, the business date and every source
+    the plan may need, made before the understanding: the rows read later are at least as
+    new as the generations their keys are built on."""
+    nav_id, amount = a_position(ask())
+    with outside() as conn:
+        conn.execute(
+            "UPDATE position_nav_master SET current_position = current_position + 5 "
+            "WHERE nav_id = %s",
+            [nav_id],
+        )
+    with CaptureQueriesContext(connection) as captured:
+        after = ask()
+    statements = [query["sql"] for query in captured.captured_queries]
+    reads = [i for i, sql in enumerate(statements) if "hawk_agent.generation " in sql]
+    rows = [i for i, sql in enumerate(statements) if 'FROM "position_nav_master"' in sql]
+    assert len(reads) == 1, statements
+    assert rows and reads[0] < rows[0]
+    assert positions(after)[nav_id] == amount + 5
+    # The extraction reports (and the answer cache keys on) the plan's own tables only.
+    tables = {"position_nav_master", "currency_rates"}
+    assert tables <= set(after.extraction.generations)
+    assert set(after.extraction.generations) == {
+        source_spec(read.name).table for read in after.plan.sources
+    }
     assert_exact(after)
 
 
