@@ -1,7 +1,7 @@
 """Cache statistics shared by every worker: one hash of counters in Redis (or the local cache).
 
 Lookups are tallied where hit or miss is decided (datacache.store) and flushed once per
-extraction in one round trip, so counting costs one pipeline, not one call per lookup.
+extraction in one round trip, so counting costs one command, not one call per lookup.
 """
 
 import logging
@@ -10,6 +10,7 @@ from collections import Counter
 
 from django.core.cache import cache
 from django_redis import get_redis_connection
+from redis.commands.core import Script
 
 from hawk.datacache.shared import redis_configured
 
@@ -77,11 +78,25 @@ def _add_counts(counts: Counter[str]) -> None:
             _unshared_errors.update(errors)
 
 
+# Every count of a flush in one command (EVALSHA; redis-py loads the script again where a
+# server lacks it, as after a failover): a pipeline of one HINCRBY per counter cost a dozen
+# commands to pack and replies to parse per run.
+_ADD_ALL = """
+for i = 1, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return #ARGV / 2
+"""
+_add_all: Script | None = None
+
+
 def _add_counts_redis(counts: Counter[str]) -> None:
-    pipe = get_redis_connection("default").pipeline(transaction=False)
-    for field, amount in counts.items():
-        pipe.hincrby(_HASH, field, amount)
-    pipe.execute()
+    global _add_all
+    client = get_redis_connection("default")
+    if _add_all is None:
+        _add_all = client.register_script(_ADD_ALL)
+    args = [part for field, amount in counts.items() for part in (field, amount)]
+    _add_all(keys=[_HASH], args=args, client=client)
 
 
 def _add_counts_local(counts: Counter[str]) -> None:

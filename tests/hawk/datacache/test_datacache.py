@@ -12,6 +12,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django_redis import get_redis_connection
+from redis import Redis
 
 from hawk.database.threads import call_and_release, db_executor
 from hawk.datacache import stats
@@ -81,6 +83,29 @@ def test_each_lookup_is_counted_exactly_once(book):
     assert counters["hit"] == len(plan.sources)
     assert counters["hit:source:positions"] == 1
     assert counters["hit:intent:utilisation"] == len(plan.sources)
+
+
+@pytest.mark.redis
+def test_an_extraction_counts_in_one_command_also_on_a_server_without_the_script(book, monkeypatch):
+    """A flush is one EVALSHA, not a command per counter; a server that lost the script (a
+    failover, SCRIPT FLUSH) is given it again and counts all the same."""
+    plan = capacity_plan()
+    extract(plan)
+    get_redis_connection("default").script_flush()
+    stats.reset_counters()
+    sent: list[str] = []
+    real = Redis.execute_command
+
+    def counted(self, *args, **options):
+        sent.append(str(args[0]).upper())
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counted)
+    extract(plan)
+    extract(plan)
+    assert stats.read_counters()["hit"] == 2 * len(plan.sources)
+    assert sent.count("EVALSHA") == 3  # the first refused (NOSCRIPT), loaded, sent again
+    assert sent.count("SCRIPT LOAD") + sent.count("SCRIPT") == 1
 
 
 def test_an_orm_save_makes_the_next_read_fresh(book):
