@@ -64,6 +64,26 @@ def answer_put(key: str | None, entry: dict[str, Any]) -> None:
         logger.warning("answer cache write failed: %s", exc)
 
 
+def answer_swap(key: str | None, entry: dict[str, Any]) -> dict[str, Any] | None:
+    """Write `entry` and return the entry it replaced (None: there was none, or the cache
+    failed), in one round trip on Redis (SET ... GET); a get and a set on other caches."""
+    if key is None:
+        return None
+    try:
+        client: Any = getattr(cache, "client", None)
+        if not hasattr(client, "get_client"):
+            previous = cache.get(key)
+            cache.set(key, entry, timeout=TTL_SECONDS)
+            return previous
+        raw = client.get_client(write=True).set(
+            client.make_key(key), client.encode(entry), ex=TTL_SECONDS, get=True
+        )
+        return None if raw is None else client.decode(raw)
+    except Exception as exc:
+        logger.warning("answer cache swap failed: %s", exc)
+        return None
+
+
 # A replayed answer waits for nothing: it goes out in a few pieces of about this many
 # characters (each piece is a frame to encode, send and parse: at 80 characters a report of
 # 3,500 made 44 frames, the run's largest cost after the answer check).

@@ -79,6 +79,12 @@ def check_answer(
     return AnswerCheck(read.numbers, read.claims, findings, layers, score, risk_level(score))
 
 
+def answer_claims(answer: str, *, context: str, facts: dict[str, Any]) -> Claims:
+    """What the answer claims: kept for the consistency check of the next answer to the same
+    question (read once, see _read; check_answer then finds it kept)."""
+    return _read(answer, context, frozenset(fact_decisions(facts))).claims
+
+
 @functools.lru_cache(maxsize=CONTEXTS_KEPT)
 def _read(answer: str, context: str, decided: frozenset[str]) -> _Read:
     """Kept by value (the texts and the decisions), so an answer replayed from the answer

@@ -5,10 +5,10 @@ failed; a run that ends early is charged what it used."""
 import logging
 from typing import Any
 
-from hawk.analysis.checks import WARNED_RISKS, check_answer
+from hawk.analysis.checks import WARNED_RISKS, answer_claims, check_answer
 from hawk.analysis.cost import FREE, RunCost, ended_run_cost, run_cost
 from hawk.database.threads import in_db_thread
-from hawk.pipeline.answer_cache import answer_get, answer_key, answer_put
+from hawk.pipeline.answer_cache import answer_key, answer_put, answer_swap
 from hawk.pipeline.prepare import Prepared
 from hawk.pipeline.run.agent_sessions import SessionEnd, session_ended
 from hawk.pipeline.run.ending import Ending, record_ending, through_cancellation
@@ -92,13 +92,10 @@ def _complete(
     returns the quality."""
     question = answer_key_of(run, prepared, ANY_BACKEND)
     claims_key = f"claims:{question}" if question else None
-    check = check_answer(
-        answer.text,
-        context=prepared.context.text,
-        facts=prepared.facts.facts,
-        previous=answer_get(claims_key),
-    )
-    answer_put(claims_key, check.claims.as_dict())
+    text, context, facts = answer.text, prepared.context.text, prepared.facts.facts
+    claims = answer_claims(text, context=context, facts=facts)
+    previous = answer_swap(claims_key, claims.as_dict())
+    check = check_answer(text, context=context, facts=facts, previous=previous)
     quality = check.as_dict()
     if answer.answer_cache == "miss":
         answer_put(key, {"answer": answer.text, "usage": answer.usage, "backend": answer.backend})
