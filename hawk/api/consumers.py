@@ -53,8 +53,18 @@ async def user_for_token(key: str) -> Any:
         return None
 
 
+async def may_run_prompts(user: Any) -> bool:
+    """On the event loop when the user's permissions are known (a token's user, from the
+    authentication cache; a session's user after its first check), as the HTTP endpoints
+    check them; else on a thread, which reads them once. Every prompt of a socket asked a
+    thread before, and all sockets of a worker share that one thread."""
+    if hasattr(user, "_perm_cache"):
+        return bool(user.has_perm(RUN_PROMPTS))
+    return await _may_run_prompts_read(user)
+
+
 @database_sync_to_async
-def may_run_prompts(user: Any) -> bool:
+def _may_run_prompts_read(user: Any) -> bool:
     return bool(user.has_perm(RUN_PROMPTS))
 
 

@@ -8,6 +8,7 @@ handshake and the close codes as a browser sees them). The consumer uses the cha
 only for its own channel, so nothing here needs Redis itself."""
 
 import asyncio
+import threading
 import time
 from decimal import Decimal
 
@@ -168,6 +169,23 @@ async def test_a_viewer_may_not_run_prompts(ws_url, viewer_token):
         error = await receive(ws)
         assert (error["event"], error["code"], error["status"]) == ("error", "forbidden", 403)
     assert not await in_db_thread(AgentRun.objects.exists)
+
+
+async def test_a_token_user_role_is_checked_on_the_event_loop(analyst, make_user):
+    """No trip to the thread every socket of a worker shares, for each prompt."""
+    from hawk.web.authentication import entry_of, user_of
+
+    loop_thread = threading.current_thread()
+    viewer = await in_db_thread(make_user, "loop-viewer", "viewer")
+    for member, allowed in ((analyst, True), (viewer, False)):
+        user = user_of(await in_db_thread(entry_of, member))
+        checked_on: list[threading.Thread] = []
+        has_perm = user.has_perm
+        user.has_perm = lambda perm, has_perm=has_perm, seen=checked_on: (
+            seen.append(threading.current_thread()) or has_perm(perm)
+        )
+        assert await consumers.may_run_prompts(user) is allowed
+        assert checked_on == [loop_thread]
 
 
 # --- runs ---------------------------------------------------------------------------------------
