@@ -29,6 +29,7 @@ from django.db import DatabaseError
 
 from hawk.database.replicas import replicas_of, write_position
 from hawk.datacache.changefeed import logical, triggers
+from hawk.datacache.shared import django_redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def current_generations(tables: Iterable[str]) -> dict[str, int]:
 def _cache_generations(names: list[str]) -> dict[str, int]:
     if _pending or _pending_positions:
         _retry_pending()
-    if (client := _redis_client()) is not None:
+    if (client := django_redis_client()) is not None:
         return _redis_generations(client, names)
     found = cache.get_many([_key(name) for name in names])
     result = {}
@@ -126,13 +127,6 @@ def _cache_generations(names: list[str]) -> dict[str, int]:
             )
         result[name] = int(value)
     return result
-
-
-def _redis_client() -> Any:
-    """django-redis's client (its keys, its connections to the master), or None for a
-    process-local cache."""
-    client: Any = getattr(cache, "client", None)
-    return client if hasattr(client, "get_client") else None
 
 
 # --- failover epochs of the Redis-kept generations ----------------------------------------------
@@ -190,7 +184,7 @@ def _position_key(table: str) -> str:
 
 
 def _raise_position(table: str, position: int) -> None:
-    if (client := _redis_client()) is not None:  # django-redis: one atomic script
+    if (client := django_redis_client()) is not None:  # django-redis: one atomic script
         key = client.make_key(_position_key(table))
         client.get_client(write=True).eval(_RAISE, 1, key, position)
         return

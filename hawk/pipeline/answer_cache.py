@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from hawk.datacache.shared import django_redis_client
 from hawk.pipeline.plan import Plan
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,8 @@ def answer_swap(key: str | None, entry: dict[str, Any]) -> dict[str, Any] | None
     if key is None:
         return None
     try:
-        client: Any = getattr(cache, "client", None)
-        if not hasattr(client, "get_client"):
+        client = django_redis_client()
+        if client is None:
             previous = cache.get(key)
             cache.set(key, entry, timeout=TTL_SECONDS)
             return previous
