@@ -54,7 +54,7 @@ class AnswerCheck:
 
 
 @dataclass(frozen=True)
-class _Read:
+class Reading:
     """What an answer says against its context and the facts' decisions: all of the check
     but the consistency layer (which depends on the previous answer) and the risk levels
     (settings)."""
@@ -68,7 +68,17 @@ class _Read:
 def check_answer(
     answer: str, *, context: str, facts: dict[str, Any], previous: dict[str, Any] | None = None
 ) -> AnswerCheck:
-    read = _read(answer, context, frozenset(fact_decisions(facts)))
+    return check_reading(read_answer(answer, context=context, facts=facts), previous)
+
+
+def read_answer(answer: str, *, context: str, facts: dict[str, Any]) -> Reading:
+    """What the answer says against its context and the facts (kept, see _read); its claims
+    are what the consistency check of the next answer to the same question compares with."""
+    return _read(answer, context, frozenset(fact_decisions(facts)))
+
+
+def check_reading(read: Reading, previous: dict[str, Any] | None = None) -> AnswerCheck:
+    """The check of an answer read already, against the previous answer's claims."""
     findings = [
         *read.facts,
         *consistency_findings(read.claims, previous),
@@ -79,21 +89,15 @@ def check_answer(
     return AnswerCheck(read.numbers, read.claims, findings, layers, score, risk_level(score))
 
 
-def answer_claims(answer: str, *, context: str, facts: dict[str, Any]) -> Claims:
-    """What the answer claims: kept for the consistency check of the next answer to the same
-    question (read once, see _read; check_answer then finds it kept)."""
-    return _read(answer, context, frozenset(fact_decisions(facts))).claims
-
-
 @functools.lru_cache(maxsize=CONTEXTS_KEPT)
-def _read(answer: str, context: str, decided: frozenset[str]) -> _Read:
+def _read(answer: str, context: str, decided: frozenset[str]) -> Reading:
     """Kept by value (the texts and the decisions), so an answer replayed from the answer
     cache, or the built-in analyst's same report over the same data, is read once per worker:
     the check costs about 0.3 ms per 1,000 context characters, the largest single part of a
     run's CPU before it was kept."""
     numbers = check_numbers(answer, context)
     claims = stated_claims(answer)
-    return _Read(
+    return Reading(
         numbers,
         claims,
         tuple(facts_findings(claims, numbers, context, decided)),

@@ -5,7 +5,7 @@ failed; a run that ends early is charged what it used."""
 import logging
 from typing import Any
 
-from hawk.analysis.checks import WARNED_RISKS, answer_claims, check_answer
+from hawk.analysis.checks import WARNED_RISKS, check_reading, read_answer
 from hawk.analysis.cost import FREE, RunCost, ended_run_cost, run_cost
 from hawk.database.threads import in_db_thread
 from hawk.pipeline.answer_cache import answer_key, answer_put, answer_swap
@@ -92,10 +92,8 @@ def _complete(
     returns the quality."""
     question = answer_key_of(run, prepared, ANY_BACKEND)
     claims_key = f"claims:{question}" if question else None
-    text, context, facts = answer.text, prepared.context.text, prepared.facts.facts
-    claims = answer_claims(text, context=context, facts=facts)
-    previous = answer_swap(claims_key, claims.as_dict())
-    check = check_answer(text, context=context, facts=facts, previous=previous)
+    reading = read_answer(answer.text, context=prepared.context.text, facts=prepared.facts.facts)
+    check = check_reading(reading, previous=answer_swap(claims_key, reading.claims.as_dict()))
     quality = check.as_dict()
     if answer.answer_cache == "miss":
         answer_put(key, {"answer": answer.text, "usage": answer.usage, "backend": answer.backend})
