@@ -39,14 +39,19 @@ def row_of(conn, nav_id: str) -> dict:
     return dict(zip(names, cursor.fetchone(), strict=True))
 
 
-def test_an_update_by_another_connection_is_in_the_next_answer(feed):
-    nav_id, amount = a_position(ask())
+def add_outside(nav_id: str, amount: int) -> None:
+    """Raise a position by `amount` on a connection of its own, as another service would."""
     with outside() as conn:
         conn.execute(
-            "UPDATE position_nav_master SET current_position = current_position + 1234 "
+            "UPDATE position_nav_master SET current_position = current_position + %s "
             "WHERE nav_id = %s",
-            [nav_id],
+            [amount, nav_id],
         )
+
+
+def test_an_update_by_another_connection_is_in_the_next_answer(feed):
+    nav_id, amount = a_position(ask())
+    add_outside(nav_id, 1234)
     after = ask()
     assert positions(after)[nav_id] == amount + 1234
     assert after.extraction.results["positions"].cache == "miss"
@@ -109,12 +114,7 @@ def test_a_run_reads_the_feed_generations_once_before_any_row(feed):
     the plan may need, made before the understanding: the rows read later are at least as
     new as the generations their keys are built on."""
     nav_id, amount = a_position(ask())
-    with outside() as conn:
-        conn.execute(
-            "UPDATE position_nav_master SET current_position = current_position + 5 "
-            "WHERE nav_id = %s",
-            [nav_id],
-        )
+    add_outside(nav_id, 5)
     with CaptureQueriesContext(connection) as captured:
         after = ask()
     statements = [query["sql"] for query in captured.captured_queries]
