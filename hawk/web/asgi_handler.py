@@ -16,20 +16,52 @@ left to do on that thread, yet they are the one hop to it before the view runs: 
 requests at once that hop, waiting for the GIL among the others, was most of what SSE's first
 event took over the WebSocket's (bench/request_cost.py --at-once). skip_request_started_hop()
 takes them off; reset_queries then runs when each request ends, on its thread.
+
+The other hop is the response's close() (request_finished's receivers) as the request ends.
+A request that never sent its thread any work (the agent endpoints' path: authentication from
+the cache, the run on the database threads) opened no connection there, so its receivers have
+nothing to close on that thread: they run on the event loop instead, where they find no
+connection either (Django opens none on the loop). A request that used its thread closes
+there, as Django does it.
 """
 
+import asyncio
+import contextlib
+import contextvars
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
 from django.core import signals
-from django.core.handlers.asgi import ASGIHandler
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import close_old_connections, reset_queries
+from django.http import HttpResponseBase
+from django.urls import set_script_prefix
 
 # Idle request threads kept; a burst beyond this many at once gets threads that then stop.
 KEPT_THREADS = 64
+
+
+# What Django's ASGIHandler.handle read like when handle() below was copied from it (5.2).
+DJANGO_HANDLE_SHA256 = "98faeb5bef800331e6a8002fbc96b30e4122a23438ae45a047190a531ea11323"
+
+
+class RequestThread(ThreadPoolExecutor):
+    """A request's one thread; knows whether the request has sent it any work."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="hawk-request")
+        self.used = False
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+        self.used = True
+        return super().submit(fn, *args, **kwargs)
+
+
+_request_thread: contextvars.ContextVar[RequestThread] = contextvars.ContextVar("request_thread")
 
 
 class RequestThreads:
@@ -37,16 +69,17 @@ class RequestThreads:
 
     def __init__(self, kept: int = KEPT_THREADS) -> None:
         self.kept = kept
-        self.idle: list[ThreadPoolExecutor] = []
+        self.idle: list[RequestThread] = []
         self.guard = threading.Lock()
 
-    def borrow(self) -> ThreadPoolExecutor:
+    def borrow(self) -> RequestThread:
         with self.guard:
-            if self.idle:
-                return self.idle.pop()
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="hawk-request")
+            executor = self.idle.pop() if self.idle else None
+        executor = executor or RequestThread()
+        executor.used = False
+        return executor
 
-    def give_back(self, executor: ThreadPoolExecutor) -> None:
+    def give_back(self, executor: RequestThread) -> None:
         with self.guard:
             if len(self.idle) < self.kept:
                 self.idle.append(executor)
@@ -63,11 +96,72 @@ class PooledThreadsASGIHandler(ASGIHandler):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         executor = self.request_threads.borrow()
+        token = _request_thread.set(executor)
         try:
             async with ThreadSensitiveContext(executor=executor):
                 await self.handle(scope, receive, send)
         finally:
+            _request_thread.reset(token)
             self.request_threads.give_back(executor)
+
+    async def close_response(self, response: HttpResponseBase) -> None:
+        """response.close() (request_finished's receivers): on the request's thread if the
+        request used it, else here on the event loop."""
+        executor = _request_thread.get(None)
+        if executor is None or executor.used:
+            await sync_to_async(response.close)()
+        else:
+            response.close()
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Django 5.2's ASGIHandler.handle (DJANGO_HANDLE_SHA256) with one change: the
+        response closes through close_response()."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        await signals.request_started.asend(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            body_file.close()
+            await self.send_response(error_response, send)
+            await sync_to_async(error_response.close)()
+            return
+
+        async def process_request(request: Any, send: Any) -> HttpResponseBase:
+            response = await self.run_get_response(request)
+            with contextlib.suppress(asyncio.CancelledError):  # the client went meanwhile
+                await self.send_response(response, send)
+            return response
+
+        # listen_for_disconnect first: it raises nothing unexpected that would keep
+        # process_request from being cancelled.
+        tasks = [
+            asyncio.create_task(self.listen_for_disconnect(receive)),
+            asyncio.create_task(process_request(request, send)),
+        ]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            if task.done():
+                try:
+                    task.result()
+                except RequestAborted:
+                    pass
+                except AssertionError:
+                    body_file.close()
+                    raise
+            else:
+                task.cancel()  # the view may handle its cancellation
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            response = tasks[1].result()
+        except asyncio.CancelledError:
+            await signals.request_finished.asend(sender=self.__class__)
+        else:
+            await self.close_response(response)
+        body_file.close()
 
 
 def skip_request_started_hop() -> None:

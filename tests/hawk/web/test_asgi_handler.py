@@ -1,17 +1,25 @@
 """The ASGI handler keeps request threads for later requests: no thread started per request
 and no hop to one before the view, yet two requests at once never share a thread, and a kept
-thread holds no database connection or old query log between requests."""
+thread holds no database connection or old query log between requests. A request that never
+used its thread ends without a hop to it either."""
 
 import asyncio
+import hashlib
+import inspect
 import threading
 from typing import Any
 
 import pytest
 from django.core import signals
+from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 
 from hawk.asgi import django_asgi_app
-from hawk.web.asgi_handler import PooledThreadsASGIHandler, skip_request_started_hop
+from hawk.web.asgi_handler import (
+    DJANGO_HANDLE_SHA256,
+    PooledThreadsASGIHandler,
+    skip_request_started_hop,
+)
 
 
 async def get(path: str) -> int:
@@ -115,3 +123,49 @@ def test_a_kept_request_thread_starts_with_no_connection_and_no_old_queries(sett
         return connections["default"].connection, len(connections["default"].queries_log)
 
     assert kept.submit(state).result(timeout=5) == (None, 0)
+
+
+@pytest.fixture
+def finished_on():
+    """The thread each request's request_finished receivers ran on, in order."""
+    threads: list[int] = []
+
+    def record(**kwargs: Any) -> None:
+        threads.append(threading.get_ident())
+
+    signals.request_finished.connect(record)
+    yield threads
+    signals.request_finished.disconnect(record)
+
+
+@pytest.mark.urls("tests.hawk.web.urls_async_views")
+def test_a_request_that_never_used_its_thread_ends_on_the_event_loop(finished_on):
+    # The SSE path: the stream's close (request_finished's receivers) was one more hop to the
+    # request's thread, its only one, each waiting for the GIL among the loaded worker's others.
+    async def streamed() -> tuple[int, int]:
+        return await get("/streamed"), threading.get_ident()
+
+    status, loop_thread = asyncio.run(streamed())
+    assert status == 200
+    assert finished_on == [loop_thread]
+
+
+@pytest.mark.urls("tests.hawk.web.urls_async_views")
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_used_its_thread_ends_there_and_leaves_no_connection(finished_on):
+    async def reads() -> tuple[int, int]:
+        return await get("/reads-the-database"), threading.get_ident()
+
+    status, loop_thread = asyncio.run(reads())
+    assert status == 200
+    kept = django_asgi_app.request_threads.idle[-1]
+    assert finished_on == [kept.submit(threading.get_ident).result(timeout=5)]
+    assert loop_thread not in finished_on
+    assert kept.submit(lambda: connections["default"].connection).result(timeout=5) is None
+
+
+def test_the_copied_handle_follows_djangos_own():
+    # PooledThreadsASGIHandler.handle is Django's with one change (where the response closes):
+    # a Django release that changes its handle must be read again before this passes.
+    source = inspect.getsource(ASGIHandler.handle).encode()
+    assert hashlib.sha256(source).hexdigest() == DJANGO_HANDLE_SHA256
