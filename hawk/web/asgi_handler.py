@@ -124,6 +124,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
         await signals.request_started.asend(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if request is None:
+            assert error_response is not None  # create_request returns one or the other
             body_file.close()
             await self.send_response(error_response, send)
             await sync_to_async(error_response.close)()
@@ -137,10 +138,9 @@ class PooledThreadsASGIHandler(ASGIHandler):
 
         # listen_for_disconnect first: it raises nothing unexpected that would keep
         # process_request from being cancelled.
-        tasks = [
-            asyncio.create_task(self.listen_for_disconnect(receive)),
-            asyncio.create_task(process_request(request, send)),
-        ]
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))
+        processing = asyncio.create_task(process_request(request, send))
+        tasks = [listening, processing]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in tasks:
             if task.done():
@@ -156,7 +156,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         try:
-            response = tasks[1].result()
+            response = processing.result()
         except asyncio.CancelledError:
             await signals.request_finished.asend(sender=self.__class__)
         else:
