@@ -18,11 +18,11 @@ event took over the WebSocket's (bench/request_cost.py --at-once). skip_request_
 takes them off; reset_queries then runs when each request ends, on its thread.
 
 The other hop is the response's close() (request_finished's receivers) as the request ends.
-A request that never sent its thread any work (the agent endpoints' path: authentication from
-the cache, the run on the database threads) opened no connection there, so its receivers have
-nothing to close on that thread: they run on the event loop instead, where they find no
-connection either (Django opens none on the loop). A request that used its thread closes
-there, as Django does it.
+A thread sent no work since the receivers last ran on it (the agent endpoints' path:
+authentication from the cache, the run on the database threads) holds no connection, so they
+have nothing to close there: they run on the event loop instead, where they find no
+connection either (Django opens none on the loop). Otherwise the request closes on its thread,
+as Django does it.
 """
 
 import asyncio
@@ -50,14 +50,15 @@ DJANGO_HANDLE_SHA256 = "98faeb5bef800331e6a8002fbc96b30e4122a23438ae45a047190a53
 
 
 class RequestThread(ThreadPoolExecutor):
-    """A request's one thread; knows whether the request has sent it any work."""
+    """A request's one thread; knows whether it was sent any work since request_finished's
+    receivers last ran on it (what it may hold is then theirs to close)."""
 
     def __init__(self) -> None:
         super().__init__(max_workers=1, thread_name_prefix="hawk-request")
-        self.used = False
+        self.dirty = False
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
-        self.used = True
+        self.dirty = True
         return super().submit(fn, *args, **kwargs)
 
 
@@ -75,9 +76,7 @@ class RequestThreads:
     def borrow(self) -> RequestThread:
         with self.guard:
             executor = self.idle.pop() if self.idle else None
-        executor = executor or RequestThread()
-        executor.used = False
-        return executor
+        return executor or RequestThread()
 
     def give_back(self, executor: RequestThread) -> None:
         with self.guard:
@@ -105,11 +104,14 @@ class PooledThreadsASGIHandler(ASGIHandler):
             self.request_threads.give_back(executor)
 
     async def close_response(self, response: HttpResponseBase) -> None:
-        """response.close() (request_finished's receivers): on the request's thread if the
-        request used it, else here on the event loop."""
+        """response.close() (request_finished's receivers): on the request's thread if it was
+        sent work since its last close (or an async receiver listens: that needs a thread),
+        else here on the event loop."""
         executor = _request_thread.get(None)
-        if executor is None or executor.used:
+        if executor is None or executor.dirty or _async_receivers(type(self)):
             await sync_to_async(response.close)()
+            if executor is not None:
+                executor.dirty = False
         else:
             response.close()
 
@@ -162,6 +164,11 @@ class PooledThreadsASGIHandler(ASGIHandler):
         else:
             await self.close_response(response)
         body_file.close()
+
+
+def _async_receivers(sender: type) -> bool:
+    # Signal.send() runs an async receiver through async_to_sync, which refuses the loop.
+    return bool(signals.request_finished._live_receivers(sender)[1])
 
 
 def skip_request_started_hop() -> None:

@@ -145,9 +145,10 @@ def test_a_request_that_never_used_its_thread_ends_on_the_event_loop(finished_on
     async def streamed() -> tuple[int, int]:
         return await get("/streamed"), threading.get_ident()
 
+    asyncio.run(streamed())  # a kept thread another test sent work to is closed on first
     status, loop_thread = asyncio.run(streamed())
     assert status == 200
-    assert finished_on == [loop_thread]
+    assert finished_on[1:] == [loop_thread]
 
 
 @pytest.mark.urls("tests.hawk.web.urls_async_views")
@@ -162,6 +163,37 @@ def test_a_request_that_used_its_thread_ends_there_and_leaves_no_connection(fini
     assert finished_on == [kept.submit(threading.get_ident).result(timeout=5)]
     assert loop_thread not in finished_on
     assert kept.submit(lambda: connections["default"].connection).result(timeout=5) is None
+
+
+@pytest.mark.urls("tests.hawk.web.urls_async_views")
+def test_a_thread_sent_work_after_its_last_close_is_closed_on_by_the_next_request(finished_on):
+    async def streamed() -> int:
+        return await get("/streamed")
+
+    asyncio.run(streamed())
+    kept = django_asgi_app.request_threads.idle[-1]
+    kept.submit(lambda: None).result(timeout=5)  # as a view's late work would
+    asyncio.run(streamed())
+    assert finished_on[1] == kept.submit(threading.get_ident).result(timeout=5)
+
+
+@pytest.mark.urls("tests.hawk.web.urls_async_views")
+def test_an_async_receiver_of_request_finished_is_run_from_a_thread():
+    heard: list[str] = []
+
+    async def receiver(**kwargs: Any) -> None:
+        heard.append("finished")
+
+    async def streamed() -> int:
+        return await get("/streamed")
+
+    asyncio.run(streamed())  # a kept thread another test sent work to is closed on first
+    signals.request_finished.connect(receiver)
+    try:
+        assert asyncio.run(streamed()) == 200
+    finally:
+        signals.request_finished.disconnect(receiver)
+    assert heard == ["finished"]
 
 
 def test_the_copied_handle_follows_djangos_own():
