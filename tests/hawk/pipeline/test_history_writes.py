@@ -16,6 +16,9 @@ from hawk.analysis.cost import RunCost
 from hawk.models import AgentRun
 from hawk.models.statements import insert, update
 from hawk.pipeline.run.history import run_create, run_finish
+from templates_app.experiments import TemplateChoice
+from templates_app.models import PromptTemplate
+from tests.templates_app.helpers import capacity_pair, experiment_of
 
 pytestmark = pytest.mark.django_db
 
@@ -158,4 +161,30 @@ def test_an_update_counts_its_rows_and_refuses_the_primary_key(user):
 def test_an_unknown_field_is_refused_as_the_orm_refuses_it():
     with pytest.raises(TypeError, match="no_such_field"):
         insert(AgentRun, {"run_id": uuid.uuid4(), "prompt": "p", "no_such_field": 1})
+    assert not AgentRun.objects.exists()
+
+
+def test_a_template_run_records_its_template_experiment_and_variant(user):
+    first, second = capacity_pair()
+    experiment = experiment_of(first, second)
+    run_id = uuid.uuid4()
+    run_create(
+        run_id=run_id,
+        user_id=user.pk,
+        channel="ws",
+        prompt="Can I hedge 5M CNY right now?",
+        session_id="",
+        conversation_id="",
+        choice=TemplateChoice(second, experiment_id=experiment.pk, variant="B"),
+        plan=PLAN,
+    )
+    run = AgentRun.objects.get(run_id=run_id)
+    assert (run.template, run.template_version) == (second, second.version)
+    assert (run.experiment, run.variant) == (experiment, "B")
+
+
+def test_an_unsaved_template_is_refused_as_save_refuses_it(user):
+    unsaved = PromptTemplate(name="never saved", prompt_text="x")
+    with pytest.raises(ValueError, match="unsaved"):
+        insert(AgentRun, {"run_id": uuid.uuid4(), "prompt": "p", "template": unsaved})
     assert not AgentRun.objects.exists()
