@@ -429,3 +429,32 @@ async def test_stop_then_closing_the_stream_still_records_the_run(dify_server, c
     assert record.answer.startswith(answer_of(received))
     assert record.finished_at is not None
     assert dify_server.stop_requested(record.task_id)
+
+
+async def test_a_warm_run_takes_five_trips_to_a_database_thread(monkeypatch):
+    """Each trip wakes a pool thread and then the loop, both waiting for the GIL among a loaded
+    worker's others: the understanding, the history row, the extraction (every source a hit),
+    the backend's choice with its answer-cache lookup, the record of the end. Facts and
+    context are pure computation over what was read: no trip of their own."""
+    from hawk.database import threads
+
+    await collect(make_run())  # the sources read once, now cached
+    trips: list[str] = []
+    pool = threads.db_executor()
+    submit = pool.submit
+
+    def counted(fn, *args, **kwargs):
+        inner = args[0] if fn is threads.call_and_release else fn
+        trips.append(getattr(inner, "__name__", repr(inner)))
+        return submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(pool, "submit", counted)
+    events = await collect(make_run())
+    assert events[1]["cache"] == "hit"
+    assert trips == [
+        "understand_and_plan",
+        "_create_record",
+        "_cache_round_done",
+        "_choose_and_look_up",
+        "_complete",
+    ]
