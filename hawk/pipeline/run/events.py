@@ -69,7 +69,10 @@ async def run_as_event_batches(
         while True:
             if queue.empty():
                 try:
-                    items = [await asyncio.wait_for(queue.get(), timeout=ping_seconds)]
+                    # asyncio.timeout, not wait_for: Python 3.11's wait_for starts a task for
+                    # each wait (about ten a run).
+                    async with asyncio.timeout(ping_seconds):
+                        items = [await queue.get()]
                 except TimeoutError:
                     yield None
                     continue
