@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hawk.analysis.cost import RunCost
 from hawk.models import AgentRun
+from hawk.models.statements import insert, update
 from templates_app.experiments import TemplateChoice
 from templates_app.services import template_count_use
 
@@ -30,23 +31,26 @@ def run_create(
 ) -> None:
     """The run's history row; a template's usage is counted here, once per run."""
     template = choice.template if choice else None
-    AgentRun.objects.create(
-        run_id=run_id,
-        user_id=user_id,
-        channel=channel,
-        prompt=prompt,
-        session_id=session_id,
-        conversation_id=conversation_id,
-        msg_uid=msg_uid,
-        instruction_id=instruction_id,
-        template=template,
-        template_version=template.version if template else None,
-        experiment_id=choice.experiment_id if choice else None,
-        variant=choice.variant if choice else "",
-        intent=plan["intent"],
-        template_category=plan.get("template_category") or "",
-        parameters=plan["parameters"],
-        plan=plan,
+    insert(
+        AgentRun,
+        dict(
+            run_id=run_id,
+            user_id=user_id,
+            channel=channel,
+            prompt=prompt,
+            session_id=session_id,
+            conversation_id=conversation_id,
+            msg_uid=msg_uid,
+            instruction_id=instruction_id,
+            template=template,
+            template_version=template.version if template else None,
+            experiment_id=choice.experiment_id if choice else None,
+            variant=choice.variant if choice else "",
+            intent=plan["intent"],
+            template_category=plan.get("template_category") or "",
+            parameters=plan["parameters"],
+            plan=plan,
+        ),
     )
     if template is not None:
         template_count_use(template_id=template.pk)
@@ -88,16 +92,20 @@ def run_finish(
     """The final state of a run: what was answered (also a partial answer), usage, quality.
     `cost` is the run's cost (hawk.analysis.cost); without it, Dify's price as given."""
     usage = usage or {}
-    AgentRun.objects.filter(run_id=run_id).update(
-        status=status,
-        answer=answer,
-        usage=usage,
-        **_cost_fields(usage, cost),
-        quality=quality or {},
-        quality_score=Decimal(str(quality["score"])) if quality else None,
-        error=error or {},
-        finished_at=timezone.now(),
-        **fields,
+    update(
+        AgentRun,
+        run_id,
+        dict(
+            status=status,
+            answer=answer,
+            usage=usage,
+            **_cost_fields(usage, cost),
+            quality=quality or {},
+            quality_score=Decimal(str(quality["score"])) if quality else None,
+            error=error or {},
+            finished_at=timezone.now(),
+            **fields,
+        ),
     )
 
 
