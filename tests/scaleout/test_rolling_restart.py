@@ -27,9 +27,12 @@ from tests.uvicorn_process import UvicornProcess, free_port, server_env
 pytestmark = [pytest.mark.usefixtures("committed_demo"), pytest.mark.redis]
 USERS = 20
 DRAIN_SECONDS = "2"
-# Ten answer parts 0.25 s apart: a stream lasts about 2.5 s, so a drain of 2 s lets the
-# younger ones finish and cuts the older ones: both endings happen.
-ANSWERS = ["Capacity ", "for CNY 150,000.00 ", "is ample: PASS."] + [" "] * 7
+# Sixteen answer parts 0.25 s apart: a stream lasts about 4 s. A worker told to stop stays
+# in service for the notice (1.5 s, until HAProxy's checks take it out) and then drains for
+# 2 s: a stream in flight that began more than about 0.5 s before the stop signal finishes, a
+# younger one is cut, so both endings happen. (Ten parts, 2.5 s, let a fast worker finish
+# every stream inside notice and drain, and no stream was cut.)
+ANSWERS = ["Capacity ", "for CNY 150,000.00 ", "is ample: PASS."] + [" "] * 13
 STEADY_SECONDS = 3.0  # of load before the first restart and after the last
 SETTLE_SECONDS = 1.0  # for HAProxy to see a restarted worker ready (checks every 300 ms)
 LOAD_LIMIT_SECONDS = 90.0
