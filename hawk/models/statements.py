@@ -4,8 +4,9 @@ of columns: each call only binds its values, prepared as the ORM prepares them
 
 For the rows written on every run (prompt history, twice a run): Model.save and
 QuerySet.update compile their statement anew each time through the model's save machinery,
-about a tenth of a loaded worker's CPU. Model.save also sends pre_save and post_save; while
-any receiver listens for the model, insert() saves through the ORM instead, so none is missed.
+about 6% of a run's instructions (bench/instructions.py). Model.save also sends pre_save
+and post_save; while any receiver listens for the model, insert() saves through the ORM
+instead, so none is missed.
 """
 
 import functools
