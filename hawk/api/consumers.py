@@ -16,6 +16,7 @@ import math
 import uuid
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -86,6 +87,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
     # worker travels by the shared stop flag), and listening on it would drop every socket
     # whenever Redis is down. get_channel_layer() is None for an alias that is not configured.
     channel_layer_alias = "none"
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its first step, a trip for every message to the one
+        thread all sockets of a worker share, to close that thread's old connections (behind
+        every other socket's message under load). This consumer's database calls close their
+        own as they end: database_sync_to_async (before and after), call_and_release."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     @classmethod
     async def encode_json(cls, content: Any) -> str:

@@ -188,6 +188,41 @@ async def test_a_token_user_role_is_checked_on_the_event_loop(analyst, make_user
         assert checked_on == [loop_thread]
 
 
+def _of_a_socket(task: asyncio.Task) -> bool:
+    """A task of uvicorn's WebSocket protocol, or a run a socket started (its relay)."""
+    name = task.get_coro().__qualname__
+    socket_protocol = "WebSocketProtocol" in name or "WSProtocol" in name
+    return "_relay" in name or ("run_asgi" in name and socket_protocol)
+
+
+async def test_a_prompt_takes_no_trip_to_the_thread_all_sockets_share(
+    ws_url, analyst_token, monkeypatch
+):
+    """Channels' dispatch sends every message to that one thread first, to close its old
+    connections (a wait behind every other socket's message under load); the consumer's own
+    database calls close theirs as they end (database_sync_to_async, call_and_release)."""
+    from asgiref.sync import SyncToAsync
+
+    shared_trips: list[str] = []
+    call = SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        task = asyncio.current_task()
+        # The sockets' own trips only: the server's tasks for HTTP requests of earlier tests
+        # may still be closing theirs.
+        if self._thread_sensitive and task is not None and _of_a_socket(task):
+            shared_trips.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await call(self, *args, **kwargs)
+
+    async with socket(ws_url, analyst_token) as ws:
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})  # the role is read once
+        assert_complete_run(await receive_until(ws, run_ended))
+        monkeypatch.setattr(SyncToAsync, "__call__", counted)
+        await send(ws, {"type": "prompt", "user_prompt": PROMPT})
+        assert_complete_run(await receive_until(ws, run_ended))
+    assert shared_trips == []
+
+
 # --- runs ---------------------------------------------------------------------------------------
 
 
