@@ -191,7 +191,8 @@ async def test_a_token_user_role_is_checked_on_the_event_loop(analyst, make_user
 def _of_a_socket(task: asyncio.Task) -> bool:
     """A task of uvicorn's WebSocket protocol, or a run a socket started (its relay)."""
     name = task.get_coro().__qualname__
-    socket_protocol = "WebSocketProtocol" in name or "WSProtocol" in name
+    # uvicorn's WebSocket protocols: WebSocketProtocol, WebSocketsSansIOProtocol, WSProtocol.
+    socket_protocol = "WebSocket" in name or "WSProtocol" in name
     return "_relay" in name or ("run_asgi" in name and socket_protocol)
 
 
@@ -205,21 +206,33 @@ async def test_a_prompt_takes_no_trip_to_the_thread_all_sockets_share(
 
     shared_trips: list[str] = []
     call = SyncToAsync.__call__
+    counting = True  # a socket's close takes one such trip (Channels), once per socket
 
     async def counted(self, *args, **kwargs):
         task = asyncio.current_task()
         # The sockets' own trips only: the server's tasks for HTTP requests of earlier tests
         # may still be closing theirs.
-        if self._thread_sensitive and task is not None and _of_a_socket(task):
+        if counting and self._thread_sensitive and task is not None and _of_a_socket(task):
             shared_trips.append(getattr(self.func, "__qualname__", repr(self.func)))
         return await call(self, *args, **kwargs)
+
+    # The filter must know the task a socket's message is handled in, or nothing is counted.
+    handled_in_a_socket_task: list[bool] = []
+    receive_json = consumers.AgentConsumer.receive_json
+
+    async def seen(self, content, **kwargs):
+        handled_in_a_socket_task.append(_of_a_socket(asyncio.current_task()))
+        return await receive_json(self, content, **kwargs)
 
     async with socket(ws_url, analyst_token) as ws:
         await send(ws, {"type": "prompt", "user_prompt": PROMPT})  # the role is read once
         assert_complete_run(await receive_until(ws, run_ended))
         monkeypatch.setattr(SyncToAsync, "__call__", counted)
+        monkeypatch.setattr(consumers.AgentConsumer, "receive_json", seen)
         await send(ws, {"type": "prompt", "user_prompt": PROMPT})
         assert_complete_run(await receive_until(ws, run_ended))
+        counting = False
+    assert handled_in_a_socket_task == [True]
     assert shared_trips == []
 
 
